@@ -1,0 +1,350 @@
+"""The fact-pack schema: one pydantic model per record kind, the single source of truth for fields."""
+
+from __future__ import annotations
+
+import re
+from datetime import date as _date
+from functools import cache
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    computed_field,
+    model_validator,
+)
+
+SCHEMA_VERSION = "1"
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+Percent = Annotated[float, Field(ge=-100, le=1000)]
+
+_DATE_PART = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
+_DATE_RE = re.compile(rf"^({_DATE_PART})(?:/({_DATE_PART}))?$")
+
+
+@cache
+def _alpha2_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def _check_country(code: str) -> str:
+    if code not in _alpha2_codes():
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _check_partial_date(part: str) -> None:
+    pieces = [int(p) for p in part.split("-")]
+    _date(pieces[0], pieces[1] if len(pieces) > 1 else 1, pieces[2] if len(pieces) > 2 else 1)
+
+
+def _check_date(value: str) -> str:
+    match = _DATE_RE.match(value)
+    if not match:
+        raise ValueError(f"'{value}' is not an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD or START/END)")
+    for part in match.groups():
+        if part:
+            _check_partial_date(part)
+    if match.group(2) and match.group(2) < match.group(1):
+        raise ValueError(f"'{value}' ends before it starts")
+    return value
+
+
+Country = Annotated[str, AfterValidator(_check_country)]
+IsoDate = Annotated[str, AfterValidator(_check_date)]
+Partner = Annotated[str, AfterValidator(lambda v: v if v == "other" else _check_country(v))]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class Reference(_Strict):
+    """Outside knowledge a curator note relies on, cited like a bibliography entry."""
+
+    publisher: Text
+    title: Text
+    date: IsoDate | None = None
+    url: Text | None = None
+
+
+NoteKind = Literal[
+    "translation",
+    "inconsistent-in-source",
+    "contradicted",
+    "unit-ambiguous",
+    "resolved-date",
+    "interpretation",
+    "context",
+]
+
+
+class Note(_Strict):
+    """A curator's remark; `reference` is required when the note relies on outside knowledge."""
+
+    kind: NoteKind
+    text: Text
+    reference: Reference | None = None
+
+    @model_validator(mode="after")
+    def _contradiction_needs_reference(self) -> Note:
+        if self.kind == "contradicted" and self.reference is None:
+            raise ValueError("a 'contradicted' note needs a reference")
+        return self
+
+
+class Citation(_Strict):
+    """A TextQuoteSelector-style anchor: the exact quote, optional offsets and disambiguating context."""
+
+    source: Slug
+    quote: Text
+    start: Annotated[int, Field(ge=0)] | None = None
+    end: Annotated[int, Field(ge=0)] | None = None
+    prefix: Text | None = None
+    suffix: Text | None = None
+
+    @model_validator(mode="after")
+    def _offsets_match_quote(self) -> Citation:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give both start and end, or neither")
+        if self.start is not None and self.end is not None and self.end - self.start != len(self.quote):
+            raise ValueError(f"end - start is {self.end - self.start}, the quote has {len(self.quote)} characters")
+        return self
+
+
+class _Record(_Strict):
+    """Fields every claim shares; `approximate` names the value fields the source hedges."""
+
+    id: Slug
+    summary: Text
+    date: IsoDate | None = None
+    country: Country | None = None
+    approximate: list[str] = []
+    citations: Annotated[list[Citation], Field(min_length=1)]
+    notes: list[Note] = []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def year(self) -> int | None:
+        """The first year of `date`, so that `--year` and jq filters need no date parsing."""
+        return int(self.date[:4]) if self.date else None
+
+    @model_validator(mode="after")
+    def _approximate_names_value_fields(self) -> _Record:
+        numeric = set(value_fields(type(self)))
+        unknown = [name for name in self.approximate if name not in numeric]
+        if unknown:
+            raise ValueError(f"approximate names {unknown}, not value fields of {self.kind_name()}: {sorted(numeric)}")
+        return self
+
+    @classmethod
+    def kind_name(cls) -> str:
+        return str(cls.model_fields["kind"].default)
+
+
+class Source(_Strict):
+    """A source document that citations point into, pinned by the SHA-256 of its bytes."""
+
+    kind: Literal["source"] = "source"
+    id: Slug
+    title: Text
+    publisher: Text
+    credited_to: Text | None = None
+    published: IsoDate
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+    file: Text
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    url: Text | None = None
+    license: Text | None = None
+    notes: list[Note] = []
+
+
+OrgKind = Literal[
+    "company",
+    "state-company",
+    "state-body",
+    "bank",
+    "sovereign-fund",
+    "exchange",
+    "research-body",
+    "media",
+]
+
+
+class Organization(_Record):
+    """A company, state body or bank that deals, events and deposits refer to by id."""
+
+    kind: Literal["organization"] = "organization"
+    name: Text
+    aliases: list[Text] = []
+    org_kind: OrgKind
+
+
+DepositStatus = Literal["not-mined", "producing", "construction", "prospect", "discovery", "acquisition-target"]
+
+
+class Deposit(_Record):
+    """A deposit or mine project; garbled spellings from the source go into `aliases`."""
+
+    kind: Literal["deposit"] = "deposit"
+    name: Text
+    aliases: list[Text] = []
+    country: Country
+    region: Text | None = None
+    status: DepositStatus | None = None
+    commodities: list[Text] = ["tungsten"]
+    associated_metals: list[Text] = []
+    operator: Slug | None = None
+    reserves_wo3_t: NonNegative | None = None
+    reserves_rare_earth_t: NonNegative | None = None
+    resources_w_t: NonNegative | None = None
+    grade_wo3_min_pct: Percent | None = None
+    grade_wo3_max_pct: Percent | None = None
+    molybdenum_t: NonNegative | None = None
+    reserves_as_of: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _grade_range_ordered(self) -> Deposit:
+        low, high = self.grade_wo3_min_pct, self.grade_wo3_max_pct
+        if low is not None and high is not None and high < low:
+            raise ValueError("grade_wo3_max_pct is below grade_wo3_min_pct")
+        return self
+
+
+Unit = Literal["t", "usd", "pct", "count", "rank", "times", "decades", "degc", "usd_per_mtu_wo3", "year"]
+Comparator = Literal[">", ">=", "<", "<="]
+Availability = Literal["withheld", "not-available"]
+
+
+class Figure(_Record):
+    """One quantity: what is measured (`subject` + `measure` + `date` + `basis`) is the comparison key."""
+
+    kind: Literal["figure"] = "figure"
+    subject: Text
+    measure: Slug
+    value: float | None = None
+    value_max: float | None = None
+    unit: Unit
+    basis: Text | None = None
+    comparator: Comparator | None = None
+    unavailable: Availability | None = None
+    estimated: bool = False
+    as_written: Text | None = None
+    deposit: Slug | None = None
+    orgs: list[Slug] = []
+
+    @model_validator(mode="after")
+    def _value_or_reason(self) -> Figure:
+        if (self.value is None) == (self.unavailable is None):
+            raise ValueError("give either value or unavailable (withheld, not-available), not both")
+        if self.value_max is not None and (self.value is None or self.value_max < self.value):
+            raise ValueError("value_max needs a value below it")
+        return self
+
+
+class ImportShare(_Record):
+    """A partner's share of one country's imports over a period (`date` is an interval like 2020/2023)."""
+
+    kind: Literal["import_share"] = "import_share"
+    importer: Country
+    partner: Partner
+    share_pct: Percent
+    forms: Text
+    date: IsoDate
+
+
+MeasureKind = Literal["mining-quota", "export-control", "tariff", "tariff-threat"]
+
+
+class Measure(_Record):
+    """A quota, export control or tariff; `country` is who imposes it, changes are signed."""
+
+    kind: Literal["measure"] = "measure"
+    measure_kind: MeasureKind
+    country: Country
+    target_country: Country | None = None
+    products: Text | None = None
+    rate_pct: Percent | None = None
+    change_pct: Percent | None = None
+    legal_basis: Text | None = None
+    status: Literal["announced", "issued", "in-force", "threatened"] | None = None
+    orgs: list[Slug] = []
+
+
+class Party(_Strict):
+    """A deal participant by organisation id; `stake_pct` only where the source states it."""
+
+    org: Slug
+    role: Text | None = None
+    stake_pct: Percent | None = None
+
+
+DealKind = Literal[
+    "loan",
+    "letter-of-interest",
+    "memorandum",
+    "joint-venture",
+    "acquisition",
+    "listing",
+    "investment",
+    "sale-agreement",
+    "private-financing",
+]
+
+
+class Deal(_Record):
+    """A loan, agreement, joint venture, acquisition, listing or investment between organisations."""
+
+    kind: Literal["deal"] = "deal"
+    deal_kind: DealKind
+    parties: Annotated[list[Party], Field(min_length=1)]
+    amount_usd: NonNegative | None = None
+    offtake_pct: Percent | None = None
+    deposit: Slug | None = None
+    status: Literal["announced", "signed", "completed", "planned", "lost"] | None = None
+
+
+class Event(_Record):
+    """Something that happened or was stated without a quantity to compare."""
+
+    kind: Literal["event"] = "event"
+    event_kind: Slug
+    orgs: list[Slug] = []
+    deposit: Slug | None = None
+
+
+Fact = Annotated[
+    Union[Organization, Deposit, Figure, ImportShare, Measure, Deal, Event],
+    Field(discriminator="kind"),
+]
+Entry = Annotated[
+    Union[Source, Organization, Deposit, Figure, ImportShare, Measure, Deal, Event],
+    Field(discriminator="kind"),
+]
+RECORD_MODELS: dict[str, type[BaseModel]] = {
+    m.model_fields["kind"].default: m for m in (Source, Organization, Deposit, Figure, ImportShare, Measure, Deal, Event)
+}
+
+
+@cache
+def entry_adapter() -> TypeAdapter[Entry]:
+    return TypeAdapter(Entry)
+
+
+def value_fields(model: type[BaseModel]) -> list[str]:
+    """Numeric fields whose values must appear in a citation (offsets and `year` are not values)."""
+    names = []
+    for name, info in model.model_fields.items():
+        annotation = str(info.annotation)
+        if "float" in annotation:
+            names.append(name)
+    return names
