@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date as _date
 from functools import cache
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import (
     AfterValidator,
@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1"
+from tungsten_cli import SCHEMA_VERSION  # noqa: F401  (re-exported for schema output)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -275,7 +275,10 @@ class Measure(_Record):
     products: Text | None = None
     rate_pct: Percent | None = None
     change_pct: Percent | None = None
+    rate_cents_per_kg: NonNegative | None = None
+    hts_code: Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{2}\.\d{4}$")] | None = None
     legal_basis: Text | None = None
+    as_written: Text | None = None
     status: Literal["announced", "issued", "in-force", "threatened"] | None = None
     orgs: list[Slug] = []
 
@@ -348,3 +351,27 @@ def value_fields(model: type[BaseModel]) -> list[str]:
         if "float" in annotation:
             names.append(name)
     return names
+
+
+_LEAD = ("id", "kind", "name", "aliases", "summary", "date", "year", "country")
+_TAIL = ("approximate", "citations", "notes")
+
+
+def ordered_fields(model: type[BaseModel]) -> list[str]:
+    """Output order: identity first, evidence last, so tables and CSV read left to right."""
+    present = [*model.model_fields, *model.model_computed_fields]
+    middle = [n for n in present if n not in _LEAD and n not in _TAIL]
+    return [n for n in _LEAD if n in present] + middle + [n for n in _TAIL if n in present]
+
+
+def vocabulary() -> dict[str, Any]:
+    """Field names and enumerations, stored with the cached facts so option checks need no pydantic."""
+    return {
+        "fields": {kind: ordered_fields(model) for kind, model in RECORD_MODELS.items()},
+        "kind": [k for k in RECORD_MODELS if k != "source"],
+        "deposit_status": list(get_args(DepositStatus)),
+        "deal_kind": list(get_args(DealKind)),
+        "measure_kind": list(get_args(MeasureKind)),
+        "org_kind": list(get_args(OrgKind)),
+        "unit": list(get_args(Unit)),
+    }

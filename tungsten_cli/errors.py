@@ -1,0 +1,58 @@
+"""The package's error types and the exit codes they map to; only cli.py turns them into exits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    DATA = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+class TungstenError(Exception):
+    """Base of every error the library raises on purpose; the message is one line for stderr."""
+
+    exit_code: ExitCode = ExitCode.DATA
+
+
+class UsageError(TungstenError):
+    """A bad option value: the user can fix the command line."""
+
+    exit_code = ExitCode.USAGE
+
+
+class NotFoundError(TungstenError):
+    """A record id, path or source that does not exist."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One defect in a fact pack, located as precisely as the YAML allows."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    record_id: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        parts = [place, self.record_id, self.field, self.message]
+        return ": ".join(p for p in parts if p)
+
+
+class FactsError(TungstenError):
+    """Fact packs that cannot be used; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

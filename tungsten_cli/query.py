@@ -1,0 +1,187 @@
+"""Pure filtering, sorting and lookup over plain records: no I/O, no rendering, no Typer."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tungsten_cli.errors import UsageError
+from tungsten_cli.load import FactSet, Record
+
+Predicate = Callable[[Record], bool]
+
+
+@dataclass(frozen=True)
+class Query:
+    """Every filter a listing command can pass; None means "do not filter on this"."""
+
+    kinds: tuple[str, ...] = ()
+    country: str | None = None
+    year: int | None = None
+    name: str | None = None
+    status: str | None = None
+    party: str | None = None
+    subkind: str | None = None
+    importer: str | None = None
+    partner: str | None = None
+    source: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, so `kairakty`, `Kairakty` and `Kaïrakty` compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def resolve_country(value: str, facts: FactSet) -> str:
+    """An ISO alpha-2/alpha-3 code or English name, any case, to its alpha-2 code."""
+    wanted = fold(value.strip())
+    for code, names in facts.countries.items():
+        if any(fold(name) == wanted for name in names):
+            return code
+    raise UsageError(f"unknown country '{value}' (use an ISO 3166-1 code such as KZ or an English name)")
+
+
+def date_bounds(date: str) -> tuple[str, str]:
+    """First and last day a partial date or interval covers, as comparable YYYY-MM-DD strings."""
+    start, _, end = date.partition("/")
+    end = end or start
+    return (start + "-01-01"[len(start) - 4 :], end + "-12-31"[len(end) - 4 :])
+
+
+def covers_year(record: Record, year: int) -> bool:
+    date = record.get("date")
+    if not date:
+        return False
+    start, end = date_bounds(date)
+    return int(start[:4]) <= year <= int(end[:4])
+
+
+def record_countries(record: Record) -> set[str]:
+    """Every country a record is about: its own, importer/partner/target, and its parties' home countries."""
+    found = {record.get(key) for key in ("country", "importer", "partner", "target_country")}
+    found.update(party.get("country") for party in record.get("parties") or [])
+    return {c for c in found if c}
+
+
+def party_names(record: Record, facts_by_id: dict[str, Record]) -> list[str]:
+    """Names and aliases of every organisation a record involves, for `--party` matching."""
+    ids = [p["org"] for p in record.get("parties") or []] + list(record.get("orgs") or [])
+    if record.get("operator"):
+        ids.append(record["operator"])
+    names: list[str] = list(ids)
+    for org_id in ids:
+        org = facts_by_id.get(org_id, {})
+        names += [org.get("name", "")] + list(org.get("aliases") or [])
+    return names
+
+
+_SUBKIND_FIELDS = ("deal_kind", "measure_kind", "org_kind", "event_kind", "measure")
+
+
+def _subkind(record: Record) -> str | None:
+    return next((record[f] for f in _SUBKIND_FIELDS if record.get(f)), None)
+
+
+def predicates(query: Query, facts: FactSet) -> list[Predicate]:
+    """Turn the set filters into predicates, resolving country names first so typos fail loudly."""
+    checks: list[Predicate] = []
+    if query.kinds:
+        checks.append(lambda r: r["kind"] in query.kinds)
+    if query.country:
+        code = resolve_country(query.country, facts)
+        checks.append(lambda r: code in record_countries(r))
+    for key, value in (("importer", query.importer), ("partner", query.partner)):
+        if value:
+            code = "other" if key == "partner" and fold(value) in ("other", "others") else resolve_country(value, facts)
+            checks.append(lambda r, key=key, code=code: r.get(key) == code)
+    if query.year is not None:
+        year = query.year
+        checks.append(lambda r: covers_year(r, year))
+    if query.name:
+        needle = fold(query.name)
+        checks.append(lambda r: any(needle in fold(n) for n in [r.get("name") or "", *(r.get("aliases") or [])]))
+    if query.status:
+        checks.append(lambda r: r.get("status") == query.status)
+    if query.subkind:
+        checks.append(lambda r: _subkind(r) == query.subkind)
+    if query.party:
+        needle, by_id = fold(query.party), facts.by_id()
+        checks.append(lambda r: any(needle in fold(n) for n in party_names(r, by_id)))
+    if query.source:
+        checks.append(lambda r: any(c["source"] == query.source for c in r["citations"]))
+    checks += _date_range(query)
+    return checks
+
+
+def _date_range(query: Query) -> list[Predicate]:
+    checks: list[Predicate] = []
+    if query.date_from:
+        low = date_bounds(query.date_from)[0]
+        checks.append(lambda r: bool(r.get("date")) and date_bounds(r["date"])[1] >= low)
+    if query.date_to:
+        high = date_bounds(query.date_to)[1]
+        checks.append(lambda r: bool(r.get("date")) and date_bounds(r["date"])[0] <= high)
+    return checks
+
+
+def select(facts: FactSet, query: Query) -> list[Record]:
+    checks = predicates(query, facts)
+    return [r for r in facts.records if all(check(r) for check in checks)]
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if value is None or value == "" or value == []:
+        return (2, 0)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, value)
+    return (1, fold(str(value)))
+
+
+def sort_records(records: Sequence[Record], spec: str | None, valid: Iterable[str]) -> list[Record]:
+    """`spec` is a field name, prefixed with `-` for descending; missing values sort last either way."""
+    if not spec:
+        return list(records)
+    descending = spec.startswith("-")
+    name = spec.lstrip("-")
+    check_fields([name], valid)
+    present = [r for r in records if _sort_key(r.get(name))[0] < 2]
+    missing = [r for r in records if _sort_key(r.get(name))[0] == 2]
+    present.sort(key=lambda r: _sort_key(r.get(name)), reverse=descending)
+    return present + missing
+
+
+def check_fields(names: Iterable[str], valid: Iterable[str]) -> None:
+    allowed = list(dict.fromkeys(valid))
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        raise UsageError(f"unknown field '{unknown[0]}'; valid fields: {', '.join(allowed)}")
+
+
+def project(records: Iterable[Record], names: Sequence[str]) -> list[Record]:
+    """Keep only `names`, in that order, in every record (absent fields become null)."""
+    return [{n: r.get(n) for n in names} for r in records]
+
+
+def fields_of(records: Iterable[Record], kinds: Iterable[str], facts: FactSet) -> list[str]:
+    """Field names valid for a listing: the schema's fields of its kinds, in schema order."""
+    names: list[str] = []
+    for kind in kinds:
+        names += facts.vocab["fields"].get(kind, [])
+    for record in records:
+        names += list(record)
+    return list(dict.fromkeys(names))
+
+
+def resolve_choice(value: str | None, label: str, choices: Iterable[str]) -> str | None:
+    """Check a value against the schema's vocabulary, so a typo is a usage error, not an empty result."""
+    if value is None:
+        return None
+    allowed = sorted(set(choices))
+    if value not in allowed:
+        raise UsageError(f"unknown {label} '{value}'; choose from: {', '.join(allowed)}")
+    return value

@@ -1,0 +1,284 @@
+"""Writers for every output format behind one dispatch; the only module that knows about tables.
+
+rich is imported only when a table is drawn for a terminal (or FORCE_COLOR asks for it): it costs
+more to import than a whole JSON query.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import IO, Any, NoReturn
+
+from tungsten_cli.load import Record
+from tungsten_cli.query import project
+
+NOTE_MARK = "†"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    yaml = "yaml"
+    markdown = "markdown"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    cell: Callable[[Record], str]
+    numeric: bool = False
+
+
+@dataclass
+class Listing:
+    """What a listing command hands to the writers: records plus how a person should see them."""
+
+    records: list[Record]
+    columns: list[Column]
+    cite: bool = False
+    notes_marker: bool = True
+    fields: list[str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _never(value: NoReturn) -> NoReturn:
+    raise AssertionError(f"unhandled format: {value!r}")
+
+
+def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
+    """The one dispatch every command uses; a test checks each Format member reaches a writer."""
+    records = project(listing.records, listing.fields) if listing.fields else listing.records
+    if fmt is Format.table:
+        write_table(listing, out)
+    elif fmt is Format.json:
+        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    elif fmt is Format.jsonl:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt is Format.csv:
+        write_csv(records, out)
+    elif fmt is Format.yaml:
+        write_yaml(records, out)
+    elif fmt is Format.markdown:
+        write_markdown(records, out)
+    else:
+        _never(fmt)
+
+
+# Flattening: one documented rule per nested shape, shared by CSV, Markdown and --fields tables.
+
+
+def party_text(party: Record) -> str:
+    details = [d for d in (party.get("role"), pct(party.get("stake_pct"))) if d]
+    name = party.get("name") or party["org"]
+    return f"{name} ({', '.join(details)})" if details else name
+
+
+def flat(key: str, value: Any) -> str:
+    """A field as one text cell: lists joined by "; ", parties as "Name (role, 70 %)", quotes by " | "."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if key == "parties":
+        return "; ".join(party_text(p) for p in value)
+    if key == "citations":
+        return " | ".join(f"{c['source']}: {c['quote']}" for c in value)
+    if key == "notes":
+        return " | ".join(f"{n['kind']}: {n['text']}" for n in value)
+    if isinstance(value, list):
+        return "; ".join(flat(key, v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _header(records: Sequence[Record]) -> list[str]:
+    return list(dict.fromkeys(key for record in records for key in record))
+
+
+def write_csv(records: Sequence[Record], out: IO[str]) -> None:
+    import csv
+
+    keys = _header(records)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(keys)
+    for record in records:
+        writer.writerow([flat(k, record.get(k)) for k in keys])
+
+
+def write_yaml(records: Sequence[Record], out: IO[str]) -> None:
+    import yaml
+
+    out.write(yaml.safe_dump(list(records), allow_unicode=True, sort_keys=False, width=100))
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def write_markdown(records: Sequence[Record], out: IO[str]) -> None:
+    keys = _header(records) or ["id"]
+    out.write("| " + " | ".join(keys) + " |\n")
+    out.write("|" + "|".join(" --- " for _ in keys) + "|\n")
+    for record in records:
+        out.write("| " + " | ".join(_md_cell(flat(k, record.get(k))) for k in keys) + " |\n")
+
+
+# Numbers for people.
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def pct(value: float | None) -> str:
+    return "" if value is None else f"{_num(value)} %"
+
+
+def tonnes(value: float | None) -> str:
+    return "" if value is None else f"{_num(value)} t"
+
+
+def usd(value: float | None) -> str:
+    if value is None:
+        return ""
+    for scale, suffix in ((1e9, "bn"), (1e6, "m")):
+        if abs(value) >= scale:
+            return f"US$ {value / scale:g} {suffix}"
+    return f"US$ {_num(value)}"
+
+
+_UNIT_TEXT: dict[str, Callable[[float], str]] = {
+    "t": tonnes,
+    "usd": usd,
+    "pct": pct,
+    "count": _num,
+    "rank": lambda v: f"#{_num(v)}",
+    "times": lambda v: f"{_num(v)}×",
+    "decades": lambda v: f"{_num(v)} decades",
+    "degc": lambda v: f"{_num(v)} °C",
+    "year": _num,
+    "usd_per_mtu_wo3": lambda v: f"US$ {_num(v)}/mtu WO3",
+}
+
+
+def hedge(record: Record, name: str, text: str) -> str:
+    """Prefix "~" when the source hedges the field, and the comparator when it is a bound."""
+    if not text:
+        return text
+    if name in record.get("approximate", []):
+        text = "~" + text
+    return f"{record['comparator']}{text}" if name == "value" and record.get("comparator") else text
+
+
+def figure_value(record: Record) -> str:
+    if record.get("unavailable"):
+        return record.get("as_written") or record["unavailable"]
+    unit = _UNIT_TEXT.get(record["unit"], _num)
+    text = hedge(record, "value", unit(record["value"]))
+    if record.get("value_max") is not None:
+        text += " – " + hedge(record, "value_max", unit(record["value_max"]))
+    return text + (" (e)" if record.get("estimated") else "")
+
+
+def cell_range(record: Record, low: str, high: str, unit: Callable[[float | None], str]) -> str:
+    if record.get(low) is None:
+        return ""
+    text = hedge(record, low, unit(record[low]))
+    if record.get(high) is not None and record[high] != record[low]:
+        text += " – " + hedge(record, high, unit(record[high]))
+    return text
+
+
+def value_text(record: Record) -> str:
+    """The headline quantity of any record, for listings that mix kinds."""
+    kind = record["kind"]
+    if kind == "figure":
+        return figure_value(record)
+    candidates = (
+        ("reserves_wo3_t", tonnes),
+        ("reserves_rare_earth_t", tonnes),
+        ("resources_w_t", tonnes),
+        ("share_pct", pct),
+        ("change_pct", pct),
+        ("rate_pct", pct),
+        ("amount_usd", usd),
+    )
+    for name, unit in candidates:
+        if record.get(name) is not None:
+            return hedge(record, name, unit(record[name]))
+    return record.get("as_written") or ""
+
+
+# Tables.
+
+
+def _marked_id(record: Record) -> str:
+    return record["id"] + (NOTE_MARK if record.get("notes") else "")
+
+
+def id_column() -> Column:
+    return Column("id", _marked_id)
+
+
+def text_column(header: str, key: str | None = None) -> Column:
+    name = key or header
+    return Column(header, lambda r: flat(name, r.get(name)))
+
+
+def _plain_table(rows: list[list[str]], headers: list[str], quotes: list[list[str]], out: IO[str]) -> None:
+    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
+    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row, row_quotes in zip(rows, quotes):
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+        for quote in row_quotes:
+            out.write(f"    > {quote}\n")
+
+
+def _use_rich(out: IO[str]) -> bool:
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(out, "isatty") and out.isatty()
+
+
+def _rich_table(rows: list[list[str]], columns: list[Column], quotes: list[list[str]], out: IO[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, no_color=bool(os.environ.get("NO_COLOR")) or None, highlight=False)
+    table = Table(show_lines=any(quotes), header_style="bold")
+    for column in columns:
+        table.add_column(column.header, justify="right" if column.numeric else "left", no_wrap=column.numeric, overflow="fold")
+    for row, row_quotes in zip(rows, quotes):
+        cells: list[Text | str] = [Text(c) for c in row]
+        if row_quotes:
+            cells[-1] = Text(row[-1]) + Text("\n" + "\n".join(f"“{q}”" for q in row_quotes), style="italic dim")
+        table.add_row(*cells)
+    console.print(table)
+
+
+def write_table(listing: Listing, out: IO[str]) -> None:
+    columns = _table_columns(listing)
+    rows = [[column.cell(r) for column in columns] for r in listing.records]
+    quotes = [[c["quote"] for c in r.get("citations", [])] if listing.cite else [] for r in listing.records]
+    if _use_rich(out):
+        _rich_table(rows, columns, quotes, out)
+    else:
+        _plain_table(rows, [c.header for c in columns], quotes, out)
+    if listing.notes_marker and any(r.get("notes") for r in listing.records):
+        out.write(f"{NOTE_MARK} curator notes: tungsten show ID\n")
+
+
+def _table_columns(listing: Listing) -> list[Column]:
+    if listing.fields is None:
+        return listing.columns
+    return [Column(name, lambda r, name=name: flat(name, r.get(name))) for name in listing.fields]

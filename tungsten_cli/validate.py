@@ -1,0 +1,224 @@
+"""Parse YAML packs safely and validate them against the schema, locating each problem at file:line:column."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from tungsten_cli.errors import FactsError, Problem
+from tungsten_cli.load import FactSet, Record
+from tungsten_cli.model import RECORD_MODELS, entry_adapter, ordered_fields, vocabulary
+
+_ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\[\]{}]")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+@cache
+def _loader() -> type[yaml.SafeLoader]:
+    """A safe loader that leaves dates as text and reads only true/false as booleans (`NO` is Norway)."""
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader: type[yaml.SafeLoader] = type("FactLoader", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
+    return loader
+
+
+def build(files: list[Path], blobs: list[bytes]) -> FactSet:
+    """Validate all files and cross-check them; raise one FactsError listing every problem."""
+    problems: list[Problem] = []
+    entries: list[tuple[str, Record, yaml.Node]] = []
+    for path, blob in zip(files, blobs):
+        parsed = _parse(str(path), blob, problems)
+        if parsed is not None:
+            entries.extend(_validate_items(str(path), *parsed, problems))
+    facts = _assemble(entries, problems, [str(f) for f in files])
+    if problems:
+        raise FactsError(problems)
+    return facts
+
+
+def _parse(name: str, blob: bytes, problems: list[Problem]) -> tuple[list[Any], yaml.SequenceNode] | None:
+    try:
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError as err:
+        problems.append(Problem(name, f"not UTF-8: byte 0x{blob[err.start]:02x} at offset {err.start}"))
+        return None
+    try:
+        if _ALIAS_HINT.search(text) and _has_alias(text):
+            problems.append(Problem(name, "YAML anchors and aliases are not allowed in fact packs"))
+            return None
+        loader = _loader()(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        problems.append(Problem(name, f"YAML syntax error: {err.problem or err.context}", line, column))
+        return None
+    except yaml.YAMLError as err:
+        problems.append(Problem(name, f"YAML error: {err}"))
+        return None
+    if node is None:
+        problems.append(Problem(name, "empty file: expected a list of records"))
+        return None
+    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
+        problems.append(Problem(name, f"expected a list of records, found {_kind_of(data)}", *_mark(node)))
+        return None
+    return data, node
+
+
+def _has_alias(text: str) -> bool:
+    """The cheap regex may hit quoted text; the parser's events decide."""
+    return any(isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) for event in yaml.parse(text, Loader=_loader()))
+
+
+def _validate_items(
+    name: str, items: list[Any], node: yaml.SequenceNode, problems: list[Problem]
+) -> Iterator[tuple[str, Record, yaml.Node]]:
+    adapter = entry_adapter()
+    for item, item_node in zip(items, node.value):
+        if not isinstance(item, dict):
+            problems.append(Problem(name, f"expected a record (a mapping), found {_kind_of(item)}", *_mark(item_node)))
+            continue
+        record_id = item.get("id") if isinstance(item.get("id"), str) else None
+        try:
+            model = adapter.validate_python(item)
+        except ValidationError as err:
+            problems.extend(_locate(name, record_id, item_node, error) for error in err.errors(include_url=False))
+            continue
+        dumped = model.model_dump(mode="json")
+        yield name, {key: _tidy(dumped[key]) for key in _field_order(dumped["kind"])}, item_node
+
+
+def _locate(name: str, record_id: str | None, node: yaml.Node, error: Any) -> Problem:
+    loc = ["kind"] if error["type"].startswith("union_tag") else list(error["loc"])[1:]
+    message = "unknown field" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
+    return Problem(name, message, *_mark(_node_at(node, loc)), record_id=record_id, field=".".join(map(str, loc)) or None)
+
+
+def _node_at(node: yaml.Node, loc: list[Any]) -> yaml.Node:
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = [value for k, value in node.value if k.value == key]
+            if not match:
+                return node
+            node = match[0]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            return node
+    return node
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__} ({value!r:.40})"
+
+
+@cache
+def _field_order(kind: str) -> list[str]:
+    return ordered_fields(RECORD_MODELS[kind])
+
+
+def _tidy(value: Any) -> Any:
+    """Whole floats become ints so JSON says 81000, not 81000.0; nested objects omit empty keys."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_tidy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _tidy(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def _assemble(entries: list[tuple[str, Record, yaml.Node]], problems: list[Problem], files: list[str]) -> FactSet:
+    sources: dict[str, Record] = {}
+    records: list[Record] = []
+    origins: dict[str, dict[str, Any]] = {}
+    for name, record, node in entries:
+        line = node.start_mark.line + 1
+        if record["id"] in origins:
+            first = origins[record["id"]]
+            problems.append(Problem(name, f"duplicate id, first defined at {first['file']}:{first['line']}", line, record_id=record["id"], field="id"))
+            continue
+        origins[record["id"]] = {"file": name, "line": line, "citations": _citation_lines(node)}
+        if record["kind"] == "source":
+            sources[record["id"]] = record
+        else:
+            records.append(record)
+    problems.extend(_reference_problems(records, sources, origins))
+    _attach_party_names(records)
+    return FactSet(records, sources, origins, _countries(), vocabulary(), files)
+
+
+def _citation_lines(node: yaml.Node) -> list[int]:
+    citations = _node_at(node, ["citations"])
+    if not isinstance(citations, yaml.SequenceNode):
+        return []
+    return [c.start_mark.line + 1 for c in citations.value]
+
+
+def _references(record: Record) -> Iterator[tuple[str, str, str]]:
+    """(field, target kind, target id) for every id a record points at."""
+    for i, party in enumerate(record.get("parties") or []):
+        yield f"parties.{i}.org", "organization", party["org"]
+    for i, org in enumerate(record.get("orgs") or []):
+        yield f"orgs.{i}", "organization", org
+    if record.get("operator"):
+        yield "operator", "organization", record["operator"]
+    if record.get("deposit"):
+        yield "deposit", "deposit", record["deposit"]
+
+
+def _reference_problems(records: list[Record], sources: dict[str, Record], origins: dict[str, dict[str, Any]]) -> Iterator[Problem]:
+    kinds = {r["id"]: r["kind"] for r in records}
+    for record in records:
+        origin = origins[record["id"]]
+        for i, citation in enumerate(record["citations"]):
+            if citation["source"] not in sources:
+                line = origin["citations"][i] if i < len(origin["citations"]) else origin["line"]
+                yield Problem(origin["file"], f"unknown source '{citation['source']}'", line, record_id=record["id"], field=f"citations.{i}.source")
+        for field_name, kind, target in _references(record):
+            if kinds.get(target) != kind:
+                yield Problem(origin["file"], f"no {kind} with id '{target}'", origin["line"], record_id=record["id"], field=field_name)
+
+
+def _attach_party_names(records: list[Record]) -> None:
+    """Parties carry their organisation's name and country so JSON readers need no join."""
+    orgs = {r["id"]: r for r in records if r["kind"] == "organization"}
+    for record in records:
+        for party in record.get("parties") or []:
+            org = orgs.get(party["org"], {})
+            party["name"] = org.get("name")
+            party["country"] = org.get("country")
+
+
+def _countries() -> dict[str, list[str]]:
+    """Every ISO 3166-1 country with the names a user may type, stored in the cache for fast lookups."""
+    import pycountry
+
+    table: dict[str, list[str]] = {}
+    for country in pycountry.countries:
+        names = [country.alpha_2, country.alpha_3, country.name]
+        names += [getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr)]
+        table[country.alpha_2] = names
+    return table
