@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
+from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
 
 import click
@@ -11,11 +13,16 @@ import typer
 from typer.core import TyperGroup
 
 from tungsten_cli import SCHEMA_VERSION, __version__
-from tungsten_cli.errors import ExitCode, FactsError, TungstenError
-from tungsten_cli.load import FactSet, load_facts
-from tungsten_cli.query import Query
+from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
+from tungsten_cli.load import FactSet, Record, load_facts
+from tungsten_cli.query import Query, fields_of, select
+from tungsten_cli.query import conflicts as find_conflicts
+from tungsten_cli.query import search as search_facts
+from tungsten_cli.query import timeline as timeline_of
 from tungsten_cli.render import Format, write
-from tungsten_cli.views import VIEWS, Output, field_names, listing
+from tungsten_cli.verify import source_dir as find_source_dir
+from tungsten_cli.verify import verify as run_verify
+from tungsten_cli.views import VIEWS, Output, field_names, finish, listing, schema_text, show_record, source_rows
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -87,6 +94,10 @@ LimitOpt = Annotated[Optional[int], typer.Option(min=0, help="Show at most N rec
 CiteOpt = Annotated[bool, typer.Option("--cite", help="Print each record's source quote beneath it. Example: --cite")]
 SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Only records citing this source id. Example: --source usgs-mcs-2025")]
 CountryOpt = Annotated[Optional[str], typer.Option("--country", "-c", help="ISO 3166-1 code or English name. Example: --country KZ")]
+SourceDirOpt = Annotated[
+    Optional[str],
+    typer.Option("--source-dir", help="Folder of source texts (default: $TUNGSTEN_SOURCE_DIR). Example: --source-dir ../shared/sources"),
+]
 YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", min=1000, max=9999, help="Records dated in (or spanning) this year. Example: --year 2025")]
 
 
@@ -108,6 +119,26 @@ def _output(fmt: Format | None, as_json: bool, fields: str | None, sort: str | N
 def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output) -> None:
     facts: FactSet = load_facts(facts_paths)
     write(listing(facts, VIEWS[view], query, output), output.fmt, sys.stdout)
+
+
+def _emit(records: list[Record], view: str, facts: FactSet, output: Output) -> None:
+    valid = fields_of(records, [], facts)
+    write(finish(records, VIEWS[view], output, valid), output.fmt, sys.stdout)
+
+
+def _date_option(name: str, value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        raise click.BadParameter(f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name)
+    return value
+
+
+def _optional_source_dir(explicit: str | None) -> Path | None:
+    try:
+        return find_source_dir(explicit)
+    except NotFoundError:
+        if explicit:
+            raise
+        return None
 
 
 @app.command()
@@ -198,6 +229,149 @@ def facts_(
 ) -> None:
     """Every record of every kind in one list. Example: tungsten facts --kind figure --year 2024"""
     _show("facts", Query(subkind=kind, country=country, year=year, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+
+
+@app.command("orgs")
+def orgs(
+    country: CountryOpt = None,
+    kind: Annotated[Optional[str], typer.Option(help="company, state-company, state-body, bank, ... Example: --kind bank")] = None,
+    source: SourceOpt = None,
+    facts: FactsOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+    cite: CiteOpt = False,
+) -> None:
+    """Companies, state bodies and banks, with the records they appear in. Example: tungsten orgs --country KZ"""
+    _show("orgs", Query(country=country, subkind=kind, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+
+
+app.command("organizations", help="Same as `orgs`. Example: tungsten organizations --kind bank")(orgs)
+
+
+@app.command()
+def timeline(
+    date_from: Annotated[Optional[str], typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD). Example: --from 2025-01")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="Latest date. Example: --to 2025-06")] = None,
+    country: CountryOpt = None,
+    source: SourceOpt = None,
+    facts: FactsOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+    cite: CiteOpt = False,
+) -> None:
+    """Every dated record in date order; partial dates sort by their start. Example: tungsten timeline --from 2025 --cite"""
+    query = Query(country=country, source=source, date_from=_date_option("--from", date_from), date_to=_date_option("--to", date_to))
+    loaded = load_facts(facts)
+    records = timeline_of(select(loaded, query))
+    _emit(records, "timeline", loaded, _output(fmt, as_json, fields, sort, limit, cite))
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Words to find, any case and accents. Example: tungsten search tau-ken")],
+    facts: FactsOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+    cite: CiteOpt = False,
+) -> None:
+    """Full-text search over names, aliases, parties, summaries and quotes, ranked. Example: tungsten search Wabtec"""
+    loaded = load_facts(facts)
+    _emit(search_facts(loaded, text), "search", loaded, _output(fmt, as_json, fields, sort, limit, cite))
+
+
+@app.command()
+def conflicts(
+    facts: FactsOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+) -> None:
+    """Claims about one quantity (subject, measure, period) that state different values. Example: tungsten conflicts"""
+    loaded = load_facts(facts)
+    _emit(find_conflicts(loaded), "conflicts", loaded, _output(fmt, as_json, fields, sort, limit, False))
+
+
+@app.command()
+def sources(
+    facts: FactsOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+) -> None:
+    """Each source document with its metadata, SHA-256 and how many records cite it. Example: tungsten sources"""
+    loaded = load_facts(facts)
+    _emit(source_rows(loaded), "sources", loaded, _output(fmt, as_json, fields, sort, limit, False))
+
+
+@app.command()
+def show(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id. Example: tungsten show upper-kairakty")],
+    source_dir: SourceDirOpt = None,
+    facts: FactsOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """One record in full: fields, quotes in their sentences, notes, related records. Example: tungsten show bakuta"""
+    chosen = _output(fmt, as_json, None, None, None, False).fmt
+    show_record(load_facts(facts), record_id, _optional_source_dir(source_dir), chosen, sys.stdout)
+
+
+@app.command("verify")
+def verify_(
+    source_dir: SourceDirOpt = None,
+    facts: FactsOpt = None,
+) -> None:
+    """Check every citation against the source texts: hash, verbatim quote, anchor, numbers. Example: tungsten verify --source-dir ../shared/sources"""
+    loaded = load_facts(facts)
+    report = run_verify(loaded, find_source_dir(source_dir))
+    sys.stdout.write("".join(f"{problem}\n" for problem in report.problems))
+    sys.stderr.write(
+        f"checked {report.citations} citations in {report.records} records against {report.sources} sources: {len(report.problems)} problem(s)\n"
+    )
+    if report.problems:
+        raise typer.Exit(ExitCode.DATA)
+
+
+@app.command("validate")
+def validate_(
+    paths: Annotated[list[str], typer.Argument(metavar="PATH...", help="Fact files or folders; 'builtin' is the shipped set. Example: tungsten validate builtin my-pack.yaml")],
+) -> None:
+    """Check fact packs without running a query; every problem as file:line:column: id: field: message. Example: tungsten validate facts/"""
+    loaded = load_facts(paths, use_cache=False)
+    sys.stderr.write(f"{len(loaded.records)} records and {len(loaded.sources)} sources in {len(loaded.files)} file(s): no problems\n")
+
+
+@app.command()
+def schema(
+    kind: Annotated[Optional[str], typer.Argument(help="A record kind (deposit, figure, ...); none for a whole pack file. Example: tungsten schema deposit")] = None,
+) -> None:
+    """Print the JSON Schema of a record kind or of a pack file, for editors and CI. Example: tungsten schema deposit"""
+    sys.stdout.write(schema_text(kind))
+
+
+@app.command()
+def export(
+    sqlite: Annotated[Path, typer.Option("--sqlite", help="Database file to (re)write atomically. Example: --sqlite tungsten.db")],
+    facts: FactsOpt = None,
+) -> None:
+    """Write every record kind, citations, parties and notes to SQLite. Example: tungsten export --sqlite out.db"""
+    from tungsten_cli.export import export_sqlite
+
+    counts = export_sqlite(load_facts(facts), sqlite)
+    sys.stderr.write(f"wrote {sqlite}: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + "\n")
 
 
 def main() -> None:

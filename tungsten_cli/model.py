@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from tungsten_cli import SCHEMA_VERSION  # noqa: F401  (re-exported for schema output)
+from tungsten_cli import SCHEMA_VERSION
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -368,6 +368,7 @@ def vocabulary() -> dict[str, Any]:
     """Field names and enumerations, stored with the cached facts so option checks need no pydantic."""
     return {
         "fields": {kind: ordered_fields(model) for kind, model in RECORD_MODELS.items()},
+        "value_fields": {kind: value_fields(model) for kind, model in RECORD_MODELS.items()},
         "kind": [k for k in RECORD_MODELS if k != "source"],
         "deposit_status": list(get_args(DepositStatus)),
         "deal_kind": list(get_args(DealKind)),
@@ -375,3 +376,15 @@ def vocabulary() -> dict[str, Any]:
         "org_kind": list(get_args(OrgKind)),
         "unit": list(get_args(Unit)),
     }
+
+
+def json_schema(kind: str | None = None) -> dict[str, Any]:
+    """The JSON Schema authors' editors check packs with: one record kind, or a whole pack file."""
+    if kind is None:
+        schema = TypeAdapter(list[Entry]).json_schema()
+        schema["title"] = "tungsten fact pack"
+    else:
+        schema = RECORD_MODELS[kind].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["schema_version"] = SCHEMA_VERSION
+    return schema

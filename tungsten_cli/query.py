@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tungsten_cli.errors import UsageError
+from tungsten_cli.errors import NotFoundError, UsageError
 from tungsten_cli.load import FactSet, Record
 
 Predicate = Callable[[Record], bool]
@@ -185,3 +185,139 @@ def resolve_choice(value: str | None, label: str, choices: Iterable[str]) -> str
     if value not in allowed:
         raise UsageError(f"unknown {label} '{value}'; choose from: {', '.join(allowed)}")
     return value
+
+
+def references(record: Record) -> set[str]:
+    """Ids of the organisations and deposits a record points at."""
+    ids = {p["org"] for p in record.get("parties") or []} | set(record.get("orgs") or [])
+    ids |= {record[key] for key in ("operator", "deposit") if record.get(key)}
+    return ids
+
+
+def related(facts: FactSet, record: Record) -> list[Record]:
+    """Records sharing a deposit or an organisation with `record` (or pointing at it)."""
+    anchor = references(record) | {record["id"]}
+    return [r for r in facts.records if r["id"] != record["id"] and (references(r) | {r["id"]}) & anchor]
+
+
+def find(facts: FactSet, record_id: str) -> Record:
+    by_id = facts.by_id()
+    if record_id in by_id:
+        return by_id[record_id]
+    import difflib
+
+    close = difflib.get_close_matches(record_id, list(by_id), n=3, cutoff=0.5)
+    hint = f"; did you mean: {', '.join(close)}" if close else ""
+    raise NotFoundError(f"no record '{record_id}'{hint}")
+
+
+_SEARCH_WEIGHTS = {"id": 3, "name": 5, "aliases": 4, "parties": 3, "summary": 2, "quotes": 1}
+
+
+def _search_fields(record: Record, by_id: dict[str, Record]) -> dict[str, list[str]]:
+    return {
+        "id": [record["id"]],
+        "name": [record.get("name") or ""],
+        "aliases": list(record.get("aliases") or []),
+        "parties": party_names(record, by_id) + [by_id.get(record.get("deposit") or "", {}).get("name", "")],
+        "summary": [record["summary"]],
+        "quotes": [c["quote"] for c in record["citations"]],
+    }
+
+
+def _entity_spellings(facts: FactSet, needle: str) -> list[str]:
+    """All spellings of deposits and organisations the search text names, so one spelling finds the rest."""
+    spellings: list[str] = []
+    for record in facts.records:
+        names = [record.get("name") or "", *(record.get("aliases") or [])]
+        if record["kind"] in ("deposit", "organization") and any(needle in fold(n) for n in names):
+            spellings += [fold(n) for n in names if n]
+    return spellings
+
+
+def search(facts: FactSet, text: str) -> list[Record]:
+    """Records ranked by where the text matches; each result carries `score` and the best `matched_quote`."""
+    needle = fold(text.strip())
+    if not needle:
+        raise UsageError("search text is empty")
+    terms = [needle, *_entity_spellings(facts, needle)]
+    by_id = facts.by_id()
+    results = []
+    for record in facts.records:
+        fields = {k: [fold(v) for v in vs] for k, vs in _search_fields(record, by_id).items()}
+        score = sum(w for k, w in _SEARCH_WEIGHTS.items() if any(t in v for t in terms for v in fields[k]))
+        if score:
+            quotes = record["citations"]
+            best = next((c["quote"] for c in quotes if any(t in fold(c["quote"]) for t in terms)), quotes[0]["quote"])
+            results.append({**record, "score": score, "matched_quote": best})
+    results.sort(key=lambda r: (-r["score"], r["id"]))
+    return results
+
+
+def timeline(records: Iterable[Record]) -> list[Record]:
+    """Dated records by the start of their date; partial dates sort as their first day."""
+    dated = [r for r in records if r.get("date")]
+    return sorted(dated, key=lambda r: (date_bounds(r["date"])[0], r["id"]))
+
+
+def comparison_key(record: Record) -> tuple[str, str, str] | None:
+    """What a claim measures (subject, measure, period); equal keys are claims about one quantity."""
+    if record["kind"] == "figure":
+        return (record["subject"], record["measure"], record.get("date") or "")
+    if record["kind"] == "import_share":
+        return (f"{record['importer']}<-{record['partner']}", "import-share", record["date"])
+    return None
+
+
+def basis_of(record: Record) -> str:
+    """How a quantity is defined (WO3 or W content, which import forms): same key, other basis, other number."""
+    return str(record.get("basis") or record.get("forms") or "")
+
+
+def stated_value(record: Record) -> tuple[Any, ...]:
+    return (record.get("comparator"), record.get("value"), record.get("value_max"), record.get("share_pct"), record.get("unavailable"))
+
+
+def group_by_key(records: Iterable[Record]) -> dict[tuple[str, str, str], list[Record]]:
+    groups: dict[tuple[str, str, str], list[Record]] = {}
+    for record in records:
+        key = comparison_key(record)
+        if key is not None:
+            groups.setdefault(key, []).append(record)
+    return groups
+
+
+def conflicts(facts: FactSet) -> list[Record]:
+    """One flat row per claim, for every quantity (same key and basis) stated with different values."""
+    rows: list[Record] = []
+    for (subject, measure, period), group in group_by_key(facts.records).items():
+        by_basis: dict[str, list[Record]] = {}
+        for member in group:
+            by_basis.setdefault(basis_of(member), []).append(member)
+        for members in by_basis.values():
+            if len({stated_value(m) for m in members}) > 1:
+                rows += _conflict_rows(subject, measure, period, members)
+    return rows
+
+
+def claim_row(member: Record, quantity: str) -> Record:
+    """A claim reduced to what comparisons need: value, unit, basis and its first quote."""
+    citation = member["citations"][0]
+    value = member.get("value") if member["kind"] == "figure" else member.get("share_pct")
+    return {
+        "quantity": quantity,
+        "id": member["id"],
+        "value": value,
+        "comparator": member.get("comparator"),
+        "approximate": bool(member.get("approximate")),
+        "unit": member.get("unit", "pct"),
+        "basis": basis_of(member) or None,
+        "source": citation["source"],
+        "quote": citation["quote"],
+        "notes": member.get("notes") or [],
+    }
+
+
+def _conflict_rows(subject: str, measure: str, period: str, members: list[Record]) -> list[Record]:
+    quantity = "/".join(p for p in (subject, measure, period) if p)
+    return [claim_row(m, quantity) for m in members]

@@ -15,6 +15,7 @@ from typing import IO, Any, NoReturn
 
 from tungsten_cli.load import Record
 from tungsten_cli.query import project
+from tungsten_cli.verify import Evidence
 
 NOTE_MARK = "†"
 
@@ -282,3 +283,70 @@ def _table_columns(listing: Listing) -> list[Column]:
     if listing.fields is None:
         return listing.columns
     return [Column(name, lambda r, name=name: flat(name, r.get(name))) for name in listing.fields]
+
+
+# One record in full (`tungsten show`).
+
+
+_DETAIL_SKIP = ("id", "kind", "summary", "citations", "notes")
+
+
+def _detail_lines(record: Record) -> list[tuple[str, str]]:
+    lines = []
+    for key, value in record.items():
+        if key in _DETAIL_SKIP or value in (None, [], ""):
+            continue
+        text = flat(key, value)
+        if key in record.get("approximate", []):
+            text = "~" + text + " (approximate)"
+        lines.append((key, text))
+    return lines
+
+
+def write_detail(record: Record, evidence: list[Evidence], related: list[Record], extra: list[str], out: IO[str]) -> None:
+    """Every field, each quote inside its sentence, curator notes and related records, as plain text or rich."""
+    rich = _use_rich(out)
+    console = None
+    if rich:
+        from rich.console import Console
+
+        console = Console(file=out, no_color=bool(os.environ.get("NO_COLOR")) or None, highlight=False)
+
+    def emit(text: str, markup: str = "") -> None:
+        if console is not None:
+            console.print(text, style=markup or None, markup=False, soft_wrap=False)
+        else:
+            out.write(text + "\n")
+
+    emit(f"{record['id']}  ({record['kind']})", "bold")
+    emit(record["summary"])
+    emit("")
+    width = max([len(k) for k, _ in _detail_lines(record)] or [0])
+    for key, text in _detail_lines(record):
+        emit(f"  {key.ljust(width)}  {text}")
+    emit("")
+    emit("citations:", "bold")
+    for n, item in enumerate(evidence, 1):
+        where = f", chars {item.start}-{item.start + len(item.quote)}" if item.start is not None else ""
+        emit(f"  [{n}] {item.source}{where}")
+        if console is not None:
+            from rich.text import Text
+
+            console.print(Text("      ") + Text(item.before, style="dim") + Text(item.quote, style="bold underline") + Text(item.after, style="dim"))
+        else:
+            emit(f"      {item.before}»{item.quote}«{item.after}")
+    if record.get("notes"):
+        emit("")
+        emit(f"notes {NOTE_MARK}:", "bold")
+        for note in record["notes"]:
+            emit(f"  - {note['kind']}: {note['text']}")
+            ref = note.get("reference")
+            if ref:
+                emit("    reference: " + ", ".join(str(ref[k]) for k in ("publisher", "title", "date", "url") if ref.get(k)))
+    for line in extra:
+        emit(line)
+    if related:
+        emit("")
+        emit("related:", "bold")
+        for other in related:
+            emit(f"  {other['id']}  ({other['kind']})  {other['summary']}")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO
 
 from tungsten_cli.load import FactSet, Record
-from tungsten_cli.query import Query, check_fields, fields_of, resolve_choice, select, sort_records
+from tungsten_cli.query import Query, check_fields, fields_of, find, related, resolve_choice, select, sort_records
 from tungsten_cli.render import (
     Column,
     Format,
@@ -18,7 +21,10 @@ from tungsten_cli.render import (
     tonnes,
     usd,
     value_text,
+    write,
+    write_detail,
 )
+from tungsten_cli.verify import Evidence, evidence
 
 
 @dataclass(frozen=True)
@@ -133,8 +139,36 @@ VIEWS: dict[str, View] = {
         View(
             "orgs",
             ("organization",),
-            (id_column(), text_column("name"), text_column("kind", "org_kind"), _COUNTRY, text_column("aliases")),
+            (id_column(), text_column("name"), text_column("kind", "org_kind"), _COUNTRY, text_column("appears in", "appears_in")),
             subkind_vocab="org_kind",
+        ),
+        View("search", (), (id_column(), text_column("kind"), text_column("score"), _SUMMARY, text_column("quote", "matched_quote"))),
+        View("timeline", (), (_DATE, id_column(), text_column("kind"), _COUNTRY, _SUMMARY)),
+        View(
+            "conflicts",
+            (),
+            (
+                text_column("quantity"),
+                text_column("id"),
+                Column("value", lambda r: f"{r.get('comparator') or ''}{r['value']}" if r.get("value") is not None else "", numeric=True),
+                text_column("unit"),
+                text_column("basis"),
+                text_column("source"),
+                text_column("quote"),
+            ),
+        ),
+        View(
+            "sources",
+            (),
+            (
+                text_column("id"),
+                text_column("title"),
+                text_column("publisher"),
+                text_column("published"),
+                text_column("language"),
+                text_column("sha256"),
+                Column("records", lambda r: str(r["records"]), numeric=True),
+            ),
         ),
     )
 }
@@ -144,7 +178,13 @@ def listing(facts: FactSet, view: View, query: Query, output: Output) -> Listing
     """Filter, sort, limit and check `--fields` for one view; raises UsageError on bad values."""
     query = _checked(facts, view, query)
     records = select(facts, query)
-    valid = fields_of(records, query.kinds or facts.vocab["kind"], facts)
+    if view.name == "orgs":
+        records = [{**r, "appears_in": [x["id"] for x in related(facts, r)]} for r in records]
+    return finish(records, view, output, fields_of(records, query.kinds or facts.vocab["kind"], facts))
+
+
+def finish(records: list[Record], view: View, output: Output, valid: list[str]) -> Listing:
+    """The output options every listing shares: `--fields` check, `--sort`, `--limit`."""
     if output.fields:
         check_fields(output.fields, valid)
     records = sort_records(records, output.sort, valid)
@@ -172,3 +212,39 @@ def field_names(facts: FactSet, view_name: str) -> list[str]:
     kinds = view.kinds if view and view.kinds else facts.vocab["kind"]
     return fields_of([], kinds, facts)
 
+
+
+def source_rows(facts: FactSet) -> list[Record]:
+    """Sources with how many loaded records cite each."""
+    counts = {source_id: 0 for source_id in facts.sources}
+    for record in facts.records:
+        for source_id in {c["source"] for c in record["citations"]}:
+            counts[source_id] = counts.get(source_id, 0) + 1
+    return [{**source, "records": counts[source_id]} for source_id, source in facts.sources.items()]
+
+
+def _with_offsets(record: Record, found: list[Evidence]) -> Record:
+    """Fill each citation's offsets from the source text, as the TextQuoteSelector contract allows."""
+    citations = [
+        {**c, "start": e.start, "end": e.start + len(e.quote)} if e.start is not None else c for c, e in zip(record["citations"], found)
+    ]
+    return {**record, "citations": citations}
+
+
+def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format, out: IO[str]) -> None:
+    """`tungsten show`: a detail block for people, or a one-element array in the data formats."""
+    record = find(facts, record_id)
+    found = evidence(facts, record, folder)
+    others = related(facts, record)
+    if fmt is Format.table:
+        write_detail(record, found, others, [], out)
+        return
+    full = {**_with_offsets(record, found), "related": [r["id"] for r in others]}
+    write(Listing([full], []), fmt, out)
+
+
+def schema_text(kind: str | None) -> str:
+    from tungsten_cli.model import RECORD_MODELS, json_schema
+
+    resolve_choice(kind, "kind", RECORD_MODELS)
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"

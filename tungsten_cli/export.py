@@ -1,0 +1,94 @@
+"""Write the fact set to SQLite: a table per record kind, citations, parties and notes with foreign keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tungsten_cli.errors import NotFoundError, UsageError
+from tungsten_cli.load import FactSet, Record
+
+_NESTED = ("citations", "notes", "parties")
+TABLES = {
+    "source": "sources",
+    "organization": "organizations",
+    "deposit": "deposits",
+    "figure": "figures",
+    "import_share": "import_shares",
+    "measure": "measures",
+    "deal": "deals",
+    "event": "events",
+}
+
+
+def export_sqlite(facts: FactSet, target: Path) -> dict[str, int]:
+    """Build the database beside `target` and rename it into place, so readers never see half a file."""
+    if target.is_dir():
+        raise UsageError(f"{target}: is a folder, expected a database file name")
+    if not target.parent.is_dir():
+        raise NotFoundError(f"{target.parent}: no such folder")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        with sqlite3.connect(tmp) as db:
+            counts = _fill(db, facts)
+        db.close()
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _insert(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    db.executemany(sql, [[_cell(row.get(c)) for c in columns] for row in rows])
+
+
+def _fill(db: sqlite3.Connection, facts: FactSet) -> dict[str, int]:
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, summary TEXT)")
+    counts: dict[str, int] = {}
+    everything: list[Record] = list(facts.sources.values()) + facts.records
+    _insert(db, "records", [{"id": r["id"], "kind": r["kind"], "summary": r.get("summary")} for r in everything])
+    for kind, table in TABLES.items():
+        names = [n for n in facts.vocab["fields"][kind] if n not in _NESTED]
+        defs = ", ".join(f"{n} TEXT PRIMARY KEY REFERENCES records(id)" if n == "id" else n for n in names)
+        db.execute(f"CREATE TABLE {table} ({defs})")
+        rows = [{n: r.get(n) for n in names} for r in everything if r["kind"] == kind]
+        _insert(db, table, rows)
+        counts[table] = len(rows)
+    db.execute(
+        "CREATE TABLE citations (record_id TEXT NOT NULL REFERENCES records(id), position INTEGER, "
+        "source TEXT NOT NULL REFERENCES sources(id), quote TEXT NOT NULL, start_offset INTEGER, end_offset INTEGER, prefix TEXT, suffix TEXT)"
+    )
+    _insert(db, "citations", [_citation_row(r["id"], i, c) for r in facts.records for i, c in enumerate(r["citations"])])
+    db.execute("CREATE TABLE parties (deal_id TEXT NOT NULL REFERENCES deals(id), org TEXT NOT NULL REFERENCES organizations(id), name TEXT, country TEXT, role TEXT, stake_pct REAL)")
+    party_rows = [{"deal_id": r["id"], "org": p["org"], "name": p.get("name"), "country": p.get("country"), "role": p.get("role"), "stake_pct": p.get("stake_pct")} for r in facts.records for p in r.get("parties") or []]
+    _insert(db, "parties", party_rows)
+    db.execute("CREATE TABLE notes (record_id TEXT NOT NULL REFERENCES records(id), kind TEXT NOT NULL, text TEXT NOT NULL, reference TEXT)")
+    _insert(db, "notes", [{"record_id": r["id"], "kind": n["kind"], "text": n["text"], "reference": n.get("reference")} for r in everything for n in r.get("notes") or []])
+    counts.update(citations=sum(len(r["citations"]) for r in facts.records), parties=len(party_rows))
+    return counts
+
+
+def _citation_row(record_id: str, position: int, citation: Record) -> dict[str, Any]:
+    row = {"record_id": record_id, "position": position, "source": citation["source"], "quote": citation["quote"]}
+    row.update(start_offset=citation.get("start"), end_offset=citation.get("end"))
+    row.update(prefix=citation.get("prefix"), suffix=citation.get("suffix"))
+    return row
