@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from tungsten_cli import SCHEMA_VERSION, __version__
+from tungsten_cli.crosscheck import crosscheck as crosscheck_rows
 from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
 from tungsten_cli.load import FactSet, Record, load_facts
 from tungsten_cli.query import Query, fields_of, select
@@ -249,6 +250,53 @@ def orgs(
 
 
 app.command("organizations", help="Same as `orgs`. Example: tungsten organizations --kind bank")(orgs)
+
+
+@app.command()
+def production(
+    year: YearOpt = None,
+    country: CountryOpt = None,
+    source: SourceOpt = None,
+    facts: FactsOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+    cite: CiteOpt = False,
+) -> None:
+    """Mine production by country with its derived share of the world total. Example: tungsten production --year 2024 --country CN"""
+    _show("production", Query(year=year, country=country, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+
+
+@app.command()
+def reserves(
+    country: CountryOpt = None,
+    source: SourceOpt = None,
+    facts: FactsOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+    cite: CiteOpt = False,
+) -> None:
+    """Reserves by country; a share of a lower-bound world total is an upper bound. Example: tungsten reserves --sort -value"""
+    _show("reserves", Query(country=country, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+
+
+@app.command()
+def crosscheck(
+    facts: FactsOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+) -> None:
+    """Claims from different sources about one quantity, in one basis, with a verdict. Example: tungsten crosscheck --json"""
+    loaded = load_facts(facts)
+    _emit(crosscheck_rows(loaded), "crosscheck", loaded, _output(fmt, as_json, fields, sort, limit, False))
 
 
 @app.command()

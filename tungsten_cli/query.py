@@ -266,6 +266,9 @@ def comparison_key(record: Record) -> tuple[str, str, str] | None:
         return (record["subject"], record["measure"], record.get("date") or "")
     if record["kind"] == "import_share":
         return (f"{record['importer']}<-{record['partner']}", "import-share", record["date"])
+    if record["kind"] == "measure" and record.get("legal_basis"):
+        target = f"->{record['target_country']}" if record.get("target_country") else ""
+        return (f"{record['country']}{target}", f"{record['measure_kind']}/{record['legal_basis']}", "")
     return None
 
 
@@ -321,3 +324,26 @@ def claim_row(member: Record, quantity: str) -> Record:
 def _conflict_rows(subject: str, measure: str, period: str, members: list[Record]) -> list[Record]:
     quantity = "/".join(p for p in (subject, measure, period) if p)
     return [claim_row(m, quantity) for m in members]
+
+
+def world_shares(facts: FactSet, records: list[Record]) -> list[Record]:
+    """Each figure with its share of the world total of the same source, measure, period and basis.
+
+    The share is derived, never typed in: approximate when the total is rounded or hedged, and an
+    upper bound ("<") when the total is a lower bound (">4,600,000").
+    """
+    totals = {
+        (r["citations"][0]["source"], r["measure"], r.get("date"), r.get("basis")): r
+        for r in facts.records
+        if r["kind"] == "figure" and r["subject"] == "world" and r.get("value")
+    }
+    shares = []
+    for record in records:
+        total = totals.get((record["citations"][0]["source"], record["measure"], record.get("date"), record.get("basis")))
+        share: Record = {"share_of_world_pct": None, "share_comparator": None, "share_approximate": None}
+        if total is not None and record.get("value") is not None and record is not total:
+            share["share_of_world_pct"] = round(100 * record["value"] / total["value"], 2)
+            share["share_comparator"] = {">": "<", ">=": "<="}.get(total.get("comparator") or "")
+            share["share_approximate"] = bool(total.get("approximate")) or bool(record.get("approximate"))
+        shares.append({**record, **share, "share_derived": share["share_of_world_pct"] is not None})
+    return shares

@@ -174,9 +174,9 @@ def hedge(record: Record, name: str, text: str) -> str:
     """Prefix "~" when the source hedges the field, and the comparator when it is a bound."""
     if not text:
         return text
-    if name in record.get("approximate", []):
-        text = "~" + text
-    return f"{record['comparator']}{text}" if name == "value" and record.get("comparator") else text
+    if name == "value" and record.get("comparator"):
+        return f"{record['comparator']}{text}"
+    return "~" + text if name in record.get("approximate", []) else text
 
 
 def figure_value(record: Record) -> str:

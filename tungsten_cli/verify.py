@@ -18,6 +18,7 @@ _SCALES = {"million": 1e6, "millionen": 1e6, "milliarde": 1e9, "milliarden": 1e9
 # Number words the German translation spells out ("drei bis vier Jahrzehnten", "ein Dutzend", "dreimal").
 _WORDS = {"zwei": 2, "zweiter": 2, "drei": 3, "dreimal": 3, "vier": 4, "fünf": 5, "dutzend": 12}
 _DASHES = ("—",)
+_RANGE = re.compile(r"\s*(?:-|–|bis)\s*")
 
 
 @dataclass(frozen=True)
@@ -45,18 +46,29 @@ def read_source(folder: Path, source: Record) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
+def _readings(token: str, scale: float) -> set[float]:
+    found = set()
+    for reading in {token.replace(".", "").replace(",", "."), token.replace(",", ""), token.replace(",", ".")}:
+        try:
+            value = float(reading)
+        except ValueError:
+            continue
+        found.update({round(value, 6), round(value * scale, 6)})
+    return found
+
+
 def numbers_in(quote: str) -> set[float]:
-    """Every value a quote can be read as, in German and English notation, with scale words."""
+    """Every value a quote can be read as, in German and English notation, with scale words.
+
+    A scale word also applies to the lower bound of a range: "4 - 5 Milliarden" holds 4e9 and 5e9.
+    """
     found: set[float] = set()
-    for match in _NUMBER.finditer(quote):
-        token, scale = match.group(1), _SCALES.get((match.group(2) or "").lower(), 1.0)
-        readings = {token.replace(".", "").replace(",", "."), token.replace(",", ""), token.replace(",", ".")}
-        for reading in readings:
-            try:
-                value = float(reading)
-            except ValueError:
-                continue
-            found.update({round(value, 6), round(value * scale, 6)})
+    matches = list(_NUMBER.finditer(quote))
+    for i, match in enumerate(matches):
+        scale = _SCALES.get((match.group(2) or "").lower(), 1.0)
+        found |= _readings(match.group(1), scale)
+        if scale != 1.0 and i and _RANGE.fullmatch(quote[matches[i - 1].end() : match.start()]):
+            found |= _readings(matches[i - 1].group(1), scale)
     words = re.findall(r"[^\W\d_]+", quote.lower())
     found.update(float(_WORDS[w]) for w in words if w in _WORDS)
     if any(dash in quote for dash in _DASHES):

@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
+from tungsten_cli.crosscheck import crosscheck, involving
 from tungsten_cli.load import FactSet, Record
-from tungsten_cli.query import Query, check_fields, fields_of, find, related, resolve_choice, select, sort_records
+from tungsten_cli.query import Query, check_fields, fields_of, find, related, resolve_choice, select, sort_records, world_shares
 from tungsten_cli.render import (
     Column,
     Format,
@@ -68,7 +69,23 @@ def _rate(record: Record) -> str:
     return value_text(record)
 
 
+def _share(record: Record) -> str:
+    share = record.get("share_of_world_pct")
+    if share is None:
+        return ""
+    return (record.get("share_comparator") or ("~" if record.get("share_approximate") else "")) + pct(share)
+
+
 _SUMMARY = text_column("summary")
+_TABLE_COLUMNS = (
+    id_column(),
+    text_column("subject"),
+    text_column("date"),
+    Column("value", value_text, numeric=True),
+    text_column("basis"),
+    Column("share of world", _share, numeric=True),
+    Column("quote", lambda r: r["citations"][0]["quote"].strip()),
+)
 _DATE = text_column("date")
 _COUNTRY = text_column("country")
 
@@ -142,6 +159,19 @@ VIEWS: dict[str, View] = {
             (id_column(), text_column("name"), text_column("kind", "org_kind"), _COUNTRY, text_column("appears in", "appears_in")),
             subkind_vocab="org_kind",
         ),
+        View("production", ("figure",), _TABLE_COLUMNS),
+        View("reserves", ("figure",), _TABLE_COLUMNS),
+        View(
+            "crosscheck",
+            (),
+            (
+                text_column("quantity"),
+                text_column("verdict"),
+                text_column("left", "left_id"),
+                text_column("right", "right_id"),
+                text_column("detail"),
+            ),
+        ),
         View("search", (), (id_column(), text_column("kind"), text_column("score"), _SUMMARY, text_column("quote", "matched_quote"))),
         View("timeline", (), (_DATE, id_column(), text_column("kind"), _COUNTRY, _SUMMARY)),
         View(
@@ -180,7 +210,12 @@ def listing(facts: FactSet, view: View, query: Query, output: Output) -> Listing
     records = select(facts, query)
     if view.name == "orgs":
         records = [{**r, "appears_in": [x["id"] for x in related(facts, r)]} for r in records]
+    if view.name in _MEASURES:
+        records = world_shares(facts, [r for r in records if r["measure"] == _MEASURES[view.name]])
     return finish(records, view, output, fields_of(records, query.kinds or facts.vocab["kind"], facts))
+
+
+_MEASURES = {"production": "mine-production", "reserves": "tungsten-reserves"}
 
 
 def finish(records: list[Record], view: View, output: Output, valid: list[str]) -> Listing:
@@ -236,11 +271,21 @@ def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format
     record = find(facts, record_id)
     found = evidence(facts, record, folder)
     others = related(facts, record)
+    checks = involving(crosscheck(facts), record_id)
     if fmt is Format.table:
-        write_detail(record, found, others, [], out)
+        write_detail(record, found, others, _crosscheck_lines(record_id, checks), out)
         return
-    full = {**_with_offsets(record, found), "related": [r["id"] for r in others]}
+    full = {**_with_offsets(record, found), "related": [r["id"] for r in others], "crosscheck": checks}
     write(Listing([full], []), fmt, out)
+
+
+def _crosscheck_lines(record_id: str, checks: list[Record]) -> list[str]:
+    lines = ["", "crosscheck:"] if checks else []
+    for check in checks:
+        other = check["right_id"] if check["left_id"] == record_id else check["left_id"]
+        against = f" vs {other} ({check['right_source'] if other == check['right_id'] else check['left_source']})" if other else ""
+        lines.append(f"  {check['verdict']}{against}: {check['detail']}")
+    return lines
 
 
 def schema_text(kind: str | None) -> str:

@@ -1,0 +1,184 @@
+"""Compare claims from different sources about one quantity, in one basis, and give each pair a verdict.
+
+Pairs come from the data: claims pair when their comparison keys (subject, measure, period) match
+and their first citations point into different sources. Nothing here names a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from tungsten_cli.load import FactSet, Record
+from tungsten_cli.query import basis_of, group_by_key
+
+# USGS MCS footnote: "A metric ton unit of tungsten trioxide contains 7.93 kilograms of tungsten",
+# i.e. WO3 is 79.3 % W by mass (183.84 / 231.84). Every converted value is marked derived.
+WO3_TO_W = 0.793
+_W_NAMES = {"w", "tungsten content", "contained tungsten"}
+_TOLERANCE = 0.01
+_MIN_TABLE = 3
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim's number in a comparable form."""
+
+    record: Record
+    value: float | None
+    comparator: str | None
+    basis: str
+
+    @property
+    def source(self) -> str:
+        return str(self.record["citations"][0]["source"])
+
+
+def _claim(record: Record) -> Claim:
+    if record["kind"] == "figure":
+        value = record.get("value")
+    else:
+        value = next((record[k] for k in ("share_pct", "rate_pct", "change_pct") if record.get(k) is not None), None)
+    return Claim(record, value, record.get("comparator"), _basis(record))
+
+
+def _basis(record: Record) -> str:
+    basis = basis_of(record).strip()
+    return "W" if basis.casefold() in _W_NAMES else basis
+
+
+def _in_w(claim: Claim) -> tuple[float | None, bool]:
+    """The value in tonnes of W where the claim counts WO3; (value, derived?)."""
+    if claim.value is not None and claim.basis == "WO3" and claim.record.get("unit") == "t":
+        return round(claim.value * WO3_TO_W, 3), True
+    return claim.value, False
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= _TOLERANCE * max(abs(a), abs(b), 1e-9)
+
+
+def _comparable(a: Claim, b: Claim) -> tuple[float | None, float | None, str, bool]:
+    """Both values in one basis: WO3 tonnes become W tonnes when the other side counts W."""
+    if {a.basis, b.basis} == {"WO3", "W"}:
+        (va, da), (vb, db) = _in_w(a), _in_w(b)
+        return va, vb, "W", da or db
+    return a.value, b.value, a.basis if a.basis == b.basis else "", False
+
+
+def verdict(a: Claim, b: Claim) -> tuple[str, str]:
+    """(verdict, detail) for two claims about one quantity."""
+    va, vb, basis, derived = _comparable(a, b)
+    note = f" (converted to W at {WO3_TO_W}, derived)" if derived else ""
+    if (a.comparator is None) != (b.comparator is None):
+        bound, value = (a, b) if a.comparator else (b, a)
+        limit = vb if bound is b else va
+        other = va if bound is b else vb
+        fits = other is not None and limit is not None and _satisfies(other, str(bound.comparator), limit)
+        return "bound-vs-value", f"{_fmt(other)} {'is within' if fits else 'falls outside'} the bound {bound.comparator}{_fmt(limit)}{note}"
+    if va is not None and vb is not None and _close(va, vb) and a.comparator == b.comparator:
+        if a.basis and b.basis and a.basis != b.basis and not derived:
+            return "differs-in-basis", f"same value {_fmt(va)}, but '{a.basis}' vs '{b.basis}'"
+        dates = _date_detail(a, b)
+        if dates:
+            return "differs", dates
+        unstated = " (one side states no basis)" if bool(a.basis) != bool(b.basis) else ""
+        return "agrees", f"both {a.comparator or ''}{_fmt(va)}{note}{unstated}"
+    if va is None and vb is None:
+        dates = _date_detail(a, b)
+        return ("differs", dates) if dates else ("agrees", "same statement")
+    return "differs", f"{_fmt(va)} vs {_fmt(vb)}{note}"
+
+
+def _date_detail(a: Claim, b: Claim) -> str:
+    """Measures are keyed without their date, so the date is what they can disagree on."""
+    da, db = a.record.get("date"), b.record.get("date")
+    if a.record["kind"] == "measure" and da and db and da != db:
+        return f"dated {da} vs {db}"
+    return ""
+
+
+def _satisfies(value: float, comparator: str, limit: float) -> bool:
+    return {">": value > limit, ">=": value >= limit, "<": value < limit, "<=": value <= limit}[comparator]
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
+
+def _row(quantity: str, a: Claim, b: Claim, result: tuple[str, str]) -> Record:
+    row: dict[str, Any] = {"quantity": quantity, "verdict": result[0], "detail": result[1]}
+    for side, claim in (("left", a), ("right", b)):
+        citation = claim.record["citations"][0]
+        row.update(
+            {
+                f"{side}_id": claim.record["id"],
+                f"{side}_source": claim.source,
+                f"{side}_value": claim.value,
+                f"{side}_comparator": claim.comparator,
+                f"{side}_basis": claim.basis or None,
+                f"{side}_date": claim.record.get("date"),
+                f"{side}_quote": citation["quote"],
+            }
+        )
+    return row
+
+
+def _pairs(group: list[Record]) -> Iterator[tuple[Claim, Claim]]:
+    claims = sorted((_claim(r) for r in group), key=lambda c: (c.source, c.record["id"]))
+    for i, a in enumerate(claims):
+        for b in claims[i + 1 :]:
+            if a.source != b.source:
+                yield a, b
+
+
+def _missing_from_table(facts: FactSet, groups: dict[tuple[str, str, str], list[Record]]) -> Iterator[Record]:
+    """A country's claim that another source's country table leaves out: where it would rank there."""
+    tables: dict[tuple[str, str, str], list[Claim]] = {}
+    for (subject, measure, period), group in groups.items():
+        for record in group:
+            if subject in facts.countries:
+                tables.setdefault((_claim(record).source, measure, period), []).append(_claim(record))
+    for (source, measure, period), claims in tables.items():
+        for (other, other_measure, other_period), table in tables.items():
+            if other == source or (other_measure, other_period) != (measure, period) or len(table) < _MIN_TABLE:
+                continue
+            listed = {c.record["subject"] for c in table}
+            for claim in claims:
+                if claim.record["subject"] not in listed:
+                    yield _rank_row(claim, table, f"{claim.record['subject']}/{measure}" + (f"/{period}" if period else ""))
+
+
+def _rank_row(claim: Claim, table: list[Claim], quantity: str) -> Record:
+    value, derived = _in_w(claim) if any(c.basis == "W" for c in table) else (claim.value, False)
+    ranked = sorted((c for c in table if c.value is not None), key=lambda c: -float(c.value or 0))
+    above = [c for c in ranked if value is not None and float(c.value or 0) > value]
+    reference = table[0]
+    text = f"{reference.source} lists no {claim.record['measure']} for {claim.record['subject']}"
+    if value is not None:
+        converted = f" = {claim.comparator or ''}{_fmt(value)} t W (x{WO3_TO_W}, derived)" if derived else ""
+        leaders = ", ".join(f"{c.record['subject']} {_fmt(c.value)}" for c in above) or "none"
+        text += f"; {claim.comparator or ''}{_fmt(claim.value)}{converted} would rank {len(above) + 1} of {len(ranked) + 1} (above it: {leaders})"
+    row = _row(quantity, claim, reference, ("not-in-reference", text))
+    for key in ("right_id", "right_value", "right_comparator", "right_basis", "right_date", "right_quote"):
+        row[key] = None
+    row["rank"] = len(above) + 1 if value is not None else None
+    return row
+
+
+def crosscheck(facts: FactSet) -> list[Record]:
+    """Every cross-source pair with its verdict, plus claims another source's table leaves out."""
+    groups = group_by_key(facts.records)
+    rows = []
+    for (subject, measure, period), group in groups.items():
+        quantity = "/".join(p for p in (subject, measure, period) if p)
+        rows += [_row(quantity, a, b, verdict(a, b)) for a, b in _pairs(group)]
+    rows += list(_missing_from_table(facts, groups))
+    return sorted(rows, key=lambda r: (r["quantity"], r["left_id"], r["right_id"] or ""))
+
+
+def involving(rows: list[Record], record_id: str) -> list[Record]:
+    return [r for r in rows if record_id in (r["left_id"], r["right_id"])]
