@@ -77,6 +77,7 @@ def _share(record: Record) -> str:
 
 
 _SUMMARY = text_column("summary")
+_QUOTE = Column("quote", lambda r: r["citations"][0]["quote"].strip())
 _TABLE_COLUMNS = (
     id_column(),
     text_column("subject"),
@@ -84,7 +85,7 @@ _TABLE_COLUMNS = (
     Column("value", value_text, numeric=True),
     text_column("basis"),
     Column("share of world", _share, numeric=True),
-    Column("quote", lambda r: r["citations"][0]["quote"].strip()),
+    _QUOTE,
 )
 _DATE = text_column("date")
 _COUNTRY = text_column("country")
@@ -104,6 +105,7 @@ VIEWS: dict[str, View] = {
                 Column("reserves", _reserves, numeric=True),
                 Column("grade WO3", _grade, numeric=True),
                 text_column("metals", "associated_metals"),
+                _QUOTE,
             ),
             status_vocab="deposit_status",
         ),
