@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 import typer
 import yaml
-
 from conftest import DATA, ROOT, run, run_json
+
 from tungsten_cli import SCHEMA_VERSION, __version__
 from tungsten_cli.cli import app
 from tungsten_cli.load import builtin_dir
@@ -60,12 +60,24 @@ def test_no_arguments_prints_help() -> None:
     [
         (["deposits", "--country", "XX"], "tungsten: error: unknown country 'XX' (use an ISO 3166-1 code such as KZ or an English name)\n"),
         (["deals", "--year", "20x5"], "'20x5' is not a valid integer"),
-        (["deals", "--kind", "gift"], "tungsten: error: unknown kind 'gift'; choose from: acquisition, investment, joint-venture, letter-of-interest, listing, loan, memorandum, private-financing, sale-agreement\n"),
-        (["facts", "--format", "xml"], "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'jsonl', 'csv', 'yaml', 'markdown'."),
-        (["deposits", "--status", "sleeping"], "tungsten: error: unknown status 'sleeping'; choose from: acquisition-target, construction, discovery, not-mined, producing, prospect\n"),
+        (
+            ["deals", "--kind", "gift"],
+            "tungsten: error: unknown kind 'gift'; choose from: acquisition, investment, joint-venture, letter-of-interest, listing, loan, memorandum, private-financing, sale-agreement\n",
+        ),
+        (
+            ["facts", "--format", "xml"],
+            "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'jsonl', 'csv', 'yaml', 'markdown'.",
+        ),
+        (
+            ["deposits", "--status", "sleeping"],
+            "tungsten: error: unknown status 'sleeping'; choose from: acquisition-target, construction, discovery, not-mined, producing, prospect\n",
+        ),
         (["deposits", "--bogus"], "--bogus"),
         (["deposits", "--limit", "-1"], "Invalid value for '--limit': -1 is not in the range x>=0."),
-        (["timeline", "--from", "May 2025"], "tungsten: error: Invalid value for --from: 'May 2025' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)\n"),
+        (
+            ["timeline", "--from", "May 2025"],
+            "tungsten: error: Invalid value for --from: 'May 2025' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)\n",
+        ),
         (["facts", "--source", "nyt"], "tungsten: error: unknown source 'nyt'; choose from: sunsirs-2025-11-21, usgs-mcs-2025\n"),
         (["deposits", "--json", "--format", "csv"], "tungsten: error: --json conflicts with --format csv\n"),
         (["schema", "planet"], "unknown kind 'planet'"),

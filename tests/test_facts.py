@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from conftest import run, run_json
+
 from tungsten_cli.load import load_facts
 from tungsten_cli.verify import numbers_in, record_values
 
@@ -31,13 +31,23 @@ def test_kazakh_deposits() -> None:
     deposits = by_id(run_json("deposits", "--country", "KZ"))
     assert set(deposits) == {"upper-kairakty", "north-katpar", "bakuta", "mirolyubovsky-district", "kuyrektykol"}
     upper = deposits["upper-kairakty"]
-    assert (upper["reserves_wo3_t"], upper["grade_wo3_min_pct"], upper["molybdenum_t"], upper["region"]) == (1216000, 0.132, 39600, "Karaganda")
+    assert (upper["reserves_wo3_t"], upper["grade_wo3_min_pct"], upper["molybdenum_t"], upper["region"]) == (
+        1216000,
+        0.132,
+        39600,
+        "Karaganda",
+    )
     assert upper["status"] == "not-mined" and upper["approximate"] == []
     north = deposits["north-katpar"]
     assert (north["reserves_wo3_t"], north["grade_wo3_min_pct"], north["grade_wo3_max_pct"]) == (1000000, 0.13, 0.15)
     assert "reserves_wo3_t" in north["approximate"]
     bakuta = deposits["bakuta"]
-    assert (bakuta["reserves_wo3_t"], bakuta["grade_wo3_min_pct"], bakuta["region"], bakuta["status"]) == (231500, 0.211, "Almaty", "producing")
+    assert (bakuta["reserves_wo3_t"], bakuta["grade_wo3_min_pct"], bakuta["region"], bakuta["status"]) == (
+        231500,
+        0.211,
+        "Almaty",
+        "producing",
+    )
     assert deposits["mirolyubovsky-district"]["resources_w_t"] == 6195
 
 
@@ -83,7 +93,10 @@ def test_china_quota_cut_is_signed() -> None:
 
 def test_tariffs() -> None:
     measures = by_id(run_json("quotas", "--country", "US", "--source", ARTICLE))
-    assert (measures["us-section-301-tariff-tungsten-china"]["rate_pct"], measures["us-section-301-tariff-tungsten-china"]["date"]) == (25, "2025-09")
+    assert (measures["us-section-301-tariff-tungsten-china"]["rate_pct"], measures["us-section-301-tariff-tungsten-china"]["date"]) == (
+        25,
+        "2025-09",
+    )
     assert measures["us-tariff-threat-kazakhstan"]["measure_kind"] == "tariff-threat"
 
 
@@ -95,7 +108,10 @@ def test_deals_of_2025() -> None:
     assert deals["wabtec-kazakhstan-railway-locomotives-2025"]["amount_usd"] == 4200000000
     assert deals["us-exim-letter-of-interest-900m"]["amount_usd"] == 900000000
     assert deals["us-bid-private-capital-200m"]["amount_usd"] == 200000000
-    assert (deals["american-tungsten-exim-loan-2025-11-07"]["amount_usd"], deals["american-tungsten-exim-loan-2025-11-07"]["date"]) == (255000000, "2025-11-07")
+    assert (deals["american-tungsten-exim-loan-2025-11-07"]["amount_usd"], deals["american-tungsten-exim-loan-2025-11-07"]["date"]) == (
+        255000000,
+        "2025-11-07",
+    )
     assert deals["sangdong-kfw-ipex-project-loan"]["amount_usd"] == 75100000
     assert deals["jiaxin-dual-listing-2025-08"]["deal_kind"] == "listing"
     assert deals["american-tungsten-gentung-browns-lake-acquisition"]["date"] == "2025-10-27"
@@ -104,12 +120,17 @@ def test_deals_of_2025() -> None:
 def test_party_filter_by_alias_any_case() -> None:
     ids = {r["id"] for r in run_json("deals", "--party", "tau-ken")}
     assert "cove-kaz-tau-ken-jv-2025-11" in ids
-    assert "jiangxi-copper-ccecc-kazakh-mine-investment-2021" in {r["id"] for r in run_json("deals", "--kind", "investment", "--year", "2021")}
+    assert "jiangxi-copper-ccecc-kazakh-mine-investment-2021" in {
+        r["id"] for r in run_json("deals", "--kind", "investment", "--year", "2021")
+    }
 
 
 def test_figures_from_the_article() -> None:
     figures = by_id(run_json("facts", "--kind", "figure", "--source", ARTICLE))
-    assert (figures["world-tungsten-production-2024"]["value"], figures["world-tungsten-production-2024"]["approximate"]) == (81000, ["value"])
+    assert (figures["world-tungsten-production-2024"]["value"], figures["world-tungsten-production-2024"]["approximate"]) == (
+        81000,
+        ["value"],
+    )
     assert [figures[f"us-net-import-reliance-{v}"]["value"] for v in (50, 80, 83)] == [50, 80, 83]
     assert (figures["kz-exploration-permits-since-2018"]["value"], figures["kz-production-permits-since-2018"]["value"]) == (2906, 111)
     kz = figures["kz-tungsten-reserves"]
@@ -148,7 +169,7 @@ def test_curator_notes(record_id: str, kind: str | None, needle: str) -> None:
 def test_show_joint_venture_with_quote_in_context_and_note() -> None:
     out = run("show", "cove-kaz-tau-ken-jv-2025-11").stdout
     assert "Cove Kaz Capital Group (operator, 70 % of marketing rights, 70 %); Tau-Ken Samruk (partner, 30 %)" in out
-    assert '»Im November 2025 während des Besuchs des Präsidenten Tokayev in den USA, Die beiden Seiten' in out
+    assert "»Im November 2025 während des Besuchs des Präsidenten Tokayev in den USA, Die beiden Seiten" in out
     assert "Raimondo" in out and "Lutnick" in out
 
 
@@ -228,4 +249,7 @@ def test_crosscheck_kazakh_reserves_in_one_basis() -> None:
 def test_crosscheck_appears_in_show() -> None:
     (record,) = run_json("show", "us-section-301-tariff-tungsten-china")
     assert record["crosscheck"][0]["detail"] == "dated 2025-09 vs 2024-09"
-    assert "differs vs usgs-us-section-301-tariff-increase-cn-2024-09 (usgs-mcs-2025): dated 2025-09 vs 2024-09" in run("show", "us-section-301-tariff-tungsten-china").stdout
+    assert (
+        "differs vs usgs-us-section-301-tariff-increase-cn-2024-09 (usgs-mcs-2025): dated 2025-09 vs 2024-09"
+        in run("show", "us-section-301-tariff-tungsten-china").stdout
+    )

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA
 
 SCRIPT = Path(sys.executable).with_name("tungsten")
@@ -20,7 +19,9 @@ pytestmark = pytest.mark.skipif(TUNGSTEN is None, reason="the tungsten console s
 
 
 def tungsten(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(TUNGSTEN), *args], capture_output=True, text=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=60)
+    return subprocess.run(
+        [str(TUNGSTEN), *args], capture_output=True, text=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=60, check=False
+    )
 
 
 def test_runs_from_any_folder_with_builtin_facts(tmp_path: Path) -> None:
@@ -33,7 +34,18 @@ def test_piped_table_is_plain_text(tmp_path: Path) -> None:
     result = tungsten("deposits", "--facts", str(DATA / "mini"), env={"FORCE_COLOR": "", "TERM": "xterm-256color"})
     assert result.returncode == 0
     assert "\x1b[" not in result.stdout
-    assert result.stdout.splitlines()[0].split() == ["id", "name", "country", "region", "status", "reserves", "grade", "WO3", "metals", "quote"]
+    assert result.stdout.splitlines()[0].split() == [
+        "id",
+        "name",
+        "country",
+        "region",
+        "status",
+        "reserves",
+        "grade",
+        "WO3",
+        "metals",
+        "quote",
+    ]
 
 
 def test_usage_error_exit_code_and_single_line() -> None:
@@ -58,14 +70,16 @@ def test_closed_pipe_ends_quietly() -> None:
     first = proc.stdout.readline()
     proc.stdout.close()
     stderr = proc.stderr.read()
-    proc.wait(timeout=60)
+    proc.wait(timeout=60, check=False)
     assert json.loads(first)["id"]
     assert stderr == b""
     assert proc.returncode in (0, -signal.SIGPIPE)
 
 
 def test_shell_pipe_into_head() -> None:
-    result = subprocess.run(f"'{TUNGSTEN}' facts --format jsonl | head -1", shell=True, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        f"'{TUNGSTEN}' facts --format jsonl | head -1", shell=True, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.stderr == ""
     assert len(result.stdout.splitlines()) == 1
 
@@ -76,11 +90,11 @@ def test_ctrl_c_exits_130_without_traceback() -> None:
         "def interrupted(*args, **kwargs): raise KeyboardInterrupt\n"
         "cli.load_facts = interrupted; sys.argv = ['tungsten', 'facts']; cli.main()"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 130
     assert "Traceback" not in result.stderr
 
 
 def test_python_dash_m_works() -> None:
-    result = subprocess.run([sys.executable, "-m", "tungsten_cli", "--version"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "tungsten_cli", "--version"], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0 and result.stdout.startswith("tungsten ")

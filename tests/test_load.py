@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, run
+
 from tungsten_cli.errors import FactsError, NotFoundError
 from tungsten_cli.load import MAX_FILE_BYTES, load_facts
 
@@ -65,7 +65,10 @@ def test_top_level_mapping_is_rejected(tmp_path: Path) -> None:
 
 
 def test_wrong_type_names_line_record_and_field(tmp_path: Path) -> None:
-    text = GOOD + "- kind: deposit\n  id: d\n  name: D\n  country: KZ\n  summary: s\n  reserves_wo3_t: lots\n  citations: [{source: mini, quote: Acme}]\n"
+    text = (
+        GOOD
+        + "- kind: deposit\n  id: d\n  name: D\n  country: KZ\n  summary: s\n  reserves_wo3_t: lots\n  citations: [{source: mini, quote: Acme}]\n"
+    )
     fails_with(pack(tmp_path, text), "pack.yaml:14:19: d: reserves_wo3_t: Input should be a valid number")
 
 
@@ -88,7 +91,10 @@ def test_unknown_source(tmp_path: Path) -> None:
 
 
 def test_unknown_organisation_reference(tmp_path: Path) -> None:
-    text = GOOD + "- kind: deal\n  id: d\n  deal_kind: loan\n  summary: s\n  parties: [{org: ghost}]\n  citations: [{source: mini, quote: Acme}]\n"
+    text = (
+        GOOD
+        + "- kind: deal\n  id: d\n  deal_kind: loan\n  summary: s\n  parties: [{org: ghost}]\n  citations: [{source: mini, quote: Acme}]\n"
+    )
     fails_with(pack(tmp_path, text), "d: parties.0.org: no organization with id 'ghost'")
 
 

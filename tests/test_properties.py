@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from conftest import DATA, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, run
 from tungsten_cli.errors import TungstenError
 from tungsten_cli.load import validate
 
@@ -54,7 +54,13 @@ OPTION_VALUES = st.one_of(st.text(max_size=12), st.sampled_from(["KZ", "xx", "-1
 @FAST
 @given(
     st.sampled_from(["deposits", "deals", "quotas", "imports", "facts", "timeline", "orgs", "search", "show"]),
-    st.lists(st.tuples(st.sampled_from(["--country", "--year", "--kind", "--fields", "--sort", "--limit", "--format", "--name", "--party", "--from"]), OPTION_VALUES), max_size=3),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["--country", "--year", "--kind", "--fields", "--sort", "--limit", "--format", "--name", "--party", "--from"]),
+            OPTION_VALUES,
+        ),
+        max_size=3,
+    ),
 )
 def test_random_options(command: str, options: list[tuple[str, str]]) -> None:
     args = [command] + [part for pair in options for part in pair]

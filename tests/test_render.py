@@ -12,7 +12,13 @@ import yaml
 from tungsten_cli.render import Column, Format, Listing, figure_value, flat, id_column, pct, tonnes, usd, write
 
 RECORDS = [
-    {"id": "a", "kind": "deal", "parties": [{"org": "x", "name": "X Corp", "stake_pct": 70}, {"org": "y", "name": "Y"}], "amount_usd": 4.2e9, "notes": []},
+    {
+        "id": "a",
+        "kind": "deal",
+        "parties": [{"org": "x", "name": "X Corp", "stake_pct": 70}, {"org": "y", "name": "Y"}],
+        "amount_usd": 4.2e9,
+        "notes": [],
+    },
     {"id": "b", "kind": "deal", "parties": [], "amount_usd": None, "notes": [{"kind": "translation", "text": "garbled | name"}]},
 ]
 
@@ -75,7 +81,13 @@ def test_force_color_draws_rich_table(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [(tonnes(1216000), "1,216,000 t"), (usd(4.2e9), "US$ 4.2 bn"), (usd(75.1e6), "US$ 75.1 m"), (pct(0.132), "0.132 %"), (pct(-6.45), "-6.45 %")],
+    [
+        (tonnes(1216000), "1,216,000 t"),
+        (usd(4.2e9), "US$ 4.2 bn"),
+        (usd(75.1e6), "US$ 75.1 m"),
+        (pct(0.132), "0.132 %"),
+        (pct(-6.45), "-6.45 %"),
+    ],
 )
 def test_numbers_for_people(text: str, expected: str) -> None:
     assert text == expected

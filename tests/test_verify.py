@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, ROOT, run
+
 from tungsten_cli.load import builtin_dir, load_facts
 from tungsten_cli.verify import anchor_problem, numbers_in, verify
 
@@ -79,7 +79,7 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 
 def test_changed_letter_in_quote(corrupt_copy: Path, source_dir: Path) -> None:
-    _replace(corrupt_copy / "usgs-mcs-2025" / "domestic.yaml", "used in cemented carbide parts for\"", "used in cemented carbide partz for\"")
+    _replace(corrupt_copy / "usgs-mcs-2025" / "domestic.yaml", 'used in cemented carbide parts for"', 'used in cemented carbide partz for"')
     out = _verify_copy(corrupt_copy, source_dir)
     assert re.search(r"domestic\.yaml:\d+: usgs-us-end-use-cemented-carbide-2024: quote not found verbatim", out)
 

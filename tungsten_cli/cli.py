@@ -6,7 +6,7 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, NoReturn
 
 import click
 import typer
@@ -34,7 +34,7 @@ def _fail(message: str, code: int) -> NoReturn:
 class _Group(TyperGroup):
     """Runs every command in non-standalone mode so all errors leave as one plain line on stderr."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         kwargs.setdefault("prog_name", "tungsten")
         try:
@@ -81,30 +81,43 @@ def _version(value: bool) -> None:
 
 
 FactsOpt = Annotated[
-    Optional[list[str]],
-    typer.Option("--facts", help="Fact pack file or folder; repeatable; 'builtin' adds the shipped set. Example: --facts builtin --facts my.yaml", show_default=False),
+    list[str] | None,
+    typer.Option(
+        "--facts",
+        help="Fact pack file or folder; repeatable; 'builtin' adds the shipped set. Example: --facts builtin --facts my.yaml",
+        show_default=False,
+    ),
 ]
-FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format. Example: --format csv", show_default="table")]
+FormatOpt = Annotated[Format | None, typer.Option("--format", "-f", help="Output format. Example: --format csv", show_default="table")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json. Example: --json | jq '.[].id'")]
 FieldsOpt = Annotated[
-    Optional[str],
-    typer.Option(help="Comma-separated fields to show, in order. Example: --fields id,name,reserves_wo3_t", autocompletion=_complete_fields),
+    str | None,
+    typer.Option(
+        help="Comma-separated fields to show, in order. Example: --fields id,name,reserves_wo3_t", autocompletion=_complete_fields
+    ),
 ]
-SortOpt = Annotated[Optional[str], typer.Option(help="Sort by a field; prefix '-' for descending. Example: --sort -reserves_wo3_t")]
-LimitOpt = Annotated[Optional[int], typer.Option(min=0, help="Show at most N records. Example: --limit 5")]
+SortOpt = Annotated[str | None, typer.Option(help="Sort by a field; prefix '-' for descending. Example: --sort -reserves_wo3_t")]
+LimitOpt = Annotated[int | None, typer.Option(min=0, help="Show at most N records. Example: --limit 5")]
 CiteOpt = Annotated[bool, typer.Option("--cite", help="Print each record's source quote beneath it. Example: --cite")]
-SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Only records citing this source id. Example: --source usgs-mcs-2025")]
-CountryOpt = Annotated[Optional[str], typer.Option("--country", "-c", help="ISO 3166-1 code or English name. Example: --country KZ")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Only records citing this source id. Example: --source usgs-mcs-2025")]
+CountryOpt = Annotated[str | None, typer.Option("--country", "-c", help="ISO 3166-1 code or English name. Example: --country KZ")]
 SourceDirOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--source-dir", help="Folder of source texts (default: $TUNGSTEN_SOURCE_DIR). Example: --source-dir ../shared/sources"),
 ]
-YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", min=1000, max=9999, help="Records dated in (or spanning) this year. Example: --year 2025")]
+YearOpt = Annotated[
+    int | None, typer.Option("--year", "-y", min=1000, max=9999, help="Records dated in (or spanning) this year. Example: --year 2025")
+]
 
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print version and schema version. Example: tungsten --version")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print version and schema version. Example: tungsten --version"
+        ),
+    ] = False,
 ) -> None:
     """Browse curated, cited facts about the tungsten supply chain. Example: tungsten deposits --country KZ"""
 
@@ -145,8 +158,8 @@ def _optional_source_dir(explicit: str | None) -> Path | None:
 @app.command()
 def deposits(
     country: CountryOpt = None,
-    name: Annotated[Optional[str], typer.Option(help="Name or any alias, substring, any case. Example: --name Nordkatpal")] = None,
-    status: Annotated[Optional[str], typer.Option(help="Deposit status. Example: --status not-mined")] = None,
+    name: Annotated[str | None, typer.Option(help="Name or any alias, substring, any case. Example: --name Nordkatpal")] = None,
+    status: Annotated[str | None, typer.Option(help="Deposit status. Example: --status not-mined")] = None,
     source: SourceOpt = None,
     facts: FactsOpt = None,
     fmt: FormatOpt = None,
@@ -157,13 +170,15 @@ def deposits(
     cite: CiteOpt = False,
 ) -> None:
     """Deposits and mine projects with reserves, grade, region and status. Example: tungsten deposits --country KZ --cite"""
-    _show("deposits", Query(country=country, name=name, status=status, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+    _show(
+        "deposits", Query(country=country, name=name, status=status, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite)
+    )
 
 
 @app.command()
 def imports(
-    importer: Annotated[Optional[str], typer.Option(help="Importing country. Example: --importer US")] = None,
-    partner: Annotated[Optional[str], typer.Option(help="Source country, or 'other'. Example: --partner China")] = None,
+    importer: Annotated[str | None, typer.Option(help="Importing country. Example: --importer US")] = None,
+    partner: Annotated[str | None, typer.Option(help="Source country, or 'other'. Example: --partner China")] = None,
     source: SourceOpt = None,
     facts: FactsOpt = None,
     fmt: FormatOpt = None,
@@ -181,7 +196,7 @@ def imports(
 def quotas(
     country: CountryOpt = None,
     year: YearOpt = None,
-    kind: Annotated[Optional[str], typer.Option(help="mining-quota, export-control, tariff or tariff-threat. Example: --kind tariff")] = None,
+    kind: Annotated[str | None, typer.Option(help="mining-quota, export-control, tariff or tariff-threat. Example: --kind tariff")] = None,
     source: SourceOpt = None,
     facts: FactsOpt = None,
     fmt: FormatOpt = None,
@@ -199,8 +214,8 @@ def quotas(
 def deals(
     year: YearOpt = None,
     country: CountryOpt = None,
-    party: Annotated[Optional[str], typer.Option(help="Party name or alias, substring, any case. Example: --party tau-ken")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Deal kind (loan, joint-venture, ...). Example: --kind loan")] = None,
+    party: Annotated[str | None, typer.Option(help="Party name or alias, substring, any case. Example: --party tau-ken")] = None,
+    kind: Annotated[str | None, typer.Option(help="Deal kind (loan, joint-venture, ...). Example: --kind loan")] = None,
     source: SourceOpt = None,
     facts: FactsOpt = None,
     fmt: FormatOpt = None,
@@ -211,12 +226,17 @@ def deals(
     cite: CiteOpt = False,
 ) -> None:
     """Deals, loans, joint ventures, acquisitions, listings and investments. Example: tungsten deals --year 2025 --json"""
-    _show("deals", Query(year=year, country=country, party=party, subkind=kind, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+    _show(
+        "deals",
+        Query(year=year, country=country, party=party, subkind=kind, source=source),
+        facts,
+        _output(fmt, as_json, fields, sort, limit, cite),
+    )
 
 
 @app.command("facts")
 def facts_(
-    kind: Annotated[Optional[str], typer.Option(help="Record kind (deposit, figure, deal, ...). Example: --kind figure")] = None,
+    kind: Annotated[str | None, typer.Option(help="Record kind (deposit, figure, deal, ...). Example: --kind figure")] = None,
     country: CountryOpt = None,
     year: YearOpt = None,
     source: SourceOpt = None,
@@ -235,7 +255,7 @@ def facts_(
 @app.command("orgs")
 def orgs(
     country: CountryOpt = None,
-    kind: Annotated[Optional[str], typer.Option(help="company, state-company, state-body, bank, ... Example: --kind bank")] = None,
+    kind: Annotated[str | None, typer.Option(help="company, state-company, state-body, bank, ... Example: --kind bank")] = None,
     source: SourceOpt = None,
     facts: FactsOpt = None,
     fmt: FormatOpt = None,
@@ -301,8 +321,10 @@ def crosscheck(
 
 @app.command()
 def timeline(
-    date_from: Annotated[Optional[str], typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD). Example: --from 2025-01")] = None,
-    date_to: Annotated[Optional[str], typer.Option("--to", help="Latest date. Example: --to 2025-06")] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD). Example: --from 2025-01")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Latest date. Example: --to 2025-06")] = None,
     country: CountryOpt = None,
     source: SourceOpt = None,
     facts: FactsOpt = None,
@@ -395,7 +417,12 @@ def verify_(
 
 @app.command("validate")
 def validate_(
-    paths: Annotated[list[str], typer.Argument(metavar="PATH...", help="Fact files or folders; 'builtin' is the shipped set. Example: tungsten validate builtin my-pack.yaml")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH...", help="Fact files or folders; 'builtin' is the shipped set. Example: tungsten validate builtin my-pack.yaml"
+        ),
+    ],
 ) -> None:
     """Check fact packs without running a query; every problem as file:line:column: id: field: message. Example: tungsten validate facts/"""
     loaded = load_facts(paths, use_cache=False)
@@ -404,7 +431,10 @@ def validate_(
 
 @app.command()
 def schema(
-    kind: Annotated[Optional[str], typer.Argument(help="A record kind (deposit, figure, ...); none for a whole pack file. Example: tungsten schema deposit")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Argument(help="A record kind (deposit, figure, ...); none for a whole pack file. Example: tungsten schema deposit"),
+    ] = None,
 ) -> None:
     """Print the JSON Schema of a record kind or of a pack file, for editors and CI. Example: tungsten schema deposit"""
     sys.stdout.write(schema_text(kind))

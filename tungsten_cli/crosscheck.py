@@ -59,22 +59,21 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= _TOLERANCE * max(abs(a), abs(b), 1e-9)
 
 
-def _comparable(a: Claim, b: Claim) -> tuple[float | None, float | None, str, bool]:
+def _comparable(a: Claim, b: Claim) -> tuple[float | None, float | None, bool]:
     """Both values in one basis: WO3 tonnes become W tonnes when the other side counts W."""
     if {a.basis, b.basis} == {"WO3", "W"}:
         (va, da), (vb, db) = _in_w(a), _in_w(b)
-        return va, vb, "W", da or db
-    return a.value, b.value, a.basis if a.basis == b.basis else "", False
+        return va, vb, da or db
+    return a.value, b.value, False
 
 
 def verdict(a: Claim, b: Claim) -> tuple[str, str]:
     """(verdict, detail) for two claims about one quantity."""
-    va, vb, basis, derived = _comparable(a, b)
+    va, vb, derived = _comparable(a, b)
     note = f" (converted to W at {WO3_TO_W}, derived)" if derived else ""
     if (a.comparator is None) != (b.comparator is None):
-        bound, value = (a, b) if a.comparator else (b, a)
-        limit = vb if bound is b else va
-        other = va if bound is b else vb
+        bound = a if a.comparator else b
+        limit, other = (vb, va) if bound is b else (va, vb)
         fits = other is not None and limit is not None and _satisfies(other, str(bound.comparator), limit)
         return "bound-vs-value", f"{_fmt(other)} {'is within' if fits else 'falls outside'} the bound {bound.comparator}{_fmt(limit)}{note}"
     if va is not None and vb is not None and _close(va, vb) and a.comparator == b.comparator:

@@ -78,11 +78,34 @@ def _fill(db: sqlite3.Connection, facts: FactSet) -> dict[str, int]:
         "source TEXT NOT NULL REFERENCES sources(id), quote TEXT NOT NULL, start_offset INTEGER, end_offset INTEGER, prefix TEXT, suffix TEXT)"
     )
     _insert(db, "citations", [_citation_row(r["id"], i, c) for r in facts.records for i, c in enumerate(r["citations"])])
-    db.execute("CREATE TABLE parties (deal_id TEXT NOT NULL REFERENCES deals(id), org TEXT NOT NULL REFERENCES organizations(id), name TEXT, country TEXT, role TEXT, stake_pct REAL)")
-    party_rows = [{"deal_id": r["id"], "org": p["org"], "name": p.get("name"), "country": p.get("country"), "role": p.get("role"), "stake_pct": p.get("stake_pct")} for r in facts.records for p in r.get("parties") or []]
+    db.execute(
+        "CREATE TABLE parties (deal_id TEXT NOT NULL REFERENCES deals(id), org TEXT NOT NULL REFERENCES organizations(id), name TEXT, country TEXT, role TEXT, stake_pct REAL)"
+    )
+    party_rows = [
+        {
+            "deal_id": r["id"],
+            "org": p["org"],
+            "name": p.get("name"),
+            "country": p.get("country"),
+            "role": p.get("role"),
+            "stake_pct": p.get("stake_pct"),
+        }
+        for r in facts.records
+        for p in r.get("parties") or []
+    ]
     _insert(db, "parties", party_rows)
-    db.execute("CREATE TABLE notes (record_id TEXT NOT NULL REFERENCES records(id), kind TEXT NOT NULL, text TEXT NOT NULL, reference TEXT)")
-    _insert(db, "notes", [{"record_id": r["id"], "kind": n["kind"], "text": n["text"], "reference": n.get("reference")} for r in everything for n in r.get("notes") or []])
+    db.execute(
+        "CREATE TABLE notes (record_id TEXT NOT NULL REFERENCES records(id), kind TEXT NOT NULL, text TEXT NOT NULL, reference TEXT)"
+    )
+    _insert(
+        db,
+        "notes",
+        [
+            {"record_id": r["id"], "kind": n["kind"], "text": n["text"], "reference": n.get("reference")}
+            for r in everything
+            for n in r.get("notes") or []
+        ],
+    )
     counts.update(citations=sum(len(r["citations"]) for r in facts.records), parties=len(party_rows))
     return counts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date as _date
 from functools import cache
-from typing import Annotated, Any, Literal, Union, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -326,11 +326,11 @@ class Event(_Record):
 
 
 Fact = Annotated[
-    Union[Organization, Deposit, Figure, ImportShare, Measure, Deal, Event],
+    Organization | Deposit | Figure | ImportShare | Measure | Deal | Event,
     Field(discriminator="kind"),
 ]
 Entry = Annotated[
-    Union[Source, Organization, Deposit, Figure, ImportShare, Measure, Deal, Event],
+    Source | Organization | Deposit | Figure | ImportShare | Measure | Deal | Event,
     Field(discriminator="kind"),
 ]
 RECORD_MODELS: dict[str, type[BaseModel]] = {

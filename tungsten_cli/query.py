@@ -76,7 +76,7 @@ def party_names(record: Record, facts_by_id: dict[str, Record]) -> list[str]:
     names: list[str] = list(ids)
     for org_id in ids:
         org = facts_by_id.get(org_id, {})
-        names += [org.get("name", "")] + list(org.get("aliases") or [])
+        names += [org.get("name", ""), *list(org.get("aliases") or [])]
     return names
 
 
@@ -85,6 +85,10 @@ _SUBKIND_FIELDS = ("deal_kind", "measure_kind", "org_kind", "event_kind", "measu
 
 def _subkind(record: Record) -> str | None:
     return next((record[f] for f in _SUBKIND_FIELDS if record.get(f)), None)
+
+
+def _field_equals(key: str, value: str) -> Predicate:
+    return lambda record: record.get(key) == value
 
 
 def predicates(query: Query, facts: FactSet) -> list[Predicate]:
@@ -98,7 +102,7 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
     for key, value in (("importer", query.importer), ("partner", query.partner)):
         if value:
             code = "other" if key == "partner" and fold(value) in ("other", "others") else resolve_country(value, facts)
-            checks.append(lambda r, key=key, code=code: r.get(key) == code)
+            checks.append(_field_equals(key, code))
     if query.year is not None:
         year = query.year
         checks.append(lambda r: covers_year(r, year))
@@ -219,7 +223,7 @@ def _search_fields(record: Record, by_id: dict[str, Record]) -> dict[str, list[s
         "id": [record["id"]],
         "name": [record.get("name") or ""],
         "aliases": list(record.get("aliases") or []),
-        "parties": party_names(record, by_id) + [by_id.get(record.get("deposit") or "", {}).get("name", "")],
+        "parties": [*party_names(record, by_id), by_id.get(record.get("deposit") or "", {}).get("name", "")],
         "summary": [record["summary"]],
         "quotes": [c["quote"] for c in record["citations"]],
     }

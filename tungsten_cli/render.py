@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import IO, Any, NoReturn
+from typing import IO, Any, assert_never
 
 from tungsten_cli.load import Record
 from tungsten_cli.query import project
@@ -48,10 +48,6 @@ class Listing:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _never(value: NoReturn) -> NoReturn:
-    raise AssertionError(f"unhandled format: {value!r}")
-
-
 def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
     """The one dispatch every command uses; a test checks each Format member reaches a writer."""
     records = project(listing.records, listing.fields) if listing.fields else listing.records
@@ -69,7 +65,7 @@ def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
     elif fmt is Format.markdown:
         write_markdown(records, out)
     else:
-        _never(fmt)
+        assert_never(fmt)
 
 
 # Flattening: one documented rule per nested shape, shared by CSV, Markdown and --fields tables.
@@ -181,7 +177,7 @@ def hedge(record: Record, name: str, text: str) -> str:
 
 def figure_value(record: Record) -> str:
     if record.get("unavailable"):
-        return record.get("as_written") or record["unavailable"]
+        return str(record.get("as_written") or record["unavailable"])
     unit = _UNIT_TEXT.get(record["unit"], _num)
     text = hedge(record, "value", unit(record["value"]))
     if record.get("value_max") is not None:
@@ -222,7 +218,7 @@ def value_text(record: Record) -> str:
 
 
 def _marked_id(record: Record) -> str:
-    return record["id"] + (NOTE_MARK if record.get("notes") else "")
+    return str(record["id"]) + (NOTE_MARK if record.get("notes") else "")
 
 
 def id_column() -> Column:
@@ -282,7 +278,7 @@ def write_table(listing: Listing, out: IO[str]) -> None:
 def _table_columns(listing: Listing) -> list[Column]:
     if listing.fields is None:
         return listing.columns
-    return [Column(name, lambda r, name=name: flat(name, r.get(name))) for name in listing.fields]
+    return [text_column(name) for name in listing.fields]
 
 
 # One record in full (`tungsten show`).
@@ -332,7 +328,9 @@ def write_detail(record: Record, evidence: list[Evidence], related: list[Record]
         if console is not None:
             from rich.text import Text
 
-            console.print(Text("      ") + Text(item.before, style="dim") + Text(item.quote, style="bold underline") + Text(item.after, style="dim"))
+            console.print(
+                Text("      ") + Text(item.before, style="dim") + Text(item.quote, style="bold underline") + Text(item.after, style="dim")
+            )
         else:
             emit(f"      {item.before}»{item.quote}«{item.after}")
     if record.get("notes"):

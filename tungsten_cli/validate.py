@@ -158,7 +158,9 @@ def _assemble(entries: list[tuple[str, Record, yaml.Node]], problems: list[Probl
         line = node.start_mark.line + 1
         if record["id"] in origins:
             first = origins[record["id"]]
-            problems.append(Problem(name, f"duplicate id, first defined at {first['file']}:{first['line']}", line, record_id=record["id"], field="id"))
+            problems.append(
+                Problem(name, f"duplicate id, first defined at {first['file']}:{first['line']}", line, record_id=record["id"], field="id")
+            )
             continue
         origins[record["id"]] = {"file": name, "line": line, "citations": _citation_lines(node)}
         if record["kind"] == "source":
@@ -196,7 +198,9 @@ def _reference_problems(records: list[Record], sources: dict[str, Record], origi
         for i, citation in enumerate(record["citations"]):
             if citation["source"] not in sources:
                 line = origin["citations"][i] if i < len(origin["citations"]) else origin["line"]
-                yield Problem(origin["file"], f"unknown source '{citation['source']}'", line, record_id=record["id"], field=f"citations.{i}.source")
+                yield Problem(
+                    origin["file"], f"unknown source '{citation['source']}'", line, record_id=record["id"], field=f"citations.{i}.source"
+                )
         for field_name, kind, target in _references(record):
             if kinds.get(target) != kind:
                 yield Problem(origin["file"], f"no {kind} with id '{target}'", origin["line"], record_id=record["id"], field=field_name)

@@ -13,7 +13,9 @@ from tungsten_cli.errors import NotFoundError, Problem
 from tungsten_cli.load import FactSet, Record
 
 SOURCE_DIR_ENV = "TUNGSTEN_SOURCE_DIR"
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?:\s*(Millionen|Million|Milliarden|Milliarde|million|billion))?")
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?:\s*(Millionen|Million|Milliarden|Milliarde|million|billion))?"
+)
 _SCALES = {"million": 1e6, "millionen": 1e6, "milliarde": 1e9, "milliarden": 1e9, "billion": 1e9}
 # Number words the German translation spells out ("drei bis vier Jahrzehnten", "ein Dutzend", "dreimal").
 _WORDS = {"zwei": 2, "zweiter": 2, "drei": 3, "dreimal": 3, "vier": 4, "fünf": 5, "dutzend": 12}
@@ -132,7 +134,9 @@ def _source_problems(facts: FactSet, folder: Path) -> tuple[dict[str, str], list
         blob = path.read_bytes()
         digest = hashlib.sha256(blob).hexdigest()
         if digest != source["sha256"]:
-            problems.append(Problem(origin["file"], f"SHA-256 of {path} is {digest}, expected {source['sha256']}", origin["line"], record_id=source_id))
+            problems.append(
+                Problem(origin["file"], f"SHA-256 of {path} is {digest}, expected {source['sha256']}", origin["line"], record_id=source_id)
+            )
         texts[source_id] = blob.decode("utf-8", errors="replace")
     return texts, problems
 
@@ -151,7 +155,9 @@ def _record_problems(record: Record, facts: FactSet, texts: dict[str, str]) -> I
             yield Problem(origin["file"], problem, line, record_id=record["id"])
     for name, value in record_values(record, facts.vocab["value_fields"][record["kind"]]):
         if round(abs(value), 6) not in numbers:
-            yield Problem(origin["file"], f"{name} = {value:g} does not appear in any of its quotes", origin["line"], record_id=record["id"])
+            yield Problem(
+                origin["file"], f"{name} = {value:g} does not appear in any of its quotes", origin["line"], record_id=record["id"]
+            )
 
 
 def verify(facts: FactSet, folder: Path) -> Report:

@@ -250,7 +250,6 @@ def field_names(facts: FactSet, view_name: str) -> list[str]:
     return fields_of([], kinds, facts)
 
 
-
 def source_rows(facts: FactSet) -> list[Record]:
     """Sources with how many loaded records cite each."""
     counts = {source_id: 0 for source_id in facts.sources}
