@@ -70,7 +70,7 @@ def test_closed_pipe_ends_quietly() -> None:
     first = proc.stdout.readline()
     proc.stdout.close()
     stderr = proc.stderr.read()
-    proc.wait(timeout=60, check=False)
+    proc.wait(timeout=60)
     assert json.loads(first)["id"]
     assert stderr == b""
     assert proc.returncode in (0, -signal.SIGPIPE)
