@@ -253,3 +253,10 @@ def test_crosscheck_appears_in_show() -> None:
         "differs vs usgs-us-section-301-tariff-increase-cn-2024-09 (usgs-mcs-2025): dated 2025-09 vs 2024-09"
         in run("show", "us-section-301-tariff-tungsten-china").stdout
     )
+
+
+def test_conversion_factor_is_the_usgs_footnote() -> None:
+    from tungsten_cli.crosscheck import WO3_TO_W
+
+    (footnote,) = run_json("show", "usgs-tungsten-content-of-mtu-wo3")
+    assert footnote["value"] / 10 == pytest.approx(WO3_TO_W)

@@ -220,7 +220,7 @@ class Deposit(_Record):
         return self
 
 
-Unit = Literal["t", "usd", "pct", "count", "rank", "times", "decades", "degc", "usd_per_mtu_wo3", "year"]
+Unit = Literal["t", "kg", "usd", "pct", "count", "rank", "times", "decades", "degc", "usd_per_mtu_wo3", "year"]
 Comparator = Literal[">", ">=", "<", "<="]
 Availability = Literal["withheld", "not-available"]
 

@@ -154,6 +154,7 @@ def usd(value: float | None) -> str:
 
 _UNIT_TEXT: dict[str, Callable[[float], str]] = {
     "t": tonnes,
+    "kg": lambda v: f"{_num(v)} kg",
     "usd": usd,
     "pct": pct,
     "count": _num,
@@ -290,7 +291,7 @@ _DETAIL_SKIP = ("id", "kind", "summary", "citations", "notes")
 def _detail_lines(record: Record) -> list[tuple[str, str]]:
     lines = []
     for key, value in record.items():
-        if key in _DETAIL_SKIP or value in (None, [], ""):
+        if key in _DETAIL_SKIP or value is None or value is False or value in ([], ""):
             continue
         text = flat(key, value)
         if key in record.get("approximate", []):
