@@ -236,3 +236,17 @@ def test_export_into_a_folder_is_an_error(tmp_path: Path) -> None:
     result = run("export", "--sqlite", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr == f"tungsten: error: {tmp_path}: is a folder, expected a database file name\n"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in commands().items() if any(p.name == "fmt" for p in c.params)))
+def test_listing_commands_share_the_output_and_source_options(name: str) -> None:
+    options = {opt for p in commands()[name].params for opt in getattr(p, "opts", [])}
+    assert {"--format", "--json", "--facts"} <= options
+    if name not in ("show", "sources"):
+        assert {"--fields", "--sort", "--limit", "--source"} <= options, name
+
+
+def test_source_filter_on_comparison_rows() -> None:
+    rows = run_json("crosscheck", "--source", "usgs-mcs-2025")
+    assert rows and all("usgs-mcs-2025" in (r["left_source"], r["right_source"]) for r in rows)
+    assert run_json("conflicts", "--source", "usgs-mcs-2025") == []

@@ -23,7 +23,7 @@ from tungsten_cli.query import timeline as timeline_of
 from tungsten_cli.render import Format, write
 from tungsten_cli.verify import source_dir as find_source_dir
 from tungsten_cli.verify import verify as run_verify
-from tungsten_cli.views import VIEWS, Output, field_names, finish, listing, schema_text, show_record, source_rows
+from tungsten_cli.views import VIEWS, Output, field_names, finish, from_source, listing, schema_text, show_record, source_rows
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -135,7 +135,8 @@ def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output
     write(listing(facts, VIEWS[view], query, output), output.fmt, sys.stdout)
 
 
-def _emit(records: list[Record], view: str, facts: FactSet, output: Output) -> None:
+def _emit(records: list[Record], view: str, facts: FactSet, output: Output, source: str | None = None) -> None:
+    records = from_source(facts, records, source)
     valid = fields_of(records, [], facts)
     write(finish(records, VIEWS[view], output, valid), output.fmt, sys.stdout)
 
@@ -307,6 +308,7 @@ def reserves(
 
 @app.command()
 def crosscheck(
+    source: SourceOpt = None,
     facts: FactsOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -316,7 +318,7 @@ def crosscheck(
 ) -> None:
     """Claims from different sources about one quantity, in one basis, with a verdict. Example: tungsten crosscheck --json"""
     loaded = load_facts(facts)
-    _emit(crosscheck_rows(loaded), "crosscheck", loaded, _output(fmt, as_json, fields, sort, limit, False))
+    _emit(crosscheck_rows(loaded), "crosscheck", loaded, _output(fmt, as_json, fields, sort, limit, False), source)
 
 
 @app.command()
@@ -345,6 +347,7 @@ def timeline(
 @app.command()
 def search(
     text: Annotated[str, typer.Argument(help="Words to find, any case and accents. Example: tungsten search tau-ken")],
+    source: SourceOpt = None,
     facts: FactsOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -355,11 +358,12 @@ def search(
 ) -> None:
     """Full-text search over names, aliases, parties, summaries and quotes, ranked. Example: tungsten search Wabtec"""
     loaded = load_facts(facts)
-    _emit(search_facts(loaded, text), "search", loaded, _output(fmt, as_json, fields, sort, limit, cite))
+    _emit(search_facts(loaded, text), "search", loaded, _output(fmt, as_json, fields, sort, limit, cite), source)
 
 
 @app.command()
 def conflicts(
+    source: SourceOpt = None,
     facts: FactsOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -369,7 +373,7 @@ def conflicts(
 ) -> None:
     """Claims about one quantity (subject, measure, period) that state different values. Example: tungsten conflicts"""
     loaded = load_facts(facts)
-    _emit(find_conflicts(loaded), "conflicts", loaded, _output(fmt, as_json, fields, sort, limit, False))
+    _emit(find_conflicts(loaded), "conflicts", loaded, _output(fmt, as_json, fields, sort, limit, False), source)
 
 
 @app.command()

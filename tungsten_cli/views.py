@@ -250,6 +250,20 @@ def field_names(facts: FactSet, view_name: str) -> list[str]:
     return fields_of([], kinds, facts)
 
 
+def _mentions(row: Record, source: str) -> bool:
+    if any(c["source"] == source for c in row.get("citations") or []):
+        return True
+    return source in (row.get("source"), row.get("left_source"), row.get("right_source"))
+
+
+def from_source(facts: FactSet, rows: list[Record], source: str | None) -> list[Record]:
+    """Rows that cite `source`: records by their citations, comparison rows by either side."""
+    if source is None:
+        return rows
+    resolve_choice(source, "source", facts.sources)
+    return [r for r in rows if _mentions(r, source)]
+
+
 def source_rows(facts: FactSet) -> list[Record]:
     """Sources with how many loaded records cite each."""
     counts = {source_id: 0 for source_id in facts.sources}
