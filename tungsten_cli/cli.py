@@ -13,7 +13,6 @@ import typer
 from typer.core import TyperGroup
 
 from tungsten_cli import SCHEMA_VERSION, __version__
-from tungsten_cli.crosscheck import crosscheck as crosscheck_rows
 from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
 from tungsten_cli.load import FactSet, Record, load_facts
 from tungsten_cli.query import Query, fields_of, select
@@ -21,8 +20,6 @@ from tungsten_cli.query import conflicts as find_conflicts
 from tungsten_cli.query import search as search_facts
 from tungsten_cli.query import timeline as timeline_of
 from tungsten_cli.render import Format, write
-from tungsten_cli.verify import source_dir as find_source_dir
-from tungsten_cli.verify import verify as run_verify
 from tungsten_cli.views import VIEWS, Output, field_names, finish, from_source, listing, schema_text, show_record, source_rows
 
 
@@ -148,6 +145,8 @@ def _date_option(name: str, value: str | None) -> str | None:
 
 
 def _optional_source_dir(explicit: str | None) -> Path | None:
+    from tungsten_cli.verify import source_dir as find_source_dir
+
     try:
         return find_source_dir(explicit)
     except NotFoundError:
@@ -317,6 +316,8 @@ def crosscheck(
     limit: LimitOpt = None,
 ) -> None:
     """Claims from different sources about one quantity, in one basis, with a verdict. Example: tungsten crosscheck --json"""
+    from tungsten_cli.crosscheck import crosscheck as crosscheck_rows
+
     loaded = load_facts(facts)
     _emit(crosscheck_rows(loaded), "crosscheck", loaded, _output(fmt, as_json, fields, sort, limit, False), source)
 
@@ -409,6 +410,9 @@ def verify_(
     facts: FactsOpt = None,
 ) -> None:
     """Check every citation against the source texts: hash, verbatim quote, anchor, numbers. Example: tungsten verify --source-dir ../shared/sources"""
+    from tungsten_cli.verify import source_dir as find_source_dir
+    from tungsten_cli.verify import verify as run_verify
+
     loaded = load_facts(facts)
     report = run_verify(loaded, find_source_dir(source_dir))
     sys.stdout.write("".join(f"{problem}\n" for problem in report.problems))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +128,8 @@ def _read_cache(path: Path) -> FactSet | None:
 
 def _write_cache(path: Path, facts: FactSet) -> None:
     """Write beside the target and rename, so concurrent runs never see half a file."""
+    import tempfile
+
     payload = {name: getattr(facts, name) for name in _CACHED}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,11 +11,13 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import IO, Any, assert_never
+from typing import IO, TYPE_CHECKING, Any, assert_never
 
 from tungsten_cli.load import Record
 from tungsten_cli.query import project
-from tungsten_cli.verify import Evidence
+
+if TYPE_CHECKING:
+    from tungsten_cli.verify import Evidence
 
 NOTE_MARK = "†"
 

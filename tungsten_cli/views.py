@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from tungsten_cli.crosscheck import crosscheck, involving
 from tungsten_cli.load import FactSet, Record
 from tungsten_cli.query import Query, check_fields, fields_of, find, related, resolve_choice, select, sort_records, world_shares
 from tungsten_cli.render import (
@@ -25,7 +24,9 @@ from tungsten_cli.render import (
     write,
     write_detail,
 )
-from tungsten_cli.verify import Evidence, evidence
+
+if TYPE_CHECKING:
+    from tungsten_cli.verify import Evidence
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,9 @@ def _with_offsets(record: Record, found: list[Evidence]) -> Record:
 
 def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format, out: IO[str]) -> None:
     """`tungsten show`: a detail block for people, or a one-element array in the data formats."""
+    from tungsten_cli.crosscheck import crosscheck, involving
+    from tungsten_cli.verify import evidence
+
     record = find(facts, record_id)
     found = evidence(facts, record, folder)
     others = related(facts, record)
