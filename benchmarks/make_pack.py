@@ -40,21 +40,23 @@ from pathlib import Path
 from typing import Any
 
 # One repeating pattern of kinds: organisations come first so later records can refer to them.
-PATTERN = (
-    ["organization"] * 3
-    + ["deposit"] * 5
-    + ["figure"] * 5
-    + ["deal"] * 3
-    + ["event"] * 2
-    + ["measure"]
-    + ["import_share"]
-)
+PATTERN = ["organization"] * 3 + ["deposit"] * 5 + ["figure"] * 5 + ["deal"] * 3 + ["event"] * 2 + ["measure"] + ["import_share"]
 COUNTRIES = ["KZ", "CN", "US", "CA", "AU", "VN", "RU", "BO", "RW", "PT", "ES", "KR", "AT", "DE", "GB", "MN", "BR", "PE", "TH", "UZ"]
 REGIONS = ["Karaganda", "Almaty", "East", "North", "Highlands", "Coastal", "Central", "Steppe", "Valley", "Ridge"]
 SYLLABLES = ["ka", "ra", "tau", "ken", "bel", "mon", "sar", "dor", "vik", "lin", "zha", "tor", "nur", "bay", "ost", "mir"]
 ORG_KINDS = ["company", "state-company", "state-body", "bank", "sovereign-fund", "exchange", "research-body", "media"]
 DEPOSIT_STATUS = ["not-mined", "producing", "construction", "prospect", "discovery", "acquisition-target"]
-DEAL_KINDS = ["loan", "letter-of-interest", "memorandum", "joint-venture", "acquisition", "listing", "investment", "sale-agreement", "private-financing"]
+DEAL_KINDS = [
+    "loan",
+    "letter-of-interest",
+    "memorandum",
+    "joint-venture",
+    "acquisition",
+    "listing",
+    "investment",
+    "sale-agreement",
+    "private-financing",
+]
 DEAL_STATUS = ["announced", "signed", "completed", "planned", "lost"]
 MEASURE_KINDS = ["mining-quota", "export-control", "tariff", "tariff-threat"]
 MEASURE_STATUS = ["announced", "issued", "in-force", "threatened"]
@@ -171,14 +173,16 @@ def make_record(part: Part, kind: str, index: int, prefix: str) -> dict[str, Any
         record["citations"] = [part.cite(quote + ".")]
         part.deposits.append(record)
     elif kind == "figure":
-        unit, value = rng.choice([("t", float(rng.randint(10, 90000))), ("usd", float(rng.randint(1, 900) * 1000)), ("pct", _pct(rng, 0.5, 99))])
+        unit, value = rng.choice(
+            [("t", float(rng.randint(10, 90000))), ("usd", float(rng.randint(1, 900) * 1000)), ("pct", _pct(rng, 0.5, 99))]
+        )
         subject = rng.choice(COUNTRIES)
         measure = rng.choice(["mine-production", "apt-price", "import-value", "consumption", "reserves-share"])
         date = _date(rng)
         record.update(subject=subject, measure=measure, country=subject, date=date, value=value, unit=unit)
         record["basis"] = f"synthetic basis {index % 7}"
         if rng.random() < 0.15:
-            record["value_max"] = value + 10
+            record["value_max"] = round(value + 10, 2)  # no float noise: the quote must state the same number
         if rng.random() < 0.2:
             record["estimated"] = True
             record["approximate"] = ["value"]
@@ -240,7 +244,9 @@ def make_record(part: Part, kind: str, index: int, prefix: str) -> dict[str, Any
         record.update(measure_kind=rng.choice(MEASURE_KINDS), country=country, target_country=target, date=date)
         record.update(rate_pct=rate, change_pct=change, products="tungsten concentrates", status=rng.choice(MEASURE_STATUS))
         record["summary"] = f"Synthetic {record['measure_kind']} by {country} on {target}."
-        record["citations"] = [part.cite(f"Measure {rid}: {country} set a rate of {_num(rate)}% on {target}, a change of {_num(abs(change))}% from {date}.")]
+        record["citations"] = [
+            part.cite(f"Measure {rid}: {country} set a rate of {_num(rate)}% on {target}, a change of {_num(abs(change))}% from {date}.")
+        ]
     elif kind == "import_share":
         start = rng.randint(2015, 2021)
         share = _pct(rng, 1, 80)
@@ -280,7 +286,9 @@ def _scalar(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def generate(count: int, out_dir: Path, *, seed: int = 1, prefix: str = "synth", per_file: int = 10_000, link_sources: Path | None = None) -> dict[str, Any]:
+def generate(
+    count: int, out_dir: Path, *, seed: int = 1, prefix: str = "synth", per_file: int = 10_000, link_sources: Path | None = None
+) -> dict[str, Any]:
     if not SLUG.match(prefix):
         raise SystemExit(f"--prefix {prefix!r} is not a slug (lower-case letters, digits and dashes)")
     if count < 0 or per_file < 1:
@@ -327,7 +335,14 @@ def generate(count: int, out_dir: Path, *, seed: int = 1, prefix: str = "synth",
         for real in sorted(link_sources.iterdir()):
             if real.is_file() and real.suffix == ".txt":
                 os.symlink(real.resolve(), source_dir / real.name)
-    return {"records": index, "sources": len(source_records), "files": parts + 1, "kinds": kinds, "pack": str(pack_dir), "source_dir": str(source_dir)}
+    return {
+        "records": index,
+        "sources": len(source_records),
+        "files": parts + 1,
+        "kinds": kinds,
+        "pack": str(pack_dir),
+        "source_dir": str(source_dir),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -341,7 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     summary = generate(args.count, args.out_dir, seed=args.seed, prefix=args.prefix, per_file=args.per_file, link_sources=args.link_sources)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(summary["kinds"].items()))
-    sys.stderr.write(f"wrote {summary['records']} records ({kinds}) and {summary['sources']} source(s) to {summary['pack']}; texts in {summary['source_dir']}\n")
+    sys.stderr.write(
+        f"wrote {summary['records']} records ({kinds}) and {summary['sources']} source(s) to {summary['pack']}; texts in {summary['source_dir']}\n"
+    )
     return 0
 
 

@@ -37,9 +37,10 @@ import termios
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -51,11 +52,27 @@ QUERY = ["deposits", "--country", "KZ"]
 COMPLETE_ENV = {"_TUNGSTEN_COMPLETE": "complete_bash", "COMP_WORDS": "tungsten deposits --", "COMP_CWORD": "2"}
 # Variables that would change what or how the children run; the harness controls these itself.
 SCRUB = (
-    "TUNGSTEN_FACTS", "TUNGSTEN_CACHE_DIR", "TUNGSTEN_SOURCE_DIR", "FORCE_COLOR", "NO_COLOR", "COLUMNS", "LINES",
-    "PYTHONDONTWRITEBYTECODE", "PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE", "PYTHONWARNINGS", "PYTHONTRACEMALLOC",
-    "PYTHONINSPECT", "PYTHONVERBOSE", "PYTHONSTARTUP", "_TUNGSTEN_COMPLETE", "COMP_WORDS", "COMP_CWORD", "_TYPER_COMPLETE_ARGS",
+    "TUNGSTEN_FACTS",
+    "TUNGSTEN_CACHE_DIR",
+    "TUNGSTEN_SOURCE_DIR",
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "COLUMNS",
+    "LINES",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONPROFILEIMPORTTIME",
+    "PYTHONDEVMODE",
+    "PYTHONWARNINGS",
+    "PYTHONTRACEMALLOC",
+    "PYTHONINSPECT",
+    "PYTHONVERBOSE",
+    "PYTHONSTARTUP",
+    "_TUNGSTEN_COMPLETE",
+    "COMP_WORDS",
+    "COMP_CWORD",
+    "_TYPER_COMPLETE_ARGS",
 )
-MINIMAL_APP = '''\
+MINIMAL_APP = """\
 import typer
 
 app = typer.Typer()
@@ -68,7 +85,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     app()
-'''
+"""
 PTY_SIZE = (50, 160)  # rows, columns
 RUN_TIMEOUT = 900.0
 
@@ -89,6 +106,27 @@ class Sample:
     stderr: bytes = b""
 
 
+# Peak RSS needs care: Linux carries a process's memory high-water mark across exec, and a child
+# forked (or vforked) from this harness starts with the harness's own pages. So each command is
+# started by a tiny helper (`python -I -S`, a few MB, importing nothing) that forks, execs, times
+# the child and reads its rusage from wait4: the floor is the helper's size, far below any
+# measured command, and the helper's own start-up is outside the timed span.
+SPAWNER = """\
+import os, sys, time
+out, argv = int(sys.argv[1]), sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+os.write(out, f"{elapsed * 1000.0} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+"""
+
+
 def _arm_timeout(proc: subprocess.Popen[bytes], seconds: float) -> threading.Timer:
     def kill() -> None:
         try:
@@ -102,23 +140,31 @@ def _arm_timeout(proc: subprocess.Popen[bytes], seconds: float) -> threading.Tim
     return timer
 
 
-def _reap(proc: subprocess.Popen[bytes]) -> tuple[int, int]:
-    """wait4 gives this child's own peak RSS, unlike RUSAGE_CHILDREN, which is a max over all of them."""
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, int(usage.ru_maxrss)  # kilobytes on Linux
-
-
 def run_once(cmd: list[str], env: dict[str, str], *, use_pty: bool = False, keep_output: bool = False, cwd: Path = REPO) -> Sample:
+    """One run through the spawner: wall ms and peak RSS (KB) of the command alone, exit code, output."""
+    result_r, result_w = os.pipe()
+    spawner = [sys.executable, "-I", "-S", "-c", SPAWNER, str(result_w), *cmd]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        master = slave = -1
         if use_pty:
             master, slave = pty.openpty()
             fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", PTY_SIZE[0], PTY_SIZE[1], 0, 0))
-            chunks: list[bytes] = []
-            start = time.perf_counter()
-            proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=err, env=env, cwd=cwd, start_new_session=True)
+        stdio: Any = slave if use_pty else out
+        proc = subprocess.Popen(
+            spawner,
+            stdin=slave if use_pty else subprocess.DEVNULL,
+            stdout=stdio,
+            stderr=err,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+            pass_fds=(result_w,),
+        )
+        os.close(result_w)
+        timer = _arm_timeout(proc, RUN_TIMEOUT)
+        chunks: list[bytes] = []
+        if use_pty:
             os.close(slave)
-            timer = _arm_timeout(proc, RUN_TIMEOUT)
             while True:
                 try:
                     chunk = os.read(master, 65536)
@@ -127,25 +173,21 @@ def run_once(cmd: list[str], env: dict[str, str], *, use_pty: bool = False, keep
                 if not chunk:
                     break
                 chunks.append(chunk)
-            code, rss = _reap(proc)
-            elapsed = time.perf_counter() - start
-            timer.cancel()
             os.close(master)
-            stdout = b"".join(chunks)
-        else:
-            start = time.perf_counter()
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True)
-            timer = _arm_timeout(proc, RUN_TIMEOUT)
-            code, rss = _reap(proc)
-            elapsed = time.perf_counter() - start
-            timer.cancel()
-            stdout = b""
-            if keep_output or code != 0:
-                out.seek(0)
-                stdout = out.read()
+        proc.wait()
+        timer.cancel()
+        with os.fdopen(result_r, "rb") as handle:
+            report = handle.read().decode().split()
+        if len(report) != 3:
+            raise CommandFailed(f"the spawner reported nothing (exit {proc.returncode}; timeout {RUN_TIMEOUT:.0f} s?): {' '.join(cmd)}")
+        ms, rss, code = float(report[0]), int(report[1]), int(report[2])
+        stdout = b"".join(chunks)
+        if not use_pty and (keep_output or code != 0):
+            out.seek(0)
+            stdout = out.read()
         err.seek(0)
         stderr = err.read() if (keep_output or code != 0) else b""
-    return Sample(elapsed * 1000.0, rss, code, stdout, stderr)
+    return Sample(ms, rss, code, stdout, stderr)
 
 
 # --------------------------------------------------------------------------- benchmarks
@@ -317,7 +359,7 @@ def machine(python: str) -> dict[str, Any]:
                           "libyaml": libyaml}))
         """
     )
-    info = json.loads(subprocess.run([python, "-c", probe], capture_output=True, text=True, check=True).stdout)
+    info: dict[str, Any] = json.loads(subprocess.run([python, "-c", probe], capture_output=True, text=True, check=True).stdout)
     model = ""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -338,13 +380,23 @@ def compare_typer_venv(python: str, version: str, work: Path) -> tuple[str | Non
         vpy = str(venv / "bin" / "python")
         result = subprocess.run(
             [vpy, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input", "--timeout", "15", f"typer=={version}"],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if result.returncode != 0:
             last = (result.stderr.strip().splitlines() or ["pip failed"])[-1]
             return None, f"pip install typer=={version} failed (no network?): {last[:160]}"
-        got = subprocess.run([vpy, "-c", "import importlib.metadata as m; print(m.version('typer'), m.version('click') if any(d.metadata['Name']=='click' for d in m.distributions()) else 'vendored')"],
-                             capture_output=True, text=True, check=True).stdout.split()
+        got = subprocess.run(
+            [
+                vpy,
+                "-c",
+                "import importlib.metadata as m; print(m.version('typer'), m.version('click') if any(d.metadata['Name']=='click' for d in m.distributions()) else 'vendored')",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         return vpy, f"typer {got[0]}, click {got[1]}"
     except (subprocess.SubprocessError, OSError) as err:
         return None, f"could not build a venv with typer=={version}: {err}"
@@ -369,8 +421,10 @@ class Row:
 
     def numbers(self) -> tuple[float | None, float | None]:
         value = self.value if self.value is not None else (self.bench.median_ms() if self.bench and self.bench.samples else None)
-        base = self.baseline_value if self.baseline_value is not None else (
-            self.baseline.median_ms() if self.baseline and self.baseline.samples else None
+        base = (
+            self.baseline_value
+            if self.baseline_value is not None
+            else (self.baseline.median_ms() if self.baseline and self.baseline.samples else None)
         )
         ratio = value / base if value is not None and base else None
         return value, ratio
@@ -413,11 +467,27 @@ def table(rows: list[Row | str]) -> list[list[str]]:
             continue
         value, ratio = row.numbers()
         bench = row.bench
-        spread = f"{min(s.ms for s in bench.samples):.0f}-{max(s.ms for s in bench.samples):.0f}" if bench and bench.samples and row.unit == "ms" else ""
+        spread = (
+            f"{min(s.ms for s in bench.samples):.0f}-{max(s.ms for s in bench.samples):.0f}"
+            if bench and bench.samples and row.unit == "ms"
+            else ""
+        )
         n = str(len(bench.samples)) if bench else ""
         rss = f"{bench.median_rss_mb():.0f}" if bench and bench.samples else ""
         base = row.baseline_label or (row.baseline.label if row.baseline else "")
-        out.append([row.label, n, _fmt(value, row.unit), spread, rss, base, f"{ratio:.2f}x" if ratio is not None else "", row.target(), row.result()])
+        out.append(
+            [
+                row.label,
+                n,
+                _fmt(value, row.unit),
+                spread,
+                rss,
+                base,
+                f"{ratio:.2f}x" if ratio is not None else "",
+                row.target(),
+                row.result(),
+            ]
+        )
     return out
 
 
@@ -436,32 +506,60 @@ def print_table(rows: list[list[str]], markdown: bool) -> None:
         return
     widths = [max(len(h), *(len(r[i]) for r in rows if len(r) > 1)) for i, h in enumerate(HEADERS)]
     right = {1, 2, 3, 4, 6}
-    line = lambda cells: "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()  # noqa: E731
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
     print(line(HEADERS))
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print(f"-- {row[0]}" if len(row) == 1 else line(row))
 
 
-def importtime_report(label: str, cmd: list[str], env: dict[str, str], use_pty: bool, top: int = 12) -> None:
-    """Self import time summed per top-level package, from `python -X importtime`."""
-    sample = run_once([cmd[0], "-X", "importtime", *cmd[1:]], env, use_pty=use_pty, keep_output=True)
-    per_package: dict[str, int] = {}
-    total = 0
-    for line in sample.stderr.decode("utf-8", "replace").splitlines():
-        if not line.startswith("import time:") or "self [us]" in line:
-            continue
-        parts = line[len("import time:") :].split("|")
-        if len(parts) != 3 or not parts[0].strip().isdigit():
-            continue
-        self_us, name = int(parts[0]), parts[2].strip()
-        package = name.split(".")[0]
-        per_package[package] = per_package.get(package, 0) + self_us
-        total += self_us
-    ranked = sorted(per_package.items(), key=lambda kv: -kv[1])[:top]
-    print(f"\nimport time of: {label}  (total {total / 1000:.0f} ms self time over all imports; one run, so noisy)")
-    for package, us in ranked:
-        print(f"  {us / 1000:7.1f} ms  {package}")
+def import_times(cmd: list[str], env: dict[str, str], use_pty: bool, runs: int = 3) -> dict[str, float]:
+    """Self import time (ms) of every module, median over a few runs of `python -X importtime`."""
+    seen: dict[str, list[int]] = {}
+    for _ in range(runs):
+        sample = run_once([cmd[0], "-X", "importtime", *cmd[1:]], env, use_pty=use_pty, keep_output=True)
+        for line in sample.stderr.decode("utf-8", "replace").splitlines():
+            parts = line[len("import time:") :].split("|") if line.startswith("import time:") else []
+            if len(parts) == 3 and parts[0].strip().isdigit():
+                seen.setdefault(parts[2].strip(), []).append(int(parts[0]))
+    return {name: statistics.median(us) / 1000.0 for name, us in seen.items()}
+
+
+def importtime_report(label: str, times: dict[str, float], baseline: dict[str, float] | None, wall_ms: float | None, top: int = 10) -> None:
+    packages: dict[str, float] = {}
+    for name, ms in times.items():
+        packages[name.split(".")[0]] = packages.get(name.split(".")[0], 0.0) + ms
+    total = sum(times.values())
+    wall = f"; median wall time {wall_ms:.0f} ms" if wall_ms else ""
+    print(f"\n{label}: {len(times)} modules, {total:.0f} ms of import time (self, median of 3){wall}")
+    print("  by top-level package: " + ", ".join(f"{p} {ms:.1f}" for p, ms in sorted(packages.items(), key=lambda kv: -kv[1])[:top]))
+    if baseline is not None:
+        extra = {name: ms for name, ms in times.items() if name not in baseline}
+        print(
+            f"  not imported by the minimal app: {len(extra)} modules, {sum(extra.values()):.1f} ms: "
+            + ", ".join(f"{n} {ms:.1f}" for n, ms in sorted(extra.items(), key=lambda kv: -kv[1])[:top])
+        )
+
+
+def profile_report(label: str, cmd: list[str], env: dict[str, str], work: Path, top: int = 22) -> None:
+    """Where the time outside imports goes: cProfile of one run, sorted by cumulative time."""
+    out = work / "profile.out"
+    sample = run_once([cmd[0], "-m", "cProfile", "-o", str(out), *cmd[1:]], env, keep_output=True)
+    if sample.returncode != 0 or not out.is_file():
+        print(f"\nprofile of {label}: failed ({sample.stderr.decode('utf-8', 'replace')[-300:]})")
+        return
+    show = (
+        "import pstats, sys, io\n"
+        "s = io.StringIO(); st = pstats.Stats(sys.argv[1], stream=s); st.sort_stats('cumulative')\n"
+        f"st.print_stats(r'^(?!<frozen)', {top})\n"
+        "print(s.getvalue().split('ncalls', 1)[-1])"
+    )
+    text = subprocess.run([cmd[0], "-c", show, str(out)], capture_output=True, text=True).stdout
+    print(f"\nprofile of {label} (one run under cProfile, which inflates small calls; cumulative ms):")
+    print("  ncalls" + textwrap.indent(text.rstrip(), "  ")[2:])
 
 
 # --------------------------------------------------------------------------- main
@@ -470,16 +568,25 @@ def importtime_report(label: str, cmd: list[str], env: dict[str, str], use_pty: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog="See benchmarks/README.md for what each target means.")
     parser.add_argument("--runs", type=int, default=7, help="measured runs per command (default 7; the median is reported)")
-    parser.add_argument("--warmup", type=int, default=2, help="unmeasured runs per command first (default 2)")
+    parser.add_argument("--warmup", type=int, default=2, help="unmeasured runs per command first (default 2; at least 1 for warm rows)")
     parser.add_argument("--python", default=sys.executable, help="interpreter for every command (default: this one)")
-    parser.add_argument("--entry", choices=("auto", "script", "module"), default="auto",
-                        help="run tungsten as the console script beside --python (script), as `python -m tungsten_cli` (module), or script if present (auto)")
+    parser.add_argument(
+        "--entry",
+        choices=("auto", "script", "module"),
+        default="auto",
+        help="run tungsten as the console script beside --python (script), as `python -m tungsten_cli` (module), or script if present (auto)",
+    )
     parser.add_argument("--skip-scale", action="store_true", help="only the start-up targets")
     parser.add_argument("--skip-100k", action="store_true", help="scale: 1k and 10k only")
     parser.add_argument("--cold-runs", type=int, default=None, help="cold runs for built-in, 1k and 10k (default: --runs)")
     parser.add_argument("--cold-runs-100k", type=int, default=1, help="cold runs at 100k (default 1: each takes about a minute)")
-    parser.add_argument("--compare-typer", metavar="VERSION", help="also time the minimal app with this Typer in a throwaway venv (needs network)")
+    parser.add_argument(
+        "--compare-typer", metavar="VERSION", help="also time the minimal app with this Typer in a throwaway venv (needs network)"
+    )
     parser.add_argument("--importtime", action="store_true", help="after the table, the imports that dominate each start-up command")
+    parser.add_argument(
+        "--profile", action="store_true", help="after the table, a cProfile of the warm JSON query (the time outside imports)"
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     parser.add_argument("--json-out", type=Path, help="also write every sample as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (packs, caches) and print its path")
@@ -490,7 +597,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be >= 1 and --warmup >= 0")
     cold_runs = args.cold_runs or args.runs
 
-    python = args.python
+    found = shutil.which(args.python)
+    if found is None:
+        parser.error(f"--python {args.python}: not found")
+    python = os.path.abspath(found)  # absolute, but not resolved: a venv's python is often a symlink
     tungsten = entry_command(python, args.entry)
     started = time.time()
     work = Path(tempfile.mkdtemp(prefix="tungsten-bench-"))
@@ -510,12 +620,16 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
     info = machine(python)
     pk = info["packages"]
     print("tungsten benchmarks")
-    print(f"  machine : {info['cpus']} CPU(s), {info['cpu']}; {info['os']}; load {info['load'][0]:.2f} {info['load'][1]:.2f} {info['load'][2]:.2f}")
+    print(
+        f"  machine : {info['cpus']} CPU(s), {info['cpu']}; {info['os']}; load {info['load'][0]:.2f} {info['load'][1]:.2f} {info['load'][2]:.2f}"
+    )
     print(f"  python  : {info['implementation']} {info['python']} ({python})")
     print("  packages: " + ", ".join(f"{n} {v}" for n, v in pk.items() if v) + f"; libyaml {'yes' if info['libyaml'] else 'no'}")
+    floor = run_once(["true"], child_env()).rss_kb / 1024.0
     print(f"  tungsten: {' '.join(tungsten)}")
-    print(f"  runs    : median of {args.runs} (after {args.warmup} warm-up) per command, interleaved; cold runs {cold_runs}"
-          + ("" if args.skip_100k or args.skip_scale else f", {args.cold_runs_100k} at 100k"))
+    print(f"  RSS     : peak RSS per command via fork/exec/wait4 from a {floor:.1f} MB helper (the floor of any RSS figure)")
+    scale_runs = "" if args.skip_scale else f"; cold runs {cold_runs}" + ("" if args.skip_100k else f", {args.cold_runs_100k} at 100k")
+    print(f"  runs    : median of {args.runs} (after {args.warmup} warm-up) per command, interleaved{scale_runs}")
     sys.stdout.flush()
 
     base_env = child_env()
@@ -550,7 +664,7 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
             other_typer = Bench("mini-other", f"minimal Typer app, {other_note.split(',')[0]}", [vpy, str(app)], check=_contains("[]"))
             startup.append(other_typer)
     print()
-    run_group(startup, base_env, args.runs, args.warmup, args.seed, "start-up")
+    run_group(startup, base_env, args.runs, max(1, args.warmup), args.seed, "start-up")  # >= 1: fills the caches, checks output
 
     rss_json, rss_mini = q_json.median_rss_mb(), mini.median_rss_mb()
     rows: list[Row | str] = [
@@ -568,7 +682,15 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
         Row("deposits --country KZ (pipe)", q_plain, baseline=mini, limit=1.3),
         Row("minimal Typer app (pty)", mini_pty, baseline=mini),
         Row("deposits --country KZ (pty, rich)", q_pty, baseline=mini_pty, limit=2.2),
-        Row("peak RSS: --json query", q_json, value=rss_json, unit="MB", baseline_label="minimal Typer app", baseline_value=rss_mini, limit=1.3),
+        Row(
+            "peak RSS: --json query",
+            q_json,
+            value=rss_json,
+            unit="MB",
+            baseline_label="minimal Typer app",
+            baseline_value=rss_mini,
+            limit=1.3,
+        ),
         Row("tungsten --help", q_help, baseline=q_json, limit=1.0, noise=1.05),
         Row("completion: deposits --<Tab>", q_complete, baseline=q_json, limit=1.0, noise=1.05),
     ]
@@ -583,12 +705,22 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
             summary = make_pack.generate(n, work / f"pack-{n}")
             packs[n] = Path(summary["pack"])
             size_mb = sum(p.stat().st_size for p in packs[n].iterdir()) / 1e6
-            scale_notes.append(f"{n:,}-record pack: {summary['files']} files, {size_mb:.1f} MB of YAML, generated in {time.perf_counter() - t0:.1f} s")
+            scale_notes.append(
+                f"{n:,}-record pack: {summary['files']} files, {size_mb:.1f} MB of YAML, generated in {time.perf_counter() - t0:.1f} s"
+            )
         query = [*QUERY, "--json", "--facts", "builtin"]
 
         def sb(key: str, label: str, extra: list[str], cold: bool, runs: int | None = None) -> Bench:
-            return Bench(key, label, tungsten + query + extra, cache_dir=work / "cache" / key.replace("-cold", "").replace("-warm", ""),
-                         cold=cold, expect_hit=not cold, runs=runs, check=_json_list)
+            return Bench(
+                key,
+                label,
+                tungsten + query + extra,
+                cache_dir=work / "cache" / key.replace("-cold", "").replace("-warm", ""),
+                cold=cold,
+                expect_hit=not cold,
+                runs=runs,
+                check=_json_list,
+            )
 
         warm = {0: sb("builtin-warm", "built-in only, warm", [], False)}
         cold = {0: sb("builtin-cold", "built-in only, cold", [], True, cold_runs)}
@@ -612,7 +744,9 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
             rows.append(Row(cold[n].label, cold[n], baseline=warm[0], limit=2000.0 if n == 10_000 else None, absolute=True))
         for bench in warm.values():
             if bench.misses:
-                scale_notes.append(f"{bench.label}: {bench.misses} run(s) missed the cache (a fact file or the validating code changed during the run) and were not counted")
+                scale_notes.append(
+                    f"{bench.label}: {bench.misses} run(s) missed the cache (a fact file or the validating code changed during the run) and were not counted"
+                )
 
     for bench in startup:
         if bench.misses:
@@ -622,21 +756,25 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
     results = [r.result() for r in rows if isinstance(r, Row) and r.limit is not None]
     passed = sum(r in ("PASS", "PASS~") for r in results)
     print()
-    print(f"{passed}/{len(results)} targets met" + (" (PASS~ = above the target but within the stated noise allowance)" if "PASS~" in results else ""))
+    print(
+        f"{passed}/{len(results)} targets met"
+        + (" (PASS~ = above the target but within the stated noise allowance)" if "PASS~" in results else "")
+    )
     for note in scale_notes:
         print(f"  note: {note}")
     print(f"  total benchmark time {time.time() - started:.0f} s; load now {os.getloadavg()[0]:.2f}")
 
     if args.importtime:
+        print("\nimport time (python -X importtime), warm cache:")
         env = dict(base_env)
-        env["TUNGSTEN_CACHE_DIR"] = str(work / "cache" / "json")
-        importtime_report("minimal Typer app", mini.cmd, env, False)
-        importtime_report("deposits --country KZ --json (warm)", q_json.cmd, env, False)
-        env["TUNGSTEN_CACHE_DIR"] = str(work / "cache" / "plain")
-        importtime_report("deposits --country KZ (pipe, warm)", q_plain.cmd, env, False)
-        env["TUNGSTEN_CACHE_DIR"] = str(work / "cache" / "pty")
-        importtime_report("deposits --country KZ (pty, warm)", q_pty.cmd, env, True)
-        importtime_report("completion: deposits --<Tab>", q_complete.cmd, {**base_env, **COMPLETE_ENV}, False)
+        base = import_times(mini.cmd, env, False)
+        importtime_report("minimal Typer app", base, None, mini.median_ms())
+        for bench in (q_json, q_plain, q_pty, q_help, q_complete):
+            env = {**base_env, **bench.env, "TUNGSTEN_CACHE_DIR": str(bench.cache_dir)}
+            importtime_report(bench.label, import_times(bench.cmd, env, bench.use_pty), base, bench.median_ms())
+    if args.profile:
+        env = {**base_env, "TUNGSTEN_CACHE_DIR": str(q_json.cache_dir)}
+        profile_report(q_json.label + " (warm)", q_json.cmd, env, work)
 
     if args.json_out:
         payload = {

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 import typer
 import yaml
-from conftest import DATA, ROOT, run, run_json
+from conftest import DATA, ROOT, run, run_json, runner
 
 from tungsten_cli import SCHEMA_VERSION, __version__
 from tungsten_cli.cli import app
@@ -52,7 +52,18 @@ def test_package_version_matches_pyproject() -> None:
 
 def test_no_arguments_prints_help() -> None:
     result = run()
-    assert "deposits" in result.output
+    assert result.exit_code == 0
+    assert "deposits" in result.stdout and result.stderr == ""
+
+
+def test_trimmed_app_keeps_the_help_listing_and_the_asked_command() -> None:
+    from tungsten_cli.cli import app_for
+
+    full = runner.invoke(app, ["--help"]).stdout
+    assert runner.invoke(app_for([]), ["--help"]).stdout == full
+    assert runner.invoke(app_for(["deposits"]), ["deposits", "--help"]).stdout == runner.invoke(app, ["deposits", "--help"]).stdout
+    assert [c.name or c.callback.__name__ for c in app_for(["--json", "deals"]).registered_commands] == ["deals"]
+    assert len(app_for(["dael"]).registered_commands) == len(app.registered_commands)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The Typer app: parse options, call the library, render; the only place that prints errors or exits."""
 
-from __future__ import annotations
-
+import copy
+import os
 import re
 import signal
 import sys
@@ -11,6 +11,7 @@ from typing import Annotated, Any, NoReturn
 import click
 import typer
 from typer.core import TyperGroup
+from typer.models import CommandInfo
 
 from tungsten_cli import SCHEMA_VERSION, __version__
 from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
@@ -28,6 +29,10 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+# Click 8.2+ raises this for a bare `tungsten`; older Clicks printed the help themselves.
+_NO_ARGS: type[click.UsageError] | tuple[()] = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 class _Group(TyperGroup):
     """Runs every command in non-standalone mode so all errors leave as one plain line on stderr."""
 
@@ -36,6 +41,9 @@ class _Group(TyperGroup):
         kwargs.setdefault("prog_name", "tungsten")
         try:
             code = super().main(*args, **kwargs)
+        except _NO_ARGS as err:
+            sys.stdout.write(err.format_message() + "\n")
+            code = ExitCode.OK
         except click.UsageError as err:
             _fail(err.format_message(), ExitCode.USAGE)
         except click.ClickException as err:
@@ -57,6 +65,7 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    suggest_commands=False,  # Click already suggests close names; Typer would repeat them
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -460,8 +469,40 @@ def export(
     sys.stderr.write(f"wrote {sqlite}: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + "\n")
 
 
+def _name_of(info: CommandInfo) -> str:
+    return info.name or (info.callback.__name__ if info.callback else "")
+
+
+def _listed_only(info: CommandInfo) -> CommandInfo:
+    """A parameterless stand-in that carries a command's name and help into the top-level listing."""
+
+    def listed() -> None:
+        """Stand-in for the help listing; never invoked."""
+
+    listed.__doc__ = info.callback.__doc__ if info.callback else None
+    return CommandInfo(name=_name_of(info), callback=listed, help=info.help)
+
+
+def app_for(argv: list[str]) -> typer.Typer:
+    """The app with only what this start needs: Typer builds every command's options at start-up.
+
+    A command word keeps just that command; without one (top-level help, completing a command
+    name), parameterless stand-ins keep the listing. An unknown word keeps everything, so Click can
+    suggest close names.
+    """
+    if "_TUNGSTEN_COMPLETE" in os.environ:
+        argv = os.environ.get("COMP_WORDS", "").split()[1:]
+    name = next((word for word in argv if not word.startswith("-")), None)
+    trimmed = copy.copy(app)
+    if name is None:
+        trimmed.registered_commands = [_listed_only(c) for c in app.registered_commands]
+    else:
+        trimmed.registered_commands = [c for c in app.registered_commands if _name_of(c) == name] or app.registered_commands
+    return trimmed
+
+
 def main() -> None:
     """Console-script entry: die quietly like other Unix filters when the pipe's reader goes away."""
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    app()
+    app_for(sys.argv[1:])()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class ExitCode(IntEnum):
@@ -29,8 +29,7 @@ class NotFoundError(TungstenError):
     """A record id, path or source that does not exist."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One defect in a fact pack, located as precisely as the YAML allows."""
 
     file: str

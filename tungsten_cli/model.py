@@ -343,6 +343,7 @@ def entry_adapter() -> TypeAdapter[Entry]:
     return TypeAdapter(Entry)
 
 
+@cache
 def value_fields(model: type[BaseModel]) -> list[str]:
     """Numeric fields whose values must appear in a citation (offsets and `year` are not values)."""
     names = []

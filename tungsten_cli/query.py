@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tungsten_cli.errors import NotFoundError, UsageError
 from tungsten_cli.load import FactSet, Record
@@ -13,8 +12,7 @@ from tungsten_cli.load import FactSet, Record
 Predicate = Callable[[Record], bool]
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """Every filter a listing command can pass; None means "do not filter on this"."""
 
     kinds: tuple[str, ...] = ()
@@ -39,6 +37,8 @@ def fold(text: str) -> str:
 
 def resolve_country(value: str, facts: FactSet) -> str:
     """An ISO alpha-2/alpha-3 code or English name, any case, to its alpha-2 code."""
+    if value.strip().upper() in facts.countries:
+        return value.strip().upper()
     wanted = fold(value.strip())
     for code, names in facts.countries.items():
         if any(fold(name) == wanted for name in names):

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import IO, TYPE_CHECKING, Any, assert_never
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, assert_never
 
 from tungsten_cli.load import Record
 from tungsten_cli.query import project
@@ -31,15 +30,13 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     header: str
     cell: Callable[[Record], str]
     numeric: bool = False
 
 
-@dataclass
-class Listing:
+class Listing(NamedTuple):
     """What a listing command hands to the writers: records plus how a person should see them."""
 
     records: list[Record]
@@ -47,7 +44,6 @@ class Listing:
     cite: bool = False
     notes_marker: bool = True
     fields: list[str] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
@@ -56,7 +52,8 @@ def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
     if fmt is Format.table:
         write_table(listing, out)
     elif fmt is Format.json:
-        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        # Indented for people on a terminal; compact (and C-encoded, faster) for pipes, like gh.
+        out.write(json.dumps(records, ensure_ascii=False, indent=2 if _is_terminal(out) else None) + "\n")
     elif fmt is Format.jsonl:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -243,10 +240,12 @@ def _plain_table(rows: list[list[str]], headers: list[str], quotes: list[list[st
             out.write(f"    > {quote}\n")
 
 
-def _use_rich(out: IO[str]) -> bool:
-    if os.environ.get("FORCE_COLOR"):
-        return True
+def _is_terminal(out: IO[str]) -> bool:
     return hasattr(out, "isatty") and out.isatty()
+
+
+def _use_rich(out: IO[str]) -> bool:
+    return bool(os.environ.get("FORCE_COLOR")) or _is_terminal(out)
 
 
 def _rich_table(rows: list[list[str]], columns: list[Column], quotes: list[list[str]], out: IO[str]) -> None:

@@ -12,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from tungsten_cli.errors import FactsError, Problem
-from tungsten_cli.load import FactSet, Record
+from tungsten_cli.load import FactSet, Record, gc_paused
 from tungsten_cli.model import RECORD_MODELS, entry_adapter, ordered_fields, vocabulary
 
 _ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\[\]{}]")
@@ -34,6 +34,11 @@ def _loader() -> type[yaml.SafeLoader]:
 
 def build(files: list[Path], blobs: list[bytes]) -> FactSet:
     """Validate all files and cross-check them; raise one FactsError listing every problem."""
+    with gc_paused():
+        return _build(files, blobs)
+
+
+def _build(files: list[Path], blobs: list[bytes]) -> FactSet:
     problems: list[Problem] = []
     entries: list[tuple[str, Record, yaml.Node]] = []
     for path, blob in zip(files, blobs):

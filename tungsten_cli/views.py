@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from tungsten_cli.load import FactSet, Record
 from tungsten_cli.query import Query, check_fields, fields_of, find, related, resolve_choice, select, sort_records, world_shares
@@ -29,8 +28,7 @@ if TYPE_CHECKING:
     from tungsten_cli.verify import Evidence
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """How to print a listing: the shared options of every listing command."""
 
     fmt: Format = Format.table
@@ -40,8 +38,7 @@ class Output:
     cite: bool = False
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     name: str
     kinds: tuple[str, ...]
     columns: tuple[Column, ...]
@@ -238,10 +235,10 @@ def _checked(facts: FactSet, view: View, query: Query) -> Query:
         resolve_choice(query.source, "source", facts.sources)
     if view.subkind_vocab == "kind":
         kind = resolve_choice(query.subkind, "kind", facts.vocab["kind"])
-        return replace(query, kinds=(kind,) if kind else view.kinds, subkind=None)
+        return query._replace(kinds=(kind,) if kind else view.kinds, subkind=None)
     if view.subkind_vocab:
         resolve_choice(query.subkind, "kind", facts.vocab[view.subkind_vocab])
-    return replace(query, kinds=view.kinds)
+    return query._replace(kinds=view.kinds)
 
 
 def field_names(facts: FactSet, view_name: str) -> list[str]:
