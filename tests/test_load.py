@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -160,10 +162,6 @@ def test_library_raises_typed_errors(tmp_path: Path) -> None:
 # The cache: keyed by content, atomic, and never trusted blindly.
 
 
-def cache_files() -> list[Path]:
-    return sorted(Path(os.environ["TUNGSTEN_CACHE_DIR"]).glob("*.json"))
-
-
 def test_changed_fact_file_is_picked_up(tmp_path: Path) -> None:
     folder = pack(tmp_path, GOOD)
     assert load_facts([str(folder)]).records[0]["summary"] == "Acme is a company."
@@ -175,8 +173,14 @@ def test_corrupt_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
     folder = pack(tmp_path, GOOD)
     load_facts([str(folder)])
-    for entry in (tmp_path / "cache").glob("*.json"):
-        entry.write_text('{"records": [{"id": "wrong"')
+    (entry,) = (tmp_path / "cache").glob("*.facts-cache")
+    intact = entry.read_bytes()
+    for damaged in (intact[: len(intact) // 2], intact[:-1] + bytes([intact[-1] ^ 1]), b"", b"{not a cache}" * 3):
+        entry.write_bytes(damaged)
+        assert [r["id"] for r in load_facts([str(folder)]).records] == ["acme"]
+    header = marshal.dumps({"signature": "of other files", "sections": {}})
+    other_layout = len(header).to_bytes(4, "big") + header
+    entry.write_bytes(zlib.crc32(other_layout).to_bytes(4, "big") + other_layout)
     assert [r["id"] for r in load_facts([str(folder)]).records] == ["acme"]
 
 
@@ -195,7 +199,29 @@ def test_concurrent_runs_leave_a_valid_cache(tmp_path: Path) -> None:
     outputs = [p.communicate(timeout=60) for p in procs]
     assert all(p.returncode == 0 for p in procs), outputs
     assert all(json.loads(out)[0]["id"] == "acme" for out, _ in outputs)
-    entries = list((tmp_path / "cache").glob("*.json"))
+    entries = list((tmp_path / "cache").glob("*.facts-cache"))
     assert len(entries) == 1
-    assert json.loads(entries[0].read_text())["records"][0]["id"] == "acme"
+    assert [r["id"] for r in load_facts([str(folder)]).records] == ["acme"]
+    assert not _checked_out_to_validation(folder)
     assert not list((tmp_path / "cache").glob(".tmp-*"))
+
+
+def _checked_out_to_validation(folder: Path) -> bool:
+    """True when loading would have to validate again, i.e. the cache did not serve the facts."""
+    from unittest import mock
+
+    with mock.patch("tungsten_cli.load.validate", side_effect=AssertionError("validated")):
+        try:
+            load_facts([str(folder)])
+        except AssertionError:
+            return True
+    return False
+
+
+def test_cache_serves_only_the_kinds_asked_for(tmp_path: Path) -> None:
+    folder = DATA / "mini"
+    full = load_facts([str(folder)])
+    deposits = load_facts([str(folder)], kinds=("deposit",))
+    assert [r["id"] for r in deposits.records] == ["testberg"]
+    assert deposits.origins == {} and full.origins["testberg"]["line"] == 20
+    assert [r["id"] for r in load_facts([str(folder)]).records] == [r["id"] for r in full.records]

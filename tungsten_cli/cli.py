@@ -1,9 +1,8 @@
 """The Typer app: parse options, call the library, render; the only place that prints errors or exits."""
 
-import copy
+import _signal  # type: ignore[import-not-found]  # the C module: `signal` builds enums on import
 import os
 import re
-import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -21,7 +20,18 @@ from tungsten_cli.query import conflicts as find_conflicts
 from tungsten_cli.query import search as search_facts
 from tungsten_cli.query import timeline as timeline_of
 from tungsten_cli.render import Format, write
-from tungsten_cli.views import VIEWS, Output, field_names, finish, from_source, listing, schema_text, show_record, source_rows
+from tungsten_cli.views import (
+    VIEWS,
+    Output,
+    field_names,
+    finish,
+    from_source,
+    kinds_to_load,
+    listing,
+    schema_text,
+    show_record,
+    source_rows,
+)
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -137,7 +147,7 @@ def _output(fmt: Format | None, as_json: bool, fields: str | None, sort: str | N
 
 
 def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output) -> None:
-    facts: FactSet = load_facts(facts_paths)
+    facts: FactSet = load_facts(facts_paths, kinds=kinds_to_load(VIEWS[view], query))
     write(listing(facts, VIEWS[view], query, output), output.fmt, sys.stdout)
 
 
@@ -493,7 +503,8 @@ def app_for(argv: list[str]) -> typer.Typer:
     if "_TUNGSTEN_COMPLETE" in os.environ:
         argv = os.environ.get("COMP_WORDS", "").split()[1:]
     name = next((word for word in argv if not word.startswith("-")), None)
-    trimmed = copy.copy(app)
+    trimmed = object.__new__(typer.Typer)  # a shallow copy without importing `copy`
+    trimmed.__dict__.update(app.__dict__)
     if name is None:
         trimmed.registered_commands = [_listed_only(c) for c in app.registered_commands]
     else:
@@ -503,6 +514,6 @@ def app_for(argv: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry: die quietly like other Unix filters when the pipe's reader goes away."""
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if hasattr(_signal, "SIGPIPE"):
+        _signal.signal(_signal.SIGPIPE, _signal.SIG_DFL)
     app_for(sys.argv[1:])()

@@ -6,7 +6,6 @@ more to import than a whole JSON query.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -49,6 +48,8 @@ class Listing(NamedTuple):
 def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
     """The one dispatch every command uses; a test checks each Format member reaches a writer."""
     records = project(listing.records, listing.fields) if listing.fields else listing.records
+    if fmt in (Format.json, Format.jsonl):
+        import json
     if fmt is Format.table:
         write_table(listing, out)
     elif fmt is Format.json:
@@ -91,6 +92,8 @@ def flat(key: str, value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(flat(key, v) for v in value)
     if isinstance(value, dict):
+        import json
+
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 

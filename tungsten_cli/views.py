@@ -44,6 +44,14 @@ class View(NamedTuple):
     columns: tuple[Column, ...]
     subkind_vocab: str | None = None
     status_vocab: str | None = None
+    loads: tuple[str, ...] | None = None  # record kinds the view reads from the cache; None: all
+
+
+def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
+    """Only what a listing reads, so a cache hit decodes little; `facts --kind K` needs just K."""
+    if view.subkind_vocab == "kind" and query.subkind:
+        return (query.subkind,)
+    return view.loads
 
 
 def _reserves(record: Record) -> str:
@@ -106,6 +114,7 @@ VIEWS: dict[str, View] = {
                 _QUOTE,
             ),
             status_vocab="deposit_status",
+            loads=("deposit",),
         ),
         View(
             "imports",
@@ -118,6 +127,7 @@ VIEWS: dict[str, View] = {
                 text_column("period", "date"),
                 text_column("forms"),
             ),
+            loads=("import_share",),
         ),
         View(
             "quotas",
@@ -133,6 +143,7 @@ VIEWS: dict[str, View] = {
                 _SUMMARY,
             ),
             subkind_vocab="measure_kind",
+            loads=("measure",),
         ),
         View(
             "deals",
@@ -146,6 +157,7 @@ VIEWS: dict[str, View] = {
                 text_column("status"),
             ),
             subkind_vocab="deal_kind",
+            loads=("deal", "organization"),
         ),
         View(
             "facts",
@@ -159,8 +171,8 @@ VIEWS: dict[str, View] = {
             (id_column(), text_column("name"), text_column("kind", "org_kind"), _COUNTRY, text_column("appears in", "appears_in")),
             subkind_vocab="org_kind",
         ),
-        View("production", ("figure",), _TABLE_COLUMNS),
-        View("reserves", ("figure",), _TABLE_COLUMNS),
+        View("production", ("figure",), _TABLE_COLUMNS, loads=("figure",)),
+        View("reserves", ("figure",), _TABLE_COLUMNS, loads=("figure",)),
         View(
             "crosscheck",
             (),
