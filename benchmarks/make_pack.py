@@ -2,7 +2,7 @@
 """Generate a synthetic fact pack of N records, valid against the schema, with a source text it cites.
 
     python benchmarks/make_pack.py N OUT_DIR [--seed S] [--prefix synth] [--per-file 10000]
-                                             [--link-sources /work/shared/sources]
+                                             [--link-sources ../shared/sources]
 
 Writes
     OUT_DIR/pack/sources.yaml         one `kind: source` record per part, with the SHA-256 of its text
