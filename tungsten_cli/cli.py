@@ -1,9 +1,12 @@
 """The Typer app: parse options, call the library, render; the only place that prints errors or exits."""
 
 import _signal  # type: ignore[import-not-found]  # the C module: `signal` builds enums on import
+import functools
+import inspect
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -146,6 +149,47 @@ def _output(fmt: Format | None, as_json: bool, fields: str | None, sort: str | N
     return Output(chosen, names, sort, limit, cite)
 
 
+_SHARED = (
+    ("facts", FactsOpt),
+    ("fmt", FormatOpt),
+    ("as_json", JsonOpt),
+    ("fields", FieldsOpt),
+    ("sort", SortOpt),
+    ("limit", LimitOpt),
+    ("cite", CiteOpt),
+)
+
+
+def listing_command(*, cite: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a listing command the shared options (--facts, --format/--json, --fields, --sort, --limit,
+    and --cite where rows carry quotes) and hand them to it as `facts_paths` and one `Output`.
+
+    Typer reads a command's options from its signature, so the decorated function gets a new one:
+    the command's own filters followed by the shared options.
+    """
+    shared = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False if hint in (JsonOpt, CiteOpt) else None, annotation=hint)
+        for name, hint in _SHARED
+        if cite or name != "cite"
+    ]
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        own = [p for p in inspect.signature(func).parameters.values() if p.name not in ("facts_paths", "output")]
+
+        @functools.wraps(func)
+        def command(**options: Any) -> None:
+            chosen = {p.name: options.pop(p.name) for p in shared}
+            output = _output(chosen["fmt"], chosen["as_json"], chosen["fields"], chosen["sort"], chosen["limit"], chosen.get("cite", False))
+            func(**options, facts_paths=chosen["facts"], output=output)
+
+        parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
+        command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in parameters}
+        return command
+
+    return decorate
+
+
 def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output) -> None:
     facts: FactSet = load_facts(facts_paths, kinds=kinds_to_load(VIEWS[view], query))
     write(listing(facts, VIEWS[view], query, output), output.fmt, sys.stdout)
@@ -175,173 +219,136 @@ def _optional_source_dir(explicit: str | None) -> Path | None:
 
 
 @app.command()
+@listing_command()
 def deposits(
     country: CountryOpt = None,
     name: Annotated[str | None, typer.Option(help="Name or any alias, substring, any case. Example: --name Nordkatpal")] = None,
     status: Annotated[str | None, typer.Option(help="Deposit status. Example: --status not-mined")] = None,
     source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    cite: CiteOpt = False,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
 ) -> None:
     """Deposits and mine projects with reserves, grade, region and status. Example: tungsten deposits --country KZ --cite"""
-    _show(
-        "deposits", Query(country=country, name=name, status=status, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite)
-    )
+    _show("deposits", Query(country=country, name=name, status=status, source=source), facts_paths, output)
 
 
 @app.command()
+@listing_command()
 def imports(
     importer: Annotated[str | None, typer.Option(help="Importing country. Example: --importer US")] = None,
     partner: Annotated[str | None, typer.Option(help="Source country, or 'other'. Example: --partner China")] = None,
     source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    cite: CiteOpt = False,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
 ) -> None:
     """Import shares by source country. Example: tungsten imports --importer US --sort -share_pct"""
-    _show("imports", Query(importer=importer, partner=partner, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+    _show("imports", Query(importer=importer, partner=partner, source=source), facts_paths, output)
 
 
 @app.command()
+@listing_command()
 def quotas(
     country: CountryOpt = None,
     year: YearOpt = None,
     kind: Annotated[str | None, typer.Option(help="mining-quota, export-control, tariff or tariff-threat. Example: --kind tariff")] = None,
     source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    cite: CiteOpt = False,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
 ) -> None:
     """Quotas, export controls and tariffs, with signed changes. Example: tungsten quotas --country CN --year 2025"""
-    _show("quotas", Query(country=country, year=year, subkind=kind, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+    _show("quotas", Query(country=country, year=year, subkind=kind, source=source), facts_paths, output)
 
 
 @app.command()
+@listing_command()
 def deals(
     year: YearOpt = None,
     country: CountryOpt = None,
     party: Annotated[str | None, typer.Option(help="Party name or alias, substring, any case. Example: --party tau-ken")] = None,
     kind: Annotated[str | None, typer.Option(help="Deal kind (loan, joint-venture, ...). Example: --kind loan")] = None,
     source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    cite: CiteOpt = False,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
 ) -> None:
     """Deals, loans, joint ventures, acquisitions, listings and investments. Example: tungsten deals --year 2025 --json"""
-    _show(
-        "deals",
-        Query(year=year, country=country, party=party, subkind=kind, source=source),
-        facts,
-        _output(fmt, as_json, fields, sort, limit, cite),
-    )
+    _show("deals", Query(year=year, country=country, party=party, subkind=kind, source=source), facts_paths, output)
 
 
 @app.command("facts")
+@listing_command()
 def facts_(
     kind: Annotated[str | None, typer.Option(help="Record kind (deposit, figure, deal, ...). Example: --kind figure")] = None,
     country: CountryOpt = None,
     year: YearOpt = None,
     source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    cite: CiteOpt = False,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
 ) -> None:
     """Every record of every kind in one list. Example: tungsten facts --kind figure --year 2024"""
-    _show("facts", Query(subkind=kind, country=country, year=year, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+    _show("facts", Query(subkind=kind, country=country, year=year, source=source), facts_paths, output)
 
 
 @app.command("orgs")
+@listing_command()
 def orgs(
     country: CountryOpt = None,
     kind: Annotated[str | None, typer.Option(help="company, state-company, state-body, bank, ... Example: --kind bank")] = None,
     source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    cite: CiteOpt = False,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
 ) -> None:
     """Companies, state bodies and banks, with the records they appear in. Example: tungsten orgs --country KZ"""
-    _show("orgs", Query(country=country, subkind=kind, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+    _show("orgs", Query(country=country, subkind=kind, source=source), facts_paths, output)
 
 
 app.command("organizations", help="Same as `orgs`. Example: tungsten organizations --kind bank")(orgs)
 
 
 @app.command()
+@listing_command()
 def production(
     year: YearOpt = None,
     country: CountryOpt = None,
     source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    cite: CiteOpt = False,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
 ) -> None:
     """Mine production by country with its derived share of the world total. Example: tungsten production --year 2024 --country CN"""
-    _show("production", Query(year=year, country=country, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+    _show("production", Query(year=year, country=country, source=source), facts_paths, output)
 
 
 @app.command()
+@listing_command()
 def reserves(
     country: CountryOpt = None,
     source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    cite: CiteOpt = False,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
 ) -> None:
     """Reserves by country; a share of a lower-bound world total is an upper bound. Example: tungsten reserves --sort -value"""
-    _show("reserves", Query(country=country, source=source), facts, _output(fmt, as_json, fields, sort, limit, cite))
+    _show("reserves", Query(country=country, source=source), facts_paths, output)
 
 
 @app.command()
-def crosscheck(
-    source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-) -> None:
+@listing_command(cite=False)
+def crosscheck(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
     """Claims from different sources about one quantity, in one basis, with a verdict. Example: tungsten crosscheck --json"""
     from tungsten_cli.crosscheck import crosscheck as crosscheck_rows
 
-    loaded = load_facts(facts)
-    _emit(crosscheck_rows(loaded), "crosscheck", loaded, _output(fmt, as_json, fields, sort, limit, False), source)
+    loaded = load_facts(facts_paths)
+    _emit(crosscheck_rows(loaded), "crosscheck", loaded, output, source)
 
 
 @app.command()
+@listing_command()
 def timeline(
     date_from: Annotated[
         str | None, typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD). Example: --from 2025-01")
@@ -349,65 +356,44 @@ def timeline(
     date_to: Annotated[str | None, typer.Option("--to", help="Latest date. Example: --to 2025-06")] = None,
     country: CountryOpt = None,
     source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    cite: CiteOpt = False,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
 ) -> None:
     """Every dated record in date order; partial dates sort by their start. Example: tungsten timeline --from 2025 --cite"""
     query = Query(country=country, source=source, date_from=_date_option("--from", date_from), date_to=_date_option("--to", date_to))
-    loaded = load_facts(facts)
-    records = timeline_of(select(loaded, query))
-    _emit(records, "timeline", loaded, _output(fmt, as_json, fields, sort, limit, cite))
+    loaded = load_facts(facts_paths)
+    _emit(timeline_of(select(loaded, query)), "timeline", loaded, output)
 
 
 @app.command()
+@listing_command()
 def search(
     text: Annotated[str, typer.Argument(help="Words to find, any case and accents. Example: tungsten search tau-ken")],
     source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    cite: CiteOpt = False,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
 ) -> None:
     """Full-text search over names, aliases, parties, summaries and quotes, ranked. Example: tungsten search Wabtec"""
-    loaded = load_facts(facts)
-    _emit(search_facts(loaded, text), "search", loaded, _output(fmt, as_json, fields, sort, limit, cite), source)
+    loaded = load_facts(facts_paths)
+    _emit(search_facts(loaded, text), "search", loaded, output, source)
 
 
 @app.command()
-def conflicts(
-    source: SourceOpt = None,
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-) -> None:
+@listing_command(cite=False)
+def conflicts(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
     """Claims about one quantity (subject, measure, period) that state different values. Example: tungsten conflicts"""
-    loaded = load_facts(facts)
-    _emit(find_conflicts(loaded), "conflicts", loaded, _output(fmt, as_json, fields, sort, limit, False), source)
+    loaded = load_facts(facts_paths)
+    _emit(find_conflicts(loaded), "conflicts", loaded, output, source)
 
 
 @app.command()
-def sources(
-    facts: FactsOpt = None,
-    fmt: FormatOpt = None,
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-) -> None:
+@listing_command(cite=False)
+def sources(*, facts_paths: list[str] | None, output: Output) -> None:
     """Each source document with its metadata, SHA-256 and how many records cite it. Example: tungsten sources"""
-    loaded = load_facts(facts)
-    _emit(source_rows(loaded), "sources", loaded, _output(fmt, as_json, fields, sort, limit, False))
+    loaded = load_facts(facts_paths)
+    _emit(source_rows(loaded), "sources", loaded, output)
 
 
 @app.command()
