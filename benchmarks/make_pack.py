@@ -23,7 +23,8 @@ appears in one of its quotes, as `verify` demands. Citations use all three ancho
 unique quotes, start/end offsets, and prefix/suffix context. Ids are `<prefix>-...`, so a pack
 never collides with the built-in set; use different prefixes to load several packs together.
 
-Only the standard library is used, so any Python can run it. Output is deterministic for a seed.
+It reads the vocabularies (kinds, statuses) from tungsten_cli.model, so run it with the interpreter
+tungsten is installed in. Output is deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -39,24 +40,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tungsten_cli.model import vocabulary
+
 # One repeating pattern of kinds: organisations come first so later records can refer to them.
 PATTERN = ["organization"] * 3 + ["deposit"] * 5 + ["figure"] * 5 + ["deal"] * 3 + ["event"] * 2 + ["measure"] + ["import_share"]
 COUNTRIES = ["KZ", "CN", "US", "CA", "AU", "VN", "RU", "BO", "RW", "PT", "ES", "KR", "AT", "DE", "GB", "MN", "BR", "PE", "TH", "UZ"]
 REGIONS = ["Karaganda", "Almaty", "East", "North", "Highlands", "Coastal", "Central", "Steppe", "Valley", "Ridge"]
 SYLLABLES = ["ka", "ra", "tau", "ken", "bel", "mon", "sar", "dor", "vik", "lin", "zha", "tor", "nur", "bay", "ost", "mir"]
-ORG_KINDS = ["company", "state-company", "state-body", "bank", "sovereign-fund", "exchange", "research-body", "media"]
-DEPOSIT_STATUS = ["not-mined", "producing", "construction", "prospect", "discovery", "acquisition-target"]
-DEAL_KINDS = [
-    "loan",
-    "letter-of-interest",
-    "memorandum",
-    "joint-venture",
-    "acquisition",
-    "listing",
-    "investment",
-    "sale-agreement",
-    "private-financing",
-]
+# The schema's own vocabularies, so synthetic packs stay valid when the schema grows.
+_VOCAB = vocabulary()
+ORG_KINDS = _VOCAB["org_kind"]
+DEPOSIT_STATUS = _VOCAB["deposit_status"]
+DEAL_KINDS = _VOCAB["deal_kind"]
 DEAL_STATUS = ["announced", "signed", "completed", "planned", "lost"]
 MEASURE_KINDS = ["mining-quota", "export-control", "tariff", "tariff-threat"]
 MEASURE_STATUS = ["announced", "issued", "in-force", "threatened"]
