@@ -41,7 +41,6 @@ class Listing(NamedTuple):
     records: list[Record]
     columns: list[Column]
     cite: bool = False
-    notes_marker: bool = True
     fields: list[str] | None = None
 
 
@@ -276,7 +275,7 @@ def write_table(listing: Listing, out: IO[str]) -> None:
         _rich_table(rows, columns, quotes, out)
     else:
         _plain_table(rows, [c.header for c in columns], quotes, out)
-    if listing.notes_marker and any(r.get("notes") for r in listing.records):
+    if any(r.get("notes") for r in listing.records):
         out.write(f"{NOTE_MARK} curator notes: tungsten show ID\n")
 
 
