@@ -30,9 +30,12 @@ class Format(str, Enum):
 
 
 class Column(NamedTuple):
+    """A table column; `numeric` cells never wrap, `prose` cells (quotes, summaries) take the spare width."""
+
     header: str
     cell: Callable[[Record], str]
     numeric: bool = False
+    prose: bool = False
 
 
 class Listing(NamedTuple):
@@ -258,7 +261,13 @@ def _rich_table(rows: list[list[str]], columns: list[Column], quotes: list[list[
     console = Console(file=out, no_color=bool(os.environ.get("NO_COLOR")) or None, highlight=False)
     table = Table(show_lines=any(quotes), header_style="bold")
     for column in columns:
-        table.add_column(column.header, justify="right" if column.numeric else "left", no_wrap=column.numeric, overflow="fold")
+        table.add_column(
+            column.header,
+            justify="right" if column.numeric else "left",
+            no_wrap=column.numeric,
+            overflow="fold",
+            ratio=1 if column.prose else None,
+        )
     for row, row_quotes in zip(rows, quotes):
         cells: list[Text | str] = [Text(c) for c in row]
         if row_quotes:

@@ -82,8 +82,8 @@ def _share(record: Record) -> str:
     return (record.get("share_comparator") or ("~" if record.get("share_approximate") else "")) + pct(share)
 
 
-_SUMMARY = text_column("summary")
-_QUOTE = Column("quote", lambda r: r["citations"][0]["quote"].strip())
+_SUMMARY = text_column("summary")._replace(prose=True)
+_QUOTE = Column("quote", lambda r: r["citations"][0]["quote"].strip(), prose=True)
 _TABLE_COLUMNS = (
     id_column(),
     text_column("subject"),
@@ -152,7 +152,7 @@ VIEWS: dict[str, View] = {
                 id_column(),
                 text_column("kind", "deal_kind"),
                 _DATE,
-                Column("parties", _parties),
+                Column("parties", _parties, prose=True),
                 Column("amount", lambda r: usd(r.get("amount_usd")), numeric=True),
                 text_column("status"),
             ),
@@ -181,10 +181,14 @@ VIEWS: dict[str, View] = {
                 text_column("verdict"),
                 text_column("left", "left_id"),
                 text_column("right", "right_id"),
-                text_column("detail"),
+                text_column("detail")._replace(prose=True),
             ),
         ),
-        View("search", (), (id_column(), text_column("kind"), text_column("score"), _SUMMARY, text_column("quote", "matched_quote"))),
+        View(
+            "search",
+            (),
+            (id_column(), text_column("kind"), text_column("score"), _SUMMARY, text_column("quote", "matched_quote")._replace(prose=True)),
+        ),
         View("timeline", (), (_DATE, id_column(), text_column("kind"), _COUNTRY, _SUMMARY)),
         View(
             "conflicts",
@@ -196,7 +200,7 @@ VIEWS: dict[str, View] = {
                 text_column("unit"),
                 text_column("basis"),
                 text_column("source"),
-                text_column("quote"),
+                text_column("quote")._replace(prose=True),
             ),
         ),
         View(
