@@ -98,3 +98,10 @@ def test_ctrl_c_exits_130_without_traceback() -> None:
 def test_python_dash_m_works() -> None:
     result = subprocess.run([sys.executable, "-m", "tungsten_cli", "--version"], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0 and result.stdout.startswith("tungsten ")
+
+
+def test_shell_completion_offers_field_names_and_commands() -> None:
+    env = {"_TUNGSTEN_COMPLETE": "complete_bash", "COMP_WORDS": "tungsten deposits --fields id,gra", "COMP_CWORD": "3"}
+    assert tungsten(env=env).stdout.split() == ["id,grade_wo3_min_pct", "id,grade_wo3_max_pct"]
+    env = {"_TUNGSTEN_COMPLETE": "complete_bash", "COMP_WORDS": "tungsten dep", "COMP_CWORD": "1"}
+    assert tungsten(env=env).stdout.split() == ["deposits"]
