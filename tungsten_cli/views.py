@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
 from tungsten_cli.load import FactSet, Record
-from tungsten_cli.query import Query, check_fields, fields_of, find, related, resolve_choice, select, sort_records, world_shares
+from tungsten_cli.query import Query, check_fields, fields_of, find, referrers, related, resolve_choice, select, sort_records, world_shares
 from tungsten_cli.render import (
     Column,
     Format,
@@ -225,7 +225,8 @@ def listing(facts: FactSet, view: View, query: Query, output: Output) -> Listing
     query = _checked(facts, view, query)
     records = select(facts, query)
     if view.name == "orgs":
-        records = [{**r, "appears_in": [x["id"] for x in related(facts, r)]} for r in records]
+        index = referrers(facts.records)
+        records = [{**r, "appears_in": index.get(r["id"], [])} for r in records]
     if view.name in _MEASURES:
         records = world_shares(facts, [r for r in records if r["measure"] == _MEASURES[view.name]])
     return finish(records, view, output, fields_of(records, query.kinds or facts.vocab["kind"], facts))
