@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tungsten_cli.load import FactSet, Record
-from tungsten_cli.query import basis_of, group_by_key
+from tungsten_cli.query import basis_of, claimed_value, group_by_key
 
 # USGS MCS footnote: "A metric ton unit of tungsten trioxide contains 7.93 kilograms of tungsten",
 # i.e. WO3 is 79.3 % W by mass (183.84 / 231.84). Every converted value is marked derived.
@@ -36,11 +36,7 @@ class Claim:
 
 
 def _claim(record: Record) -> Claim:
-    if record["kind"] == "figure":
-        value = record.get("value")
-    else:
-        value = next((record[k] for k in ("share_pct", "rate_pct", "change_pct") if record.get(k) is not None), None)
-    return Claim(record, value, record.get("comparator"), _basis(record))
+    return Claim(record, claimed_value(record), record.get("comparator"), _basis(record))
 
 
 def _basis(record: Record) -> str:

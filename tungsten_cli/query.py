@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from tungsten_cli.errors import NotFoundError, UsageError
@@ -71,9 +71,7 @@ def record_countries(record: Record) -> set[str]:
 
 def party_names(record: Record, facts_by_id: dict[str, Record]) -> list[str]:
     """Names and aliases of every organisation a record involves, for `--party` matching."""
-    ids = [p["org"] for p in record.get("parties") or []] + list(record.get("orgs") or [])
-    if record.get("operator"):
-        ids.append(record["operator"])
+    ids = [target for _, kind, target in reference_fields(record) if kind == "organization"]
     names: list[str] = list(ids)
     for org_id in ids:
         org = facts_by_id.get(org_id, {})
@@ -192,11 +190,21 @@ def resolve_choice(value: str | None, label: str, choices: Iterable[str]) -> str
     return value
 
 
+def reference_fields(record: Record) -> Iterator[tuple[str, str, str]]:
+    """(field, target kind, target id) for every id a record points at: the one list of link fields."""
+    for i, party in enumerate(record.get("parties") or []):
+        yield f"parties.{i}.org", "organization", party["org"]
+    for i, org in enumerate(record.get("orgs") or []):
+        yield f"orgs.{i}", "organization", org
+    if record.get("operator"):
+        yield "operator", "organization", record["operator"]
+    if record.get("deposit"):
+        yield "deposit", "deposit", record["deposit"]
+
+
 def references(record: Record) -> set[str]:
     """Ids of the organisations and deposits a record points at."""
-    ids = {p["org"] for p in record.get("parties") or []} | set(record.get("orgs") or [])
-    ids |= {record[key] for key in ("operator", "deposit") if record.get(key)}
-    return ids
+    return {target for _, _, target in reference_fields(record)}
 
 
 def referrers(records: Iterable[Record]) -> dict[str, list[str]]:
@@ -317,14 +325,20 @@ def conflicts(facts: FactSet) -> list[Record]:
     return rows
 
 
+def claimed_value(record: Record) -> Any:
+    """The number a comparable claim states: a figure's value, a share, or a measure's rate or change."""
+    if record["kind"] == "figure":
+        return record.get("value")
+    return next((record[k] for k in ("share_pct", "rate_pct", "change_pct") if record.get(k) is not None), None)
+
+
 def claim_row(member: Record, quantity: str) -> Record:
     """A claim reduced to what comparisons need: value, unit, basis and its first quote."""
     citation = member["citations"][0]
-    value = member.get("value") if member["kind"] == "figure" else member.get("share_pct")
     return {
         "quantity": quantity,
         "id": member["id"],
-        "value": value,
+        "value": claimed_value(member),
         "comparator": member.get("comparator"),
         "approximate": bool(member.get("approximate")),
         "unit": member.get("unit", "pct"),

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from tungsten_cli.errors import FactsError, Problem
 from tungsten_cli.load import FactSet, Record, gc_paused
 from tungsten_cli.model import RECORD_MODELS, entry_adapter, ordered_fields, vocabulary
+from tungsten_cli.query import reference_fields
 
 _ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\[\]{}]")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -184,18 +185,6 @@ def _citation_lines(node: yaml.Node) -> list[int]:
     return [c.start_mark.line + 1 for c in citations.value]
 
 
-def _references(record: Record) -> Iterator[tuple[str, str, str]]:
-    """(field, target kind, target id) for every id a record points at."""
-    for i, party in enumerate(record.get("parties") or []):
-        yield f"parties.{i}.org", "organization", party["org"]
-    for i, org in enumerate(record.get("orgs") or []):
-        yield f"orgs.{i}", "organization", org
-    if record.get("operator"):
-        yield "operator", "organization", record["operator"]
-    if record.get("deposit"):
-        yield "deposit", "deposit", record["deposit"]
-
-
 def _reference_problems(records: list[Record], sources: dict[str, Record], origins: dict[str, dict[str, Any]]) -> Iterator[Problem]:
     kinds = {r["id"]: r["kind"] for r in records}
     for record in records:
@@ -206,7 +195,7 @@ def _reference_problems(records: list[Record], sources: dict[str, Record], origi
                 yield Problem(
                     origin["file"], f"unknown source '{citation['source']}'", line, record_id=record["id"], field=f"citations.{i}.source"
                 )
-        for field_name, kind, target in _references(record):
+        for field_name, kind, target in reference_fields(record):
             if kinds.get(target) != kind:
                 yield Problem(origin["file"], f"no {kind} with id '{target}'", origin["line"], record_id=record["id"], field=field_name)
 
