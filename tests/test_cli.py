@@ -90,6 +90,7 @@ def test_trimmed_app_keeps_the_help_listing_and_the_asked_command() -> None:
             "tungsten: error: Invalid value for --from: 'May 2025' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)\n",
         ),
         (["facts", "--source", "nyt"], "tungsten: error: unknown source 'nyt'; choose from: sunsirs-2025-11-21, usgs-mcs-2025\n"),
+        (["timeline", "--source", "nyt"], "tungsten: error: unknown source 'nyt'; choose from: sunsirs-2025-11-21, usgs-mcs-2025\n"),
         (["deposits", "--json", "--format", "csv"], "tungsten: error: --json conflicts with --format csv\n"),
         (["schema", "planet"], "unknown kind 'planet'"),
     ],

@@ -116,6 +116,7 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
         needle, by_id = fold(query.party), facts.by_id()
         checks.append(lambda r: any(needle in fold(n) for n in party_names(r, by_id)))
     if query.source:
+        resolve_choice(query.source, "source", facts.sources)
         checks.append(lambda r: any(c["source"] == query.source for c in r["citations"]))
     checks += _date_range(query)
     return checks

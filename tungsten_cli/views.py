@@ -248,8 +248,6 @@ def finish(records: list[Record], view: View, output: Output, valid: list[str]) 
 def _checked(facts: FactSet, view: View, query: Query) -> Query:
     if view.status_vocab:
         resolve_choice(query.status, "status", facts.vocab[view.status_vocab])
-    if query.source is not None:
-        resolve_choice(query.source, "source", facts.sources)
     if view.subkind_vocab == "kind":
         kind = resolve_choice(query.subkind, "kind", facts.vocab["kind"])
         return query._replace(kinds=(kind,) if kind else view.kinds, subkind=None)
