@@ -96,30 +96,32 @@ def _occurrences(text: str, quote: str) -> list[int]:
     return found
 
 
+def _anchored(text: str, citation: Record, hits: list[int]) -> list[int]:
+    """The occurrences the citation's offsets or prefix/suffix context select."""
+    if citation.get("start") is not None:
+        return [citation["start"]] if citation["start"] in hits else []
+    prefix, suffix, end = citation.get("prefix") or "", citation.get("suffix") or "", len(citation["quote"])
+    return [i for i in hits if text.endswith(prefix, 0, i) and text.startswith(suffix, i + end)]
+
+
 def anchor_problem(text: str, citation: Record) -> str | None:
     """None when the citation selects exactly one verbatim place in the text."""
     quote = citation["quote"]
     hits = _occurrences(text, quote)
     if not hits:
         return f"quote not found verbatim in {citation['source']}: {quote[:60]!r}"
-    if citation.get("start") is not None:
-        if citation["start"] not in hits:
-            return f"quote is not at offsets {citation['start']}..{citation['end']} (found at {', '.join(map(str, hits[:3]))})"
-        return None
-    prefix, suffix = citation.get("prefix") or "", citation.get("suffix") or ""
-    anchored = [i for i in hits if text[:i].endswith(prefix) and text[i + len(quote) :].startswith(suffix)]
+    anchored = _anchored(text, citation, hits)
+    if citation.get("start") is not None and not anchored:
+        return f"quote is not at offsets {citation['start']}..{citation['end']} (found at {', '.join(map(str, hits[:3]))})"
     if len(anchored) != 1:
         return f"quote occurs {len(anchored)} times; add prefix, suffix or offsets to pick one"
     return None
 
 
 def locate(text: str, citation: Record) -> int | None:
-    """Offset of the cited place, honouring offsets and prefix/suffix anchors."""
-    if citation.get("start") is not None:
-        return int(citation["start"])
-    prefix, suffix, quote = citation.get("prefix") or "", citation.get("suffix") or "", citation["quote"]
-    hits = [i for i in _occurrences(text, quote) if text[:i].endswith(prefix) and text[i + len(quote) :].startswith(suffix)]
-    return hits[0] if hits else None
+    """Offset of the cited place, honouring offsets and prefix/suffix anchors; None if it is not there."""
+    anchored = _anchored(text, citation, _occurrences(text, citation["quote"]))
+    return anchored[0] if anchored else None
 
 
 def _source_problems(facts: FactSet, folder: Path) -> tuple[dict[str, str], list[Problem]]:
