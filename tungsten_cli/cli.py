@@ -16,13 +16,14 @@ from typer.core import TyperGroup
 from typer.models import CommandInfo
 
 from tungsten_cli import SCHEMA_VERSION, __version__
+from tungsten_cli.claims import conflicts as find_conflicts
 from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
-from tungsten_cli.load import FactSet, Record, load_facts
+from tungsten_cli.load import load_facts
 from tungsten_cli.query import Query, fields_of, select
-from tungsten_cli.query import conflicts as find_conflicts
-from tungsten_cli.query import search as search_facts
 from tungsten_cli.query import timeline as timeline_of
+from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import Format, write
+from tungsten_cli.search import search as search_facts
 from tungsten_cli.views import (
     VIEWS,
     Output,

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tungsten_cli.load import FactSet, Record
-from tungsten_cli.query import basis_of, claimed_value, group_by_key
+from tungsten_cli.claims import basis_of, claimed_value, group_by_key
+from tungsten_cli.records import FactSet, Record
 
 # USGS MCS footnote: "A metric ton unit of tungsten trioxide contains 7.93 kilograms of tungsten",
 # i.e. WO3 is 79.3 % W by mass (183.84 / 231.84). Every converted value is marked derived.

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tungsten_cli.errors import NotFoundError, UsageError
-from tungsten_cli.load import FactSet, Record
+from tungsten_cli.records import FactSet, Record
 
 _NESTED = ("citations", "notes", "parties")
 TABLES = {

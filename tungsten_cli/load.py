@@ -6,18 +6,17 @@ the whole query, so they load only when a pack changed and must be validated aga
 
 from __future__ import annotations
 
-import gc
 import marshal
 import os
 import sys
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tungsten_cli import SCHEMA_VERSION, __version__
 from tungsten_cli.errors import FactsError, NotFoundError, Problem
+from tungsten_cli.records import FactSet, Record, gc_paused
 
 BUILTIN = "builtin"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -25,37 +24,6 @@ _PACKAGE = Path(__file__).resolve().parent
 _CACHE_KEEP = 8
 _CACHE_SUFFIX = ".facts-cache"
 _CHECKSUM_SIZE = 4
-
-Record = dict[str, Any]
-
-
-class FactSet(NamedTuple):
-    """Validated records as plain JSON-ready dicts, with where each one was written."""
-
-    records: list[Record]
-    sources: dict[str, Record]
-    origins: dict[str, dict[str, Any]]
-    countries: dict[str, list[str]]
-    vocab: dict[str, Any]
-    files: list[str]
-
-    def by_id(self) -> dict[str, Record]:
-        return {r["id"]: r for r in self.records}
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic collector while building many small acyclic objects (JSON, YAML, models).
-
-    Collections triggered by allocation made a 10,000-record pack parse four times slower.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def builtin_dir() -> Path:

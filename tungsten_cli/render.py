@@ -11,8 +11,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, assert_never
 
-from tungsten_cli.load import Record
-from tungsten_cli.query import project
+from tungsten_cli.records import Record
 
 if TYPE_CHECKING:
     from tungsten_cli.verify import Evidence
@@ -49,7 +48,7 @@ class Listing(NamedTuple):
 
 def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
     """The one dispatch every command uses; a test checks each Format member reaches a writer."""
-    records = project(listing.records, listing.fields) if listing.fields else listing.records
+    records = [{n: r.get(n) for n in listing.fields} for r in listing.records] if listing.fields else listing.records
     if fmt in (Format.json, Format.jsonl):
         import json
     if fmt is Format.table:

@@ -12,9 +12,8 @@ import yaml
 from pydantic import ValidationError
 
 from tungsten_cli.errors import FactsError, Problem
-from tungsten_cli.load import FactSet, Record, gc_paused
 from tungsten_cli.model import RECORD_MODELS, entry_adapter, ordered_fields, vocabulary
-from tungsten_cli.query import reference_fields
+from tungsten_cli.records import FactSet, Record, gc_paused, reference_fields
 
 _ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\[\]{}]")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")

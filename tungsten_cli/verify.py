@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tungsten_cli.errors import NotFoundError, Problem
-from tungsten_cli.load import FactSet, Record
+from tungsten_cli.records import FactSet, Record
 
 SOURCE_DIR_ENV = "TUNGSTEN_SOURCE_DIR"
 _NUMBER = re.compile(

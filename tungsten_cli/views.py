@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
-from tungsten_cli.load import FactSet, Record
-from tungsten_cli.query import Query, check_fields, fields_of, find, referrers, related, resolve_choice, select, sort_records, world_shares
+from tungsten_cli.claims import world_shares
+from tungsten_cli.query import Query, check_fields, fields_of, find, referrers, related, resolve_choice, select, sort_records
+from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import (
     Column,
     Format,
