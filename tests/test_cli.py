@@ -87,7 +87,7 @@ def test_trimmed_app_keeps_the_help_listing_and_the_asked_command() -> None:
         (["deposits", "--limit", "-1"], "Invalid value for '--limit': -1 is not in the range x>=0."),
         (
             ["timeline", "--from", "May 2025"],
-            "tungsten: error: Invalid value for --from: 'May 2025' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)\n",
+            "tungsten: error: Invalid value for --from: 'May 2025' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)\n",
         ),
         (["facts", "--source", "nyt"], "tungsten: error: unknown source 'nyt'; choose from: sunsirs-2025-11-21, usgs-mcs-2025\n"),
         (["timeline", "--source", "nyt"], "tungsten: error: unknown source 'nyt'; choose from: sunsirs-2025-11-21, usgs-mcs-2025\n"),

@@ -4,7 +4,6 @@ import _signal  # type: ignore[import-not-found]  # the C module: `signal` build
 import functools
 import inspect
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 from typer.models import CommandInfo
 
-from tungsten_cli import SCHEMA_VERSION, __version__
+from tungsten_cli import SCHEMA_VERSION, __version__, dates
 from tungsten_cli.claims import conflicts as find_conflicts
 from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
 from tungsten_cli.load import load_facts
@@ -203,9 +202,10 @@ def _emit(records: list[Record], view: str, facts: FactSet, output: Output, sour
 
 
 def _date_option(name: str, value: str | None) -> str | None:
-    if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-        raise click.BadParameter(f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name)
-    return value
+    try:
+        return None if value is None else dates.check(value, interval=False)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint=name) from None
 
 
 def _optional_source_dir(explicit: str | None) -> Path | None:
@@ -363,6 +363,10 @@ def timeline(
 ) -> None:
     """Every dated record in date order; partial dates sort by their start. Example: tungsten timeline --from 2025 --cite"""
     query = Query(country=country, source=source, date_from=_date_option("--from", date_from), date_to=_date_option("--to", date_to))
+    try:
+        dates.check_range(date_from, date_to)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
     loaded = load_facts(facts_paths)
     _emit(timeline_of(select(loaded, query)), "timeline", loaded, output)
 

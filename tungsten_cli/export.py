@@ -46,7 +46,7 @@ def export_sqlite(facts: FactSet, target: Path) -> dict[str, int]:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
     if isinstance(value, bool):
         return int(value)
     return value

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date as _date
 from functools import cache
 from typing import Annotated, Any, Literal, get_args
 
@@ -14,19 +12,32 @@ from pydantic import (
     Field,
     StringConstraints,
     TypeAdapter,
+    ValidationInfo,
     computed_field,
+    field_validator,
     model_validator,
 )
 
-from tungsten_cli import SCHEMA_VERSION
+from tungsten_cli import SCHEMA_VERSION, dates
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-Text = Annotated[str, StringConstraints(min_length=1)]
-NonNegative = Annotated[float, Field(ge=0)]
-Percent = Annotated[float, Field(ge=-100, le=1000)]
 
-_DATE_PART = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
-_DATE_RE = re.compile(rf"^({_DATE_PART})(?:/({_DATE_PART}))?$")
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is blank: give some text or leave the field out")
+    return value
+
+
+# Some text that is not only whitespace; editors get the same rule as a (searched, unanchored) pattern.
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"})]
+NonNegative = Annotated[float, Field(ge=0)]
+# A part of a whole (import shares, stakes, offtake, ore grades): 0-100.
+Share = Annotated[float, Field(ge=0, le=100)]
+# A signed change: nothing can fall by more than all of it.
+Change = Annotated[float, Field(ge=-100)]
+# Parts of one whole may sum to this much over 100 before a pack is rejected: sources round each part.
+SUM_TOLERANCE_PCT = 1.0
 
 
 @cache
@@ -42,30 +53,18 @@ def _check_country(code: str) -> str:
     return code
 
 
-def _check_partial_date(part: str) -> None:
-    pieces = [int(p) for p in part.split("-")]
-    _date(pieces[0], pieces[1] if len(pieces) > 1 else 1, pieces[2] if len(pieces) > 2 else 1)
-
-
-def _check_date(value: str) -> str:
-    match = _DATE_RE.match(value)
-    if not match:
-        raise ValueError(f"'{value}' is not an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD or START/END)")
-    for part in match.groups():
-        if part:
-            _check_partial_date(part)
-    if match.group(2) and match.group(2) < match.group(1):
-        raise ValueError(f"'{value}' ends before it starts")
-    return value
-
-
 Country = Annotated[str, AfterValidator(_check_country)]
-IsoDate = Annotated[str, AfterValidator(_check_date)]
+IsoDate = Annotated[str, AfterValidator(dates.check)]
 Partner = Annotated[str, AfterValidator(lambda v: v if v == "other" else _check_country(v))]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    """Pack input has the type it declares: no "yes" for true, no "1e3" for a number, no NaN.
+
+    Strict mode still takes an int where a float is declared (the schema's "number").
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, strict=True, allow_inf_nan=False)
 
 
 class Reference(_Strict):
@@ -207,8 +206,8 @@ class Deposit(_Record):
     reserves_wo3_t: NonNegative | None = None
     reserves_rare_earth_t: NonNegative | None = None
     resources_w_t: NonNegative | None = None
-    grade_wo3_min_pct: Percent | None = None
-    grade_wo3_max_pct: Percent | None = None
+    grade_wo3_min_pct: Share | None = None
+    grade_wo3_max_pct: Share | None = None
     molybdenum_t: NonNegative | None = None
     reserves_as_of: IsoDate | None = None
 
@@ -257,9 +256,16 @@ class ImportShare(_Record):
     kind: Literal["import_share"] = "import_share"
     importer: Country
     partner: Partner
-    share_pct: Percent
+    share_pct: Share
     forms: Text
     date: IsoDate
+
+    @field_validator("partner")
+    @classmethod
+    def _partner_is_another_country(cls, partner: str, info: ValidationInfo) -> str:
+        if partner == info.data.get("importer"):
+            raise ValueError(f"partner {partner} is the importer itself")
+        return partner
 
 
 MeasureKind = Literal["mining-quota", "export-control", "tariff", "tariff-threat"]
@@ -273,8 +279,8 @@ class Measure(_Record):
     country: Country
     target_country: Country | None = None
     products: Text | None = None
-    rate_pct: Percent | None = None
-    change_pct: Percent | None = None
+    rate_pct: NonNegative | None = None
+    change_pct: Change | None = None
     rate_cents_per_kg: NonNegative | None = None
     hts_code: Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{2}\.\d{4}$")] | None = None
     legal_basis: Text | None = None
@@ -288,7 +294,7 @@ class Party(_Strict):
 
     org: Slug
     role: Text | None = None
-    stake_pct: Percent | None = None
+    stake_pct: Share | None = None
 
 
 DealKind = Literal[
@@ -311,9 +317,17 @@ class Deal(_Record):
     deal_kind: DealKind
     parties: Annotated[list[Party], Field(min_length=1)]
     amount_usd: NonNegative | None = None
-    offtake_pct: Percent | None = None
+    offtake_pct: Share | None = None
     deposit: Slug | None = None
     status: Literal["announced", "signed", "completed", "planned", "lost"] | None = None
+
+    @field_validator("parties")
+    @classmethod
+    def _stakes_within_whole(cls, parties: list[Party]) -> list[Party]:
+        total = sum(p.stake_pct or 0 for p in parties)
+        if total > 100 + SUM_TOLERANCE_PCT:
+            raise ValueError(f"stakes sum to {total:g} %, over 100 % (rounding tolerance {SUM_TOLERANCE_PCT:g})")
+        return parties
 
 
 class Event(_Record):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
+from tungsten_cli.dates import bounds
 from tungsten_cli.errors import NotFoundError, UsageError
 from tungsten_cli.records import FactSet, Record, party_names, references
 from tungsten_cli.search import fold
@@ -40,18 +41,11 @@ def resolve_country(value: str, facts: FactSet) -> str:
     raise UsageError(f"unknown country '{value}' (use an ISO 3166-1 code such as KZ or an English name)")
 
 
-def date_bounds(date: str) -> tuple[str, str]:
-    """First and last day a partial date or interval covers, as comparable YYYY-MM-DD strings."""
-    start, _, end = date.partition("/")
-    end = end or start
-    return (start + "-01-01"[len(start) - 4 :], end + "-12-31"[len(end) - 4 :])
-
-
 def covers_year(record: Record, year: int) -> bool:
     date = record.get("date")
     if not date:
         return False
-    start, end = date_bounds(date)
+    start, end = bounds(date)
     return int(start[:4]) <= year <= int(end[:4])
 
 
@@ -108,11 +102,11 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
 def _date_range(query: Query) -> list[Predicate]:
     checks: list[Predicate] = []
     if query.date_from:
-        low = date_bounds(query.date_from)[0]
-        checks.append(lambda r: bool(r.get("date")) and date_bounds(r["date"])[1] >= low)
+        low = bounds(query.date_from)[0]
+        checks.append(lambda r: bool(r.get("date")) and bounds(r["date"])[1] >= low)
     if query.date_to:
-        high = date_bounds(query.date_to)[1]
-        checks.append(lambda r: bool(r.get("date")) and date_bounds(r["date"])[0] <= high)
+        high = bounds(query.date_to)[1]
+        checks.append(lambda r: bool(r.get("date")) and bounds(r["date"])[0] <= high)
     return checks
 
 
@@ -198,4 +192,4 @@ def find(facts: FactSet, record_id: str) -> Record:
 def timeline(records: Iterable[Record]) -> list[Record]:
     """Dated records by the start of their date; partial dates sort as their first day."""
     dated = [r for r in records if r.get("date")]
-    return sorted(dated, key=lambda r: (date_bounds(r["date"])[0], r["id"]))
+    return sorted(dated, key=lambda r: (bounds(r["date"])[0], r["id"]))

@@ -55,10 +55,10 @@ def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
         write_table(listing, out)
     elif fmt is Format.json:
         # Indented for people on a terminal; compact (and C-encoded, faster) for pipes, like gh.
-        out.write(json.dumps(records, ensure_ascii=False, indent=2 if _is_terminal(out) else None) + "\n")
+        out.write(json.dumps(records, ensure_ascii=False, allow_nan=False, indent=2 if _is_terminal(out) else None) + "\n")
     elif fmt is Format.jsonl:
         for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
     elif fmt is Format.csv:
         write_csv(records, out)
     elif fmt is Format.yaml:
@@ -95,7 +95,7 @@ def flat(key: str, value: Any) -> str:
     if isinstance(value, dict):
         import json
 
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
     return str(value)
 
 

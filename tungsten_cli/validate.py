@@ -12,18 +12,32 @@ import yaml
 from pydantic import ValidationError
 
 from tungsten_cli.errors import FactsError, Problem
-from tungsten_cli.model import RECORD_MODELS, entry_adapter, ordered_fields, vocabulary
+from tungsten_cli.model import RECORD_MODELS, SUM_TOLERANCE_PCT, entry_adapter, ordered_fields, vocabulary
 from tungsten_cli.records import FactSet, Record, gc_paused, reference_fields
 
 _ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\[\]{}]")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 
+def _construct_mapping(self: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    """Note each repeated key (YAML would let the last one win silently), then build as usual.
+
+    The C parser still calls this Python constructor, so the check costs one set per mapping.
+    """
+    seen: set[Any] = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in seen:
+                self.duplicate_keys.append(key)
+            seen.add(key.value)
+    return super(type(self), self).construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
 @cache
 def _loader() -> type[yaml.SafeLoader]:
     """A safe loader that leaves dates as text and reads only true/false as booleans (`NO` is Norway)."""
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader: type[yaml.SafeLoader] = type("FactLoader", (base,), {})
+    loader: type[yaml.SafeLoader] = type("FactLoader", (base,), {"construct_mapping": _construct_mapping})
     loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
         for first, resolvers in base.yaml_implicit_resolvers.items()
@@ -46,12 +60,13 @@ def _build(files: list[Path], blobs: list[bytes]) -> FactSet:
         if parsed is not None:
             entries.extend(_validate_items(str(path), *parsed, problems))
     facts = _assemble(entries, problems, [str(f) for f in files])
+    problems.extend(_share_sum_problems(facts))
     if problems:
         raise FactsError(problems)
     return facts
 
 
-def _parse(name: str, blob: bytes, problems: list[Problem]) -> tuple[list[Any], yaml.SequenceNode] | None:
+def _parse(name: str, blob: bytes, problems: list[Problem]) -> tuple[list[Any], yaml.SequenceNode, list[yaml.Node]] | None:
     try:
         text = blob.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -62,6 +77,7 @@ def _parse(name: str, blob: bytes, problems: list[Problem]) -> tuple[list[Any], 
             problems.append(Problem(name, "YAML anchors and aliases are not allowed in fact packs"))
             return None
         loader = _loader()(text)
+        loader.duplicate_keys = []  # type: ignore[attr-defined]
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
@@ -81,7 +97,7 @@ def _parse(name: str, blob: bytes, problems: list[Problem]) -> tuple[list[Any], 
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
         problems.append(Problem(name, f"expected a list of records, found {_kind_of(data)}", *_mark(node)))
         return None
-    return data, node
+    return data, node, loader.duplicate_keys  # type: ignore[attr-defined]
 
 
 def _has_alias(text: str) -> bool:
@@ -90,7 +106,7 @@ def _has_alias(text: str) -> bool:
 
 
 def _validate_items(
-    name: str, items: list[Any], node: yaml.SequenceNode, problems: list[Problem]
+    name: str, items: list[Any], node: yaml.SequenceNode, duplicates: list[yaml.Node], problems: list[Problem]
 ) -> Iterator[tuple[str, Record, yaml.Node]]:
     adapter = entry_adapter()
     for item, item_node in zip(items, node.value):
@@ -98,6 +114,10 @@ def _validate_items(
             problems.append(Problem(name, f"expected a record (a mapping), found {_kind_of(item)}", *_mark(item_node)))
             continue
         record_id = item.get("id") if isinstance(item.get("id"), str) else None
+        repeated = [key for key in duplicates if item_node.start_mark.index <= key.start_mark.index < item_node.end_mark.index]
+        if repeated:
+            problems.extend(_duplicate_key(name, _first_id(item_node), item_node, key) for key in repeated)
+            continue
         try:
             model = adapter.validate_python(item)
         except ValidationError as err:
@@ -105,6 +125,39 @@ def _validate_items(
             continue
         dumped = model.model_dump(mode="json")
         yield name, {key: _tidy(dumped[key]) for key in _field_order(dumped["kind"])}, item_node
+
+
+def _first_id(node: yaml.MappingNode) -> str | None:
+    """The record's first `id`: with a repeated `id`, the one a reader of the file sees first."""
+    return next((v.value for k, v in node.value if k.value == "id" and isinstance(v, yaml.ScalarNode)), None)
+
+
+def _duplicate_key(name: str, record_id: str | None, node: yaml.Node, key: yaml.Node) -> Problem:
+    path, mapping = _path_to(node, key) or ([], node)
+    first = next(k for k, _ in mapping.value if k.value == key.value)
+    return Problem(
+        name,
+        f"duplicate key (first at line {first.start_mark.line + 1}); YAML would keep only the last",
+        *_mark(key),
+        record_id=record_id,
+        field=".".join(map(str, [*path, key.value])),
+    )
+
+
+def _path_to(node: yaml.Node, key: yaml.Node) -> tuple[list[Any], yaml.MappingNode] | None:
+    """The field path to the mapping holding `key`, and that mapping (only on the error path)."""
+    children: list[tuple[Any, yaml.Node]] = []
+    if isinstance(node, yaml.MappingNode):
+        if any(k is key for k, _ in node.value):
+            return [], node
+        children = [(k.value, v) for k, v in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(enumerate(node.value))
+    for step, child in children:
+        found = _path_to(child, key)
+        if found is not None:
+            return [step, *found[0]], found[1]
+    return None
 
 
 def _locate(name: str, record_id: str | None, node: yaml.Node, error: Any) -> Problem:
@@ -175,6 +228,29 @@ def _assemble(entries: list[tuple[str, Record, yaml.Node]], problems: list[Probl
     problems.extend(_reference_problems(records, sources, origins))
     _attach_party_names(records)
     return FactSet(records, sources, origins, _countries(), vocabulary(), files)
+
+
+def _share_sum_problems(facts: FactSet) -> Iterator[Problem]:
+    """Import shares of one importer, period, forms and source are parts of one whole: at most 100 %.
+
+    Two claims about the same partner count once, with the smaller value, so a conflict between
+    statements is left to `conflicts` and only shares that cannot all hold are rejected here.
+    """
+    wholes: dict[tuple[str, str, str, str], dict[str, float]] = {}
+    last: dict[tuple[str, str, str, str], Record] = {}
+    for record in facts.records:
+        if record["kind"] == "import_share":
+            key = (record["importer"], record["date"], record["forms"], record["citations"][0]["source"])
+            parts = wholes.setdefault(key, {})
+            parts[record["partner"]] = min(parts.get(record["partner"], 100.0), record["share_pct"])
+            last[key] = record
+    for key, parts in wholes.items():
+        total = sum(parts.values())
+        if total > 100 + SUM_TOLERANCE_PCT:
+            record = last[key]
+            origin = facts.origins[record["id"]]
+            message = f"import shares of {key[0]} for {key[1]} ({key[2]}) in {key[3]} sum to {total:g} %, over 100 % (rounding tolerance {SUM_TOLERANCE_PCT:g})"
+            yield Problem(origin["file"], message, origin["line"], record_id=record["id"], field="share_pct")
 
 
 def _citation_lines(node: yaml.Node) -> list[int]:

@@ -324,4 +324,4 @@ def schema_text(kind: str | None) -> str:
     from tungsten_cli.model import RECORD_MODELS, json_schema
 
     resolve_choice(kind, "kind", RECORD_MODELS)
-    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
