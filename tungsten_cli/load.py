@@ -115,7 +115,7 @@ def _signature(files: Iterable[Path]) -> str:
     than the whole query. The Python version is part of it because marshal's format is.
     """
     parts = [SCHEMA_VERSION, __version__, sys.version]
-    for path in [_PACKAGE / "model.py", _PACKAGE / "validate.py", *files]:
+    for path in [_PACKAGE / "model.py", _PACKAGE / "validate.py", _PACKAGE / "source_files.py", *files]:
         info = os.stat(path)
         parts.append(f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
     return "\n".join(parts)

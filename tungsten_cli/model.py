@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from tungsten_cli import SCHEMA_VERSION, dates
+from tungsten_cli.source_files import OUTSIDE, inside_folder
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
@@ -53,9 +54,16 @@ def _check_country(code: str) -> str:
     return code
 
 
+def _check_source_file(file: str) -> str:
+    if not inside_folder(file):
+        raise ValueError(OUTSIDE)
+    return file
+
+
 Country = Annotated[str, AfterValidator(_check_country)]
 IsoDate = Annotated[str, AfterValidator(dates.check)]
 Partner = Annotated[str, AfterValidator(lambda v: v if v == "other" else _check_country(v))]
+SourceFile = Annotated[Text, AfterValidator(_check_source_file)]
 
 
 class _Strict(BaseModel):
@@ -160,7 +168,7 @@ class Source(_Strict):
     credited_to: Text | None = None
     published: IsoDate
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
-    file: Text
+    file: SourceFile
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     url: Text | None = None
     license: Text | None = None

@@ -336,7 +336,7 @@ def write_detail(record: Record, evidence: list[Evidence], related: list[Record]
     emit("citations:", "bold")
     for n, item in enumerate(evidence, 1):
         where = f", chars {item.start}-{item.start + len(item.quote)}" if item.start is not None else ""
-        emit(f"  [{n}] {item.source}{where}")
+        emit(f"  [{n}] {item.source}{where}{'  (unverified)' if item.unverified else ''}")
         if console is not None:
             from rich.text import Text
 

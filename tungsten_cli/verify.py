@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from tungsten_cli.errors import NotFoundError, Problem
 from tungsten_cli.records import FactSet, Record
+from tungsten_cli.source_files import SourceError, SourceReader
 
 SOURCE_DIR_ENV = "TUNGSTEN_SOURCE_DIR"
 _NUMBER = re.compile(
@@ -40,12 +40,6 @@ def source_dir(explicit: str | None = None) -> Path:
     if not folder.is_dir():
         raise NotFoundError(f"source folder not found: {raw}")
     return folder
-
-
-def read_source(folder: Path, source: Record) -> str | None:
-    """The source text if its file is present; hash mismatches are reported by `verify`, not here."""
-    path = folder / source["file"]
-    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def _readings(token: str, scale: float) -> set[float]:
@@ -124,22 +118,16 @@ def locate(text: str, citation: Record) -> int | None:
     return anchored[0] if anchored else None
 
 
-def _source_problems(facts: FactSet, folder: Path) -> tuple[dict[str, str], list[Problem]]:
+def _source_problems(facts: FactSet, reader: SourceReader) -> tuple[dict[str, str], list[Problem]]:
+    """Each source's text, read through the one reader; a source that fails is a problem, never checked."""
     texts: dict[str, str] = {}
     problems: list[Problem] = []
-    for source_id, source in facts.sources.items():
-        origin = facts.origins[source_id]
-        path = folder / source["file"]
-        if not path.is_file():
-            problems.append(Problem(origin["file"], f"source file missing: {path}", origin["line"], record_id=source_id))
-            continue
-        blob = path.read_bytes()
-        digest = hashlib.sha256(blob).hexdigest()
-        if digest != source["sha256"]:
-            problems.append(
-                Problem(origin["file"], f"SHA-256 of {path} is {digest}, expected {source['sha256']}", origin["line"], record_id=source_id)
-            )
-        texts[source_id] = blob.decode("utf-8", errors="replace")
+    for source_id in facts.sources:
+        try:
+            texts[source_id] = reader.read(source_id).text
+        except SourceError as err:
+            origin = facts.origins[source_id]
+            problems.append(Problem(origin["file"], str(err), origin["line"], record_id=source_id))
     return texts, problems
 
 
@@ -164,7 +152,7 @@ def _record_problems(record: Record, facts: FactSet, texts: dict[str, str]) -> I
 
 def verify(facts: FactSet, folder: Path) -> Report:
     """Every problem with every citation of the loaded packs; an empty list means all holds."""
-    texts, problems = _source_problems(facts, folder)
+    texts, problems = _source_problems(facts, SourceReader(folder, facts.sources))
     citations = 0
     for record in facts.records:
         citations += len(record["citations"])
@@ -174,13 +162,18 @@ def verify(facts: FactSet, folder: Path) -> Report:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A citation with the sentence around it, when the source text is at hand."""
+    """A citation with the sentence around it, when the pinned source text is at hand.
+
+    `unverified` says why there is no context (the file is missing, outside the folder, not
+    matching its pin, not UTF-8); it is None when the quote was placed or no folder was given.
+    """
 
     source: str
     quote: str
     before: str = ""
     after: str = ""
     start: int | None = None
+    unverified: str | None = None
 
 
 _SENTENCE_END = re.compile(r"[.;!?]\s|\n")
@@ -194,15 +187,24 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
     tail = text[end : end + _CONTEXT_MAX]
     stop = _SENTENCE_END.search(tail)
     after = tail[: stop.start() + 1] if stop else tail
-    return before, after.rstrip("\n")
+    return before, after.rstrip("\r\n")
 
 
-def evidence(facts: FactSet, record: Record, folder: Path | None) -> list[Evidence]:
-    """Each citation placed in its sentence; the quote alone when the source text is not available."""
+def evidence(facts: FactSet, record: Record, sources: SourceReader | Path | None) -> list[Evidence]:
+    """Each citation placed in its sentence; the quote alone when the pinned text is not available.
+
+    Context comes only from `SourceReader`, so no output built on this shows a byte of a file that
+    is outside the source folder or does not match its pin. Pass one reader to read each source
+    once across many records; a folder (or None) reads afresh.
+    """
+    reader = sources if isinstance(sources, SourceReader) else SourceReader(sources, facts.sources)
     found = []
     for citation in record["citations"]:
-        source = facts.sources.get(citation["source"])
-        text = read_source(folder, source) if folder is not None and source is not None else None
+        try:
+            text = reader.read(citation["source"]).text if reader.folder is not None else None
+        except SourceError as err:
+            found.append(Evidence(citation["source"], citation["quote"], unverified=str(err)))
+            continue
         start = locate(text, citation) if text is not None else None
         if text is None or start is None:
             found.append(Evidence(citation["source"], citation["quote"]))

@@ -295,8 +295,11 @@ def _with_offsets(record: Record, found: list[Evidence]) -> Record:
     return {**record, "citations": citations}
 
 
-def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format, out: IO[str]) -> None:
-    """`tungsten show`: a detail block for people, or a one-element array in the data formats."""
+def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format, out: IO[str]) -> list[str]:
+    """`tungsten show`: a detail block for people, or a one-element array in the data formats.
+
+    Returns one warning per source whose text could not be used, for the caller to print.
+    """
     from tungsten_cli.crosscheck import crosscheck, involving
     from tungsten_cli.verify import evidence
 
@@ -306,9 +309,11 @@ def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format
     checks = involving(crosscheck(facts), record_id)
     if fmt is Format.table:
         write_detail(record, found, others, _crosscheck_lines(record_id, checks), out)
-        return
-    full = {**_with_offsets(record, found), "related": [r["id"] for r in others], "crosscheck": checks}
-    write(Listing([full], []), fmt, out)
+    else:
+        full = {**_with_offsets(record, found), "related": [r["id"] for r in others], "crosscheck": checks}
+        write(Listing([full], []), fmt, out)
+    reasons = {e.source: e.unverified for e in found if e.unverified}
+    return [f"{source}: {reason}; its quotes are shown unverified, without context" for source, reason in reasons.items()]
 
 
 def _crosscheck_lines(record_id: str, checks: list[Record]) -> list[str]:

@@ -1,0 +1,185 @@
+"""A fact pack reaches no file outside the source folder, and no output shows text of a file off its pin."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from conftest import DATA, run
+
+from tungsten_cli import source_files
+from tungsten_cli.load import load_facts
+from tungsten_cli.source_files import SourceError, read_pinned
+from tungsten_cli.verify import evidence, verify
+
+SECRET = b"BEGIN OPENSSH PRIVATE KEY\nb3BlbnNzaC1rZXktdjEAAAAA-SECRET-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n"
+MINI_TEXT = (DATA / "sources" / "mini.txt").read_bytes()
+QUOTE = "Im Mai 2025 gab Acme ein Darlehen"
+
+
+def _sha(blob: bytes) -> str:
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _pack(folder: Path, file: str, sha256: str, quote: str = QUOTE, anchor: str = "") -> Path:
+    """One source and one record citing it; `file` is written as given (double-quoted YAML)."""
+    pack = folder / "pack.yaml"
+    pack.write_text(
+        "- kind: source\n  id: src\n  title: T\n  publisher: P\n  published: '2025'\n  language: de\n"
+        f"  file: {json.dumps(file)}\n  sha256: {sha256}\n"
+        "- kind: organization\n  id: acme\n  name: Acme\n  org_kind: company\n  summary: Acme.\n"
+        f"  citations:\n    - source: src\n      quote: {json.dumps(quote)}\n{anchor}",
+        encoding="utf-8",
+    )
+    return pack
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """tmp/secret.txt beside tmp/sources/, which holds mini.txt and sub/mini.txt."""
+    (tmp_path / "secret.txt").write_bytes(SECRET)
+    (tmp_path / "sources" / "sub").mkdir(parents=True)
+    (tmp_path / "sources" / "mini.txt").write_bytes(MINI_TEXT)
+    (tmp_path / "sources" / "sub" / "mini.txt").write_bytes(MINI_TEXT)
+    return tmp_path
+
+
+def _outputs(*args: str) -> tuple[int, str]:
+    result = run(*args)
+    return result.exit_code, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "file",
+    ["../secret.txt", "sub/../../secret.txt", "/etc/passwd", "C:\\Users\\me\\secret.txt", "C:secret.txt", "sub\\mini.txt", ".", "a\0b"],
+)
+def test_validate_refuses_paths_outside_the_folder(tree: Path, file: str) -> None:
+    pack = _pack(tree, file, _sha(SECRET))
+    result = run("validate", str(pack))
+    assert result.exit_code == 1
+    assert f"{pack}:7:9: src: file: must be a path inside the source folder\n" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["show", "verify"])
+@pytest.mark.parametrize("absolute", [False, True])
+def test_a_pack_pointing_outside_prints_no_byte_of_the_file(tree: Path, command: str, absolute: bool) -> None:
+    file = str(tree / "secret.txt") if absolute else "../secret.txt"
+    pack = _pack(tree, file, _sha(SECRET), "BEGIN OPENSSH")
+    args = [command, "acme"] if command == "show" else [command]
+    code, output = _outputs(*args, "--facts", str(pack), "--source-dir", str(tree / "sources"))
+    assert code == 1
+    assert "must be a path inside the source folder" in output
+    assert "SECRET-MATERIAL" not in output and "END OPENSSH" not in output
+
+
+def test_the_reader_refuses_outside_paths_even_past_validation(tree: Path) -> None:
+    facts = load_facts([str(_pack(tree, "mini.txt", _sha(MINI_TEXT), "BEGIN OPENSSH"))], use_cache=False)
+    facts.sources["src"]["file"] = "../secret.txt"
+    facts.sources["src"]["sha256"] = _sha(SECRET)
+    (found,) = evidence(facts, facts.records[0], tree / "sources")
+    assert found.before == found.after == "" and found.start is None
+    assert found.unverified == f"'../secret.txt': {source_files.OUTSIDE}"
+    (problem,) = verify(facts, tree / "sources").problems
+    assert problem.message == f"'../secret.txt': {source_files.OUTSIDE}"
+
+
+def test_the_folder_check_stands_without_the_lexical_one(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(source_files, "inside_folder", lambda file: True)
+    with pytest.raises(SourceError, match="must be a path inside the source folder"):
+        read_pinned(tree / "sources", "../secret.txt", _sha(SECRET))
+    with pytest.raises(SourceError, match="must be a path inside the source folder"):
+        read_pinned(tree / "sources", str(tree / "secret.txt"), _sha(SECRET))
+
+
+def test_a_pin_mismatch_shows_no_context(tree: Path) -> None:
+    changed = MINI_TEXT.replace(b"Testberg", b"Testborg")
+    (tree / "sources" / "mini.txt").write_bytes(changed)
+    pack = _pack(tree, "mini.txt", _sha(MINI_TEXT))
+    result = run("show", "acme", "--facts", str(pack), "--source-dir", str(tree / "sources"))
+    assert result.exit_code == 0, result.output
+    context = changed.decode().replace(QUOTE, "\0")
+    assert all(piece.strip() not in result.stdout for piece in context.split("\0") if piece.strip())
+    assert f"»{QUOTE}«" in result.stdout and "(unverified)" in result.stdout
+    warning = result.stderr.splitlines()
+    assert len(warning) == 1 and warning[0].startswith("tungsten: warning: src: SHA-256 of ") and "expected" in warning[0]
+    (shown,) = json.loads(run("show", "acme", "--json", "--facts", str(pack), "--source-dir", str(tree / "sources")).stdout)
+    assert "start" not in shown["citations"][0]
+
+
+def test_verify_still_names_a_pin_mismatch(tree: Path) -> None:
+    pack = _pack(tree, "mini.txt", "f" * 64)
+    result = run("verify", "--facts", str(pack), "--source-dir", str(tree / "sources"))
+    assert result.exit_code == 1
+    assert result.stdout == f"{pack}:1: src: SHA-256 of {tree / 'sources' / 'mini.txt'} is {_sha(MINI_TEXT)}, expected {'f' * 64}\n"
+
+
+def test_a_subfolder_path_works(tree: Path) -> None:
+    pack = _pack(tree, "sub/mini.txt", _sha(MINI_TEXT))
+    assert run("verify", "--facts", str(pack), "--source-dir", str(tree / "sources")).exit_code == 0
+    out = run("show", "acme", "--facts", str(pack), "--source-dir", str(tree / "sources")).stdout
+    assert f"»{QUOTE}« in Höhe von 255 Millionen US-Dollar bekannt." in out
+
+
+def test_symlinks_the_user_made_are_followed(tree: Path) -> None:
+    """A linked file (as the benchmark packs make) and a linked source folder both work."""
+    elsewhere = tree / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "real.txt").write_bytes(MINI_TEXT)
+    (tree / "sources" / "linked.txt").symlink_to(elsewhere / "real.txt")
+    (tree / "linked-sources").symlink_to(tree / "sources", target_is_directory=True)
+    pack = _pack(tree, "linked.txt", _sha(MINI_TEXT))
+    for folder in ("sources", "linked-sources"):
+        result = run("show", "acme", "--facts", str(pack), "--source-dir", str(tree / folder))
+        assert f"»{QUOTE}« in Höhe" in result.stdout, result.output
+
+
+def test_crlf_offsets_from_show_are_accepted_by_verify(tree: Path) -> None:
+    crlf = b"Kopfzeile\r\n\r\n" + MINI_TEXT.replace(b"\n", b"\r\n")
+    (tree / "sources" / "mini.txt").write_bytes(crlf)
+    pack = _pack(tree, "mini.txt", _sha(crlf))
+    args = ("--facts", str(pack), "--source-dir", str(tree / "sources"))
+    (shown,) = json.loads(run("show", "acme", "--json", *args).stdout)
+    citation = shown["citations"][0]
+    assert crlf.decode()[citation["start"] : citation["end"]] == QUOTE
+    _pack(tree, "mini.txt", _sha(crlf), anchor=f"      start: {citation['start']}\n      end: {citation['end']}\n")
+    result = run("verify", *args)
+    assert result.exit_code == 0, result.stdout
+    out = run("show", "acme", *args).stdout
+    assert f"»{QUOTE}« in Höhe von 255 Millionen US-Dollar bekannt.\n" in out and "\r" not in out
+
+
+def test_a_non_utf8_source_gives_one_clear_line(tree: Path) -> None:
+    latin1 = MINI_TEXT.decode().encode("latin-1")
+    (tree / "sources" / "mini.txt").write_bytes(latin1)
+    pack = _pack(tree, "mini.txt", _sha(latin1))
+    args = ("--facts", str(pack), "--source-dir", str(tree / "sources"))
+    result = run("show", "acme", *args)
+    assert result.exit_code == 0 and result.exception is None
+    offset = latin1.index(b"\xf6")
+    assert result.stderr == (
+        f"tungsten: warning: src: {tree / 'sources' / 'mini.txt'} is not UTF-8: byte 0xf6 at offset {offset}; "
+        "its quotes are shown unverified, without context\n"
+    )
+    result = run("verify", *args)
+    assert result.exit_code == 1 and f"src: {tree / 'sources' / 'mini.txt'} is not UTF-8" in result.stdout
+
+
+def test_a_byte_order_mark_is_not_part_of_the_text(tree: Path) -> None:
+    with_bom = b"\xef\xbb\xbf" + MINI_TEXT
+    (tree / "sources" / "mini.txt").write_bytes(with_bom)
+    facts = load_facts([str(_pack(tree, "mini.txt", _sha(with_bom)))], use_cache=False)
+    (found,) = evidence(facts, facts.records[0], tree / "sources")
+    assert found.start == MINI_TEXT.decode().index(QUOTE)
+
+
+def test_an_unreadable_source_is_one_problem(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    facts = load_facts([str(_pack(tree, "mini.txt", _sha(MINI_TEXT)))], use_cache=False)
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    (problem,) = verify(facts, tree / "sources").problems
+    assert problem.message == f"cannot read {tree / 'sources' / 'mini.txt'}: Permission denied"

@@ -1,0 +1,122 @@
+"""The one reader of source files: confined to the source folder, pinned by SHA-256, decoded one way.
+
+Fact packs are shared, so a pack is untrusted input: everything that reads a source (verify,
+show, coverage, the report, CSV cell citations) goes through `SourceReader`, which hands out a
+file's bytes and text only when the file is inside the source folder and matches its pin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from tungsten_cli.errors import TungstenError
+from tungsten_cli.records import Record
+
+OUTSIDE = "must be a path inside the source folder"
+ENCODING = "utf-8-sig"
+
+
+class SourceError(TungstenError):
+    """A source that cannot be used: outside the folder, missing, not matching its pin, or not UTF-8."""
+
+
+def inside_folder(file: str) -> bool:
+    """True when a source's `file` value names a path inside the source folder on every platform.
+
+    Refused: absolute paths, drive letters (`C:`), backslashes, `..` components, NUL and the
+    folder itself (`.`). `..` is refused rather than normalised away: `link/../x` is `x` to a
+    lexical normaliser but the parent of the link's target to the operating system, so
+    normalising could step outside through a symlinked folder.
+    """
+    if not file or "\\" in file or "\0" in file:
+        return False
+    posix, windows = PurePosixPath(file), PureWindowsPath(file)
+    if posix.is_absolute() or windows.anchor or windows.drive:
+        return False
+    return bool(posix.parts) and ".." not in posix.parts
+
+
+def _located(folder: Path, file: str) -> Path:
+    """The path a `file` value names, checked to lie inside the folder before anything is opened.
+
+    The check is on the `file` value, not on where symlinks lead. The folder itself is taken as
+    the user gives it (a symlinked source folder is fine), and symlinks inside it, to files or to
+    folders, are followed: only the folder's owner can make them (a pack is data and cannot create
+    links), and linking sources kept elsewhere is how the benchmark packs and users assemble a
+    folder. The flip side, stated in SECURITY.md: a link to a folder grants a pack everything
+    below it, so link the files or folders of sources, not a home directory.
+    """
+    if not inside_folder(file):
+        raise SourceError(f"{file!r}: {OUTSIDE}")
+    root = os.path.abspath(folder)
+    path = os.path.abspath(os.path.join(root, file))
+    if os.path.commonpath([root, path]) != root:
+        raise SourceError(f"{file!r}: {OUTSIDE}")
+    return Path(path)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source file whose bytes match its pin: the bytes, and the text decoded as UTF-8.
+
+    The text keeps line ends as written (CRLF stays CRLF) and drops a leading byte-order mark, so
+    `show` offsets, `verify` and CSV cell reading (`csv.reader(io.StringIO(text, newline=""))`)
+    all count the same code points.
+    """
+
+    path: Path
+    data: bytes
+    text: str
+
+
+def read_pinned(folder: Path, file: str, sha256: str) -> SourceText:
+    """The source's bytes and text, only when the file is inside `folder` and matches `sha256`."""
+    path = _located(folder, file)
+    if not path.is_file():
+        raise SourceError(f"source file missing: {path}")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise SourceError(f"cannot read {path}: {err.strerror}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != sha256:
+        raise SourceError(f"SHA-256 of {path} is {digest}, expected {sha256}")
+    try:
+        text = data.decode(ENCODING)
+    except UnicodeDecodeError as err:
+        raise SourceError(f"{path} is not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}") from None
+    return SourceText(path, data, text)
+
+
+class SourceReader:
+    """Reads each source of a fact set at most once per run, remembering failures as well.
+
+    `folder` None means no source folder was configured: every read fails with one message.
+    """
+
+    def __init__(self, folder: Path | None, sources: dict[str, Record]) -> None:
+        self.folder = folder
+        self._sources = sources
+        self._read: dict[str, SourceText | SourceError] = {}
+
+    def read(self, source_id: str) -> SourceText:
+        """The pinned source text; raises SourceError naming what is wrong."""
+        if source_id not in self._read:
+            self._read[source_id] = self._attempt(source_id)
+        found = self._read[source_id]
+        if isinstance(found, SourceError):
+            raise found
+        return found
+
+    def _attempt(self, source_id: str) -> SourceText | SourceError:
+        source = self._sources.get(source_id)
+        if source is None:
+            return SourceError(f"unknown source '{source_id}'")
+        if self.folder is None:
+            return SourceError("no source folder")
+        try:
+            return read_pinned(self.folder, source["file"], source["sha256"])
+        except SourceError as err:
+            return err
