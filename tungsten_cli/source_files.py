@@ -11,6 +11,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
+
 from tungsten_cli.errors import TungstenError
 from tungsten_cli.records import Record
 
