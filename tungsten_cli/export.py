@@ -52,11 +52,16 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _name(column: str) -> str:
+    """A quoted identifier: a source's `table` field is an SQL keyword."""
+    return f'"{column}"'
+
+
 def _insert(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     columns = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    sql = f"INSERT INTO {table} ({', '.join(map(_name, columns))}) VALUES ({', '.join('?' for _ in columns)})"
     db.executemany(sql, [[_cell(row.get(c)) for c in columns] for row in rows])
 
 
@@ -68,14 +73,14 @@ def _fill(db: sqlite3.Connection, facts: FactSet) -> dict[str, int]:
     _insert(db, "records", [{"id": r["id"], "kind": r["kind"], "summary": r.get("summary")} for r in everything])
     for kind, table in TABLES.items():
         names = [n for n in facts.vocab["fields"][kind] if n not in _NESTED]
-        defs = ", ".join(f"{n} TEXT PRIMARY KEY REFERENCES records(id)" if n == "id" else n for n in names)
+        defs = ", ".join(f"{n} TEXT PRIMARY KEY REFERENCES records(id)" if n == "id" else _name(n) for n in names)
         db.execute(f"CREATE TABLE {table} ({defs})")
         rows = [{n: r.get(n) for n in names} for r in everything if r["kind"] == kind]
         _insert(db, table, rows)
         counts[table] = len(rows)
     db.execute(
         "CREATE TABLE citations (record_id TEXT NOT NULL REFERENCES records(id), position INTEGER, "
-        "source TEXT NOT NULL REFERENCES sources(id), quote TEXT NOT NULL, start_offset INTEGER, end_offset INTEGER, prefix TEXT, suffix TEXT)"
+        "source TEXT NOT NULL REFERENCES sources(id), quote TEXT NOT NULL, start_offset INTEGER, end_offset INTEGER, prefix TEXT, suffix TEXT, row_keys TEXT, column_name TEXT, line INTEGER)"
     )
     _insert(db, "citations", [_citation_row(r["id"], i, c) for r in facts.records for i, c in enumerate(r["citations"])])
     db.execute(
@@ -114,4 +119,5 @@ def _citation_row(record_id: str, position: int, citation: Record) -> dict[str, 
     row = {"record_id": record_id, "position": position, "source": citation["source"], "quote": citation["quote"]}
     row.update(start_offset=citation.get("start"), end_offset=citation.get("end"))
     row.update(prefix=citation.get("prefix"), suffix=citation.get("suffix"))
+    row.update(row_keys=citation.get("row"), column_name=citation.get("column"), line=citation.get("line"))
     return row

@@ -20,6 +20,7 @@ from pydantic import (
 
 from tungsten_cli import SCHEMA_VERSION, dates
 from tungsten_cli.source_files import OUTSIDE, inside_folder
+from tungsten_cli.tables import is_table_file
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
@@ -110,7 +111,12 @@ class Note(_Strict):
 
 
 class Citation(_Strict):
-    """A TextQuoteSelector-style anchor: the exact quote, optional offsets and disambiguating context."""
+    """Where a value is written: a quote in a text (TextQuoteSelector-style offsets and context), or a
+    table cell of a CSV source, named by its row's key columns and its column header, both as written.
+
+    A cell's quote is the cell text as written (`W`, `NA`, `>50` kept); `line` is an optional anchor,
+    the physical line the row starts on.
+    """
 
     source: Slug
     quote: Text
@@ -118,9 +124,18 @@ class Citation(_Strict):
     end: Annotated[int, Field(ge=0)] | None = None
     prefix: Text | None = None
     suffix: Text | None = None
+    row: Annotated[dict[Text, str], Field(min_length=1)] | None = None
+    column: Text | None = None
+    line: Annotated[int, Field(ge=1)] | None = None
 
     @model_validator(mode="after")
     def _offsets_match_quote(self) -> Citation:
+        if (self.row is None) != (self.column is None):
+            raise ValueError("a table cell needs both row and column")
+        if self.row is None and self.line is not None:
+            raise ValueError("line anchors a table cell: give row and column with it")
+        if self.row is not None and any(v is not None for v in (self.start, self.end, self.prefix, self.suffix)):
+            raise ValueError("a table cell is named by row and column; start, end, prefix and suffix are for texts")
         if (self.start is None) != (self.end is None):
             raise ValueError("give both start and end, or neither")
         if self.start is not None and self.end is not None and self.end - self.start != len(self.quote):
@@ -159,7 +174,11 @@ class _Record(_Strict):
 
 
 class Source(_Strict):
-    """A source document that citations point into, pinned by the SHA-256 of its bytes."""
+    """A source document that citations point into, pinned by the SHA-256 of its bytes.
+
+    Sources sharing a `series` are editions of one publication (`edition` says which); a CSV source
+    says which headers identify a row (`key_columns`) and may select the rows it is cited for (`rows`).
+    """
 
     kind: Literal["source"] = "source"
     id: Slug
@@ -172,7 +191,21 @@ class Source(_Strict):
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     url: Text | None = None
     license: Text | None = None
+    edition: Text | None = None
+    series: Slug | None = None
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    table: Text | None = None
+    key_columns: list[Text] = []
+    rows: Annotated[dict[Text, str], Field(min_length=1)] | None = None
     notes: list[Note] = []
+
+    @model_validator(mode="after")
+    def _table_fields_for_csv(self) -> Source:
+        if is_table_file(self.file) and not self.key_columns:
+            raise ValueError("a CSV source needs key_columns: the headers that identify a row")
+        if not is_table_file(self.file) and (self.key_columns or self.rows):
+            raise ValueError("key_columns and rows describe CSV sources; this file is not .csv")
+        return self
 
 
 OrgKind = Literal[

@@ -311,6 +311,14 @@ def _detail_lines(record: Record) -> list[tuple[str, str]]:
     return lines
 
 
+def _emit_row(item: Evidence, emit: Callable[[str, str], None]) -> None:
+    """A cited CSV row beside its header, one cell a line, the cited cell marked with an arrow."""
+    width = max(len(header) for header, _ in item.cells)
+    for header, cell in item.cells:
+        cited = header == item.column
+        emit(f"    {'→' if cited else ' '} {header.ljust(width)}  {cell}".rstrip(), "bold" if cited else "")
+
+
 def write_detail(record: Record, evidence: list[Evidence], related: list[Record], extra: list[str], out: IO[str]) -> None:
     """Every field, each quote inside its sentence, curator notes and related records, as plain text or rich."""
     rich = _use_rich(out)
@@ -336,8 +344,11 @@ def write_detail(record: Record, evidence: list[Evidence], related: list[Record]
     emit("citations:", "bold")
     for n, item in enumerate(evidence, 1):
         where = f", chars {item.start}-{item.start + len(item.quote)}" if item.start is not None else ""
+        where = f", line {item.line}, column {item.column}" if item.line is not None else where
         emit(f"  [{n}] {item.source}{where}{'  (unverified)' if item.unverified else ''}")
-        if console is not None:
+        if item.cells:
+            _emit_row(item, emit)
+        elif console is not None:
             from rich.text import Text
 
             console.print(

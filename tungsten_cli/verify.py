@@ -6,11 +6,15 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 from tungsten_cli.errors import NotFoundError, Problem
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.source_files import SourceError, SourceReader
+from tungsten_cli.tables import Cell, CellError, Table, cell_years, describe, find_cell, is_table_file
+from tungsten_cli.tables import parse as parse_table
+from tungsten_cli.tables import reading as cell_reading
 
 SOURCE_DIR_ENV = "TUNGSTEN_SOURCE_DIR"
 _NUMBER = re.compile(
@@ -131,38 +135,106 @@ def _source_problems(facts: FactSet, reader: SourceReader) -> tuple[dict[str, st
     return texts, problems
 
 
-def _record_problems(record: Record, facts: FactSet, texts: dict[str, str]) -> Iterator[Problem]:
+def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tables: _Tables) -> Iterator[Problem]:
     origin = facts.origins[record["id"]]
     numbers: set[float] = set()
+    fields = facts.vocab["value_fields"][record["kind"]]
     for i, citation in enumerate(record["citations"]):
         line = origin["citations"][i] if i < len(origin["citations"]) else origin["line"]
         numbers |= numbers_in(citation["quote"])
         text = texts.get(citation["source"])
         if text is None:
             continue
-        problem = anchor_problem(text, citation)
+        source = facts.sources[citation["source"]]
+        if is_table_file(source["file"]):
+            problem = cell_problem(tables.get(source, text), source, citation, record, fields)
+        elif citation.get("column") is not None:
+            problem = f"row and column name a table cell, but {citation['source']} is not a CSV source"
+        else:
+            problem = anchor_problem(text, citation)
         if problem:
             yield Problem(origin["file"], problem, line, record_id=record["id"])
-    for name, value in record_values(record, facts.vocab["value_fields"][record["kind"]]):
+    for name, value in record_values(record, fields):
         if round(abs(value), 6) not in numbers:
             yield Problem(
                 origin["file"], f"{name} = {value:g} does not appear in any of its quotes", origin["line"], record_id=record["id"]
             )
 
 
+class _Tables:
+    """CSV sources parsed once per run, however many records cite them."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, Table] = {}
+
+    def get(self, source: Record, text: str) -> Table:
+        if source["id"] not in self._parsed:
+            self._parsed[source["id"]] = parse_table(text)
+        return self._parsed[source["id"]]
+
+
+def _stated(record: Record, fields: list[str]) -> str:
+    if record.get("unavailable"):
+        return str(record["unavailable"])
+    values = [f"{value:g}" for _, value in record_values(record, fields)]
+    return (record.get("comparator") or "") + (" / ".join(values) or "no value")
+
+
+def _reading_problem(cell: Cell, record: Record, fields: list[str]) -> str | None:
+    """The record must state what the cell states: W is withheld, NA not-available, >50 is 50 with ">"."""
+    found = cell_reading(cell.text)
+    if found is None:
+        return None
+    if found.unavailable is not None:
+        matches = record.get("unavailable") == found.unavailable
+    else:
+        values = {round(value, 6) for _, value in record_values(record, fields)}
+        matches = found.value is not None and round(found.value, 6) in values and record.get("comparator") == found.comparator
+    return None if matches else f"cell reads {cell.text!r}, the record states {_stated(record, fields)}"
+
+
+def _year_problem(table: Table, cell: Cell, record: Record) -> str | None:
+    """A cell's year (header or the row's Year) must be the record's date, so a neighbour column fails."""
+    years = cell_years(table, cell)
+    if years is None:
+        return None
+    span = str(years[0]) if years[0] == years[1] else f"{years[0]}/{years[1]}"
+    date = record.get("date")
+    start, _, end = (date or "").partition("/")
+    if date and (int(start[:4]), int((end or start)[:4])) == years:
+        return None
+    return f"column {cell.column!r} is for {span}, the record is dated {date or 'nothing'}"
+
+
+def cell_problem(table: Table, source: Record, citation: Record, record: Record, fields: list[str]) -> str | None:
+    """None when the citation names one cell whose text is the quote and whose value and year are the record's."""
+    if citation.get("column") is None:
+        return f"{source['id']} is a CSV source: cite a cell by row and column"
+    try:
+        cell = find_cell(table, source, citation)
+    except CellError as err:
+        return str(err)
+    where = f"cell {cell.column!r} of row {describe(citation['row'])}"
+    if cell.text != citation["quote"]:
+        return f"{where} reads {cell.text!r}, not the quote {citation['quote']!r}"
+    problem = _reading_problem(cell, record, fields) or _year_problem(table, cell, record)
+    return f"{where}: {problem}" if problem else None
+
+
 def verify(facts: FactSet, folder: Path) -> Report:
     """Every problem with every citation of the loaded packs; an empty list means all holds."""
     texts, problems = _source_problems(facts, SourceReader(folder, facts.sources))
+    tables = _Tables()
     citations = 0
     for record in facts.records:
         citations += len(record["citations"])
-        problems.extend(_record_problems(record, facts, texts))
+        problems.extend(_record_problems(record, facts, texts, tables))
     return Report(problems, citations, len(facts.records), len(facts.sources))
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """A citation with the sentence around it, when the pinned source text is at hand.
+    """A citation with the sentence around it, or a cell with its row beside the header, when the pinned source is at hand.
 
     `unverified` says why there is no context (the file is missing, outside the folder, not
     matching its pin, not UTF-8); it is None when the quote was placed or no folder was given.
@@ -174,6 +246,9 @@ class Evidence:
     after: str = ""
     start: int | None = None
     unverified: str | None = None
+    cells: tuple[tuple[str, str], ...] = ()  # (header, cell) of the cited row
+    column: str | None = None
+    line: int | None = None
 
 
 _SENTENCE_END = re.compile(r"[.;!?]\s|\n")
@@ -190,8 +265,18 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
     return before, after.rstrip("\r\n")
 
 
+def _cell_evidence(text: str, source: Record, citation: Record) -> Evidence:
+    try:
+        table = parse_table(text)
+        cell = find_cell(table, source, citation)
+    except CellError:
+        return Evidence(citation["source"], citation["quote"])
+    pairs = tuple((header, value) for header, value in zip_longest(table.header, cell.row.cells, fillvalue="") if header or value)
+    return Evidence(citation["source"], citation["quote"], cells=pairs, column=cell.column, line=cell.row.line)
+
+
 def evidence(facts: FactSet, record: Record, sources: SourceReader | Path | None) -> list[Evidence]:
-    """Each citation placed in its sentence; the quote alone when the pinned text is not available.
+    """Each citation placed in its sentence or its table row; the quote alone when the pinned text is not available.
 
     Context comes only from `SourceReader`, so no output built on this shows a byte of a file that
     is outside the source folder or does not match its pin. Pass one reader to read each source
@@ -204,6 +289,10 @@ def evidence(facts: FactSet, record: Record, sources: SourceReader | Path | None
             text = reader.read(citation["source"]).text if reader.folder is not None else None
         except SourceError as err:
             found.append(Evidence(citation["source"], citation["quote"], unverified=str(err)))
+            continue
+        source = facts.sources.get(citation["source"])
+        if text is not None and source is not None and citation.get("column") is not None:
+            found.append(_cell_evidence(text, source, citation))
             continue
         start = locate(text, citation) if text is not None else None
         if text is None or start is None:

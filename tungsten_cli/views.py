@@ -287,12 +287,17 @@ def source_rows(facts: FactSet) -> list[Record]:
     return [{**source, "records": counts[source_id]} for source_id, source in facts.sources.items()]
 
 
+def _anchored(citation: Record, found: Evidence) -> Record:
+    if found.start is not None:
+        return {**citation, "start": found.start, "end": found.start + len(found.quote)}
+    if found.line is not None:
+        return {**citation, "line": found.line}
+    return citation
+
+
 def _with_offsets(record: Record, found: list[Evidence]) -> Record:
-    """Fill each citation's offsets from the source text, as the TextQuoteSelector contract allows."""
-    citations = [
-        {**c, "start": e.start, "end": e.start + len(e.quote)} if e.start is not None else c for c, e in zip(record["citations"], found)
-    ]
-    return {**record, "citations": citations}
+    """Fill in each citation's anchor from the source: a quote's offsets, a cell's line."""
+    return {**record, "citations": [_anchored(c, e) for c, e in zip(record["citations"], found)]}
 
 
 def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format, out: IO[str]) -> list[str]:
