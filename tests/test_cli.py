@@ -160,7 +160,7 @@ def test_fields_sort_limit_in_every_format(fmt: str) -> None:
 
 def test_cite_prints_quotes_beneath_rows() -> None:
     out = run("deposits", "--facts", MINI, "--cite").stdout
-    assert "    > Die Mine Testberg hat WO3 Reserven von 1.216 Millionen Tonnen mit einem Gehalt von 0,132%." in out
+    assert "    > mini: Die Mine Testberg hat WO3 Reserven von 1.216 Millionen Tonnen mit einem Gehalt von 0,132%." in out
     assert "1,216,000 t WO3" in out and "0.132 %" in out
 
 

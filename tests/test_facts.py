@@ -54,7 +54,7 @@ def test_kazakh_deposits() -> None:
 def test_deposit_table_shows_reserves_grades_and_quotes() -> None:
     out = run("deposits", "--country", "KZ").stdout
     assert "1,216,000 t WO3" in out and "0.13 % – 0.15 %" in out and "~231,500 t WO3" in out
-    assert "mit WO. Reserven von 1.216 Millionen Tonnen" in out
+    assert "mit WO. Reserven von 1.216 Millionen Tonnen" in run("deposits", "--country", "KZ", "--cite").stdout
 
 
 @pytest.mark.parametrize(
@@ -212,7 +212,7 @@ def test_sources_count_citing_records() -> None:
 def test_usgs_production_china_2024() -> None:
     (china,) = run_json("production", "--year", "2024", "--country", "CN")
     assert (china["value"], china["estimated"], china["share_of_world_pct"], china["share_approximate"]) == (67000, True, 82.72, True)
-    out = run("production", "--year", "2024", "--country", "CN").stdout
+    out = run("production", "--year", "2024", "--country", "CN", "--cite").stdout
     assert "67,000 t" in out and "China                                                     66,000    67,000" in out
 
 

@@ -386,7 +386,7 @@ def search(
 
 
 @app.command()
-@listing_command(cite=False)
+@listing_command()
 def conflicts(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
     """Claims about one quantity (subject, measure, period) that state different values. Example: tungsten conflicts"""
     loaded = load_facts(facts_paths)

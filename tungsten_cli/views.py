@@ -15,15 +15,16 @@ from tungsten_cli.render import (
     Listing,
     cell_range,
     id_column,
-    party_text,
+    parties_short,
     pct,
+    source_column,
     text_column,
     tonnes,
     usd,
     value_text,
     write,
-    write_detail,
 )
+from tungsten_cli.render.text import number
 
 if TYPE_CHECKING:
     from tungsten_cli.verify import Evidence
@@ -66,10 +67,6 @@ def _grade(record: Record) -> str:
     return cell_range(record, "grade_wo3_min_pct", "grade_wo3_max_pct", pct)
 
 
-def _parties(record: Record) -> str:
-    return "; ".join(party_text(p) for p in record.get("parties") or [])
-
-
 def _rate(record: Record) -> str:
     if record.get("rate_cents_per_kg") is not None:
         return f"{record['rate_cents_per_kg']:g}¢/kg"
@@ -83,19 +80,20 @@ def _share(record: Record) -> str:
     return (record.get("share_comparator") or ("~" if record.get("share_approximate") else "")) + pct(share)
 
 
-_SUMMARY = text_column("summary")._replace(prose=True)
-_QUOTE = Column("quote", lambda r: r["citations"][0]["quote"].strip(), prose=True)
-_TABLE_COLUMNS = (
-    id_column(),
-    text_column("subject"),
-    text_column("date"),
-    Column("value", value_text, numeric=True),
-    text_column("basis"),
-    Column("share of world", _share, numeric=True),
-    _QUOTE,
+# Column priorities: 1 is kept longest; on a narrow terminal the highest numbers go first.
+_SUMMARY = text_column("summary", fit="prose")
+_DATE = text_column("date", fit="token")
+_COUNTRY = text_column("country", fit="token")
+_VALUE = Column("value", value_text, numeric=True, fit="words", field="value")
+_FIGURES = (
+    id_column(priority=4),
+    text_column("subject", fit="token"),
+    Column("value", value_text, numeric=True, field="value"),
+    Column("share of world", _share, numeric=True, priority=2, field="share_of_world_pct"),
+    _DATE._replace(priority=2),
+    text_column("basis", priority=3),
+    source_column(),
 )
-_DATE = text_column("date")
-_COUNTRY = text_column("country")
 
 VIEWS: dict[str, View] = {
     view.name: view
@@ -104,15 +102,14 @@ VIEWS: dict[str, View] = {
             "deposits",
             ("deposit",),
             (
-                id_column(),
-                text_column("name"),
+                id_column(priority=3),
+                text_column("name", fit="words"),
                 _COUNTRY,
-                text_column("region"),
-                text_column("status"),
-                Column("reserves", _reserves, numeric=True),
-                Column("grade WO3", _grade, numeric=True),
-                text_column("metals", "associated_metals"),
-                _QUOTE,
+                Column("reserves", _reserves, numeric=True, field="reserves_wo3_t"),
+                Column("grade WO3", _grade, numeric=True, priority=2, field="grade_wo3_min_pct"),
+                text_column("status", fit="token", priority=3),
+                text_column("region", priority=4),
+                text_column("metals", "associated_metals", fit="prose", priority=5),
             ),
             status_vocab="deposit_status",
             loads=("deposit",),
@@ -121,12 +118,13 @@ VIEWS: dict[str, View] = {
             "imports",
             ("import_share",),
             (
-                id_column(),
-                text_column("importer"),
-                text_column("partner"),
-                Column("share", lambda r: pct(r["share_pct"]), numeric=True),
-                text_column("period", "date"),
-                text_column("forms"),
+                id_column(priority=3),
+                text_column("importer", fit="token", priority=2),
+                text_column("partner", fit="token"),
+                Column("share", lambda r: pct(r["share_pct"]), numeric=True, field="share_pct"),
+                text_column("period", "date", fit="token", priority=2),
+                source_column(),
+                text_column("forms", fit="prose", priority=4),
             ),
             loads=("import_share",),
         ),
@@ -134,14 +132,14 @@ VIEWS: dict[str, View] = {
             "quotas",
             ("measure",),
             (
-                id_column(),
-                text_column("measure", "measure_kind"),
+                id_column(priority=3),
+                text_column("measure", "measure_kind", fit="token"),
                 _COUNTRY,
-                text_column("target", "target_country"),
-                Column("rate/change", _rate, numeric=True),
+                text_column("target", "target_country", fit="token", priority=3),
+                Column("rate/change", _rate, numeric=True, field="change_pct"),
                 _DATE,
-                text_column("status"),
-                _SUMMARY,
+                text_column("status", fit="token", priority=4),
+                _SUMMARY._replace(priority=2),
             ),
             subkind_vocab="measure_kind",
             loads=("measure",),
@@ -150,12 +148,12 @@ VIEWS: dict[str, View] = {
             "deals",
             ("deal",),
             (
-                id_column(),
-                text_column("kind", "deal_kind"),
+                id_column(priority=2),
                 _DATE,
-                Column("parties", _parties, prose=True),
-                Column("amount", lambda r: usd(r.get("amount_usd")), numeric=True),
-                text_column("status"),
+                text_column("kind", "deal_kind", fit="token", priority=3),
+                Column("parties", parties_short, fit="prose", field="parties", min_width=40),
+                Column("amount", lambda r: usd(r.get("amount_usd")), numeric=True, field="amount_usd"),
+                text_column("status", fit="token", priority=4),
             ),
             subkind_vocab="deal_kind",
             loads=("deal", "organization"),
@@ -163,58 +161,72 @@ VIEWS: dict[str, View] = {
         View(
             "facts",
             (),
-            (id_column(), text_column("kind"), _DATE, _COUNTRY, Column("value", value_text, numeric=True), _SUMMARY),
+            (id_column(priority=4), _DATE, text_column("kind", fit="token", priority=3), _COUNTRY._replace(priority=2), _VALUE, _SUMMARY),
             subkind_vocab="kind",
         ),
         View(
             "orgs",
             ("organization",),
-            (id_column(), text_column("name"), text_column("kind", "org_kind"), _COUNTRY, text_column("appears in", "appears_in")),
+            (
+                id_column(priority=3),
+                text_column("name", fit="words"),
+                text_column("kind", "org_kind", fit="token", priority=2),
+                _COUNTRY,
+                text_column("appears in", "appears_in", fit="prose", priority=4),
+            ),
             subkind_vocab="org_kind",
         ),
-        View("production", ("figure",), _TABLE_COLUMNS, loads=("figure",)),
-        View("reserves", ("figure",), _TABLE_COLUMNS, loads=("figure",)),
+        View("production", ("figure",), _FIGURES, loads=("figure",)),
+        View("reserves", ("figure",), _FIGURES, loads=("figure",)),
         View(
             "crosscheck",
             (),
             (
-                text_column("quantity"),
-                text_column("verdict"),
-                text_column("left", "left_id"),
-                text_column("right", "right_id"),
-                text_column("detail")._replace(prose=True),
+                text_column("quantity", fit="token"),
+                text_column("verdict", fit="token"),
+                text_column("detail", fit="prose", priority=2),
+                text_column("left", "left_id", fit="token", priority=3),
+                text_column("right", "right_id", fit="token", priority=3),
             ),
         ),
         View(
             "search",
             (),
-            (id_column(), text_column("kind"), text_column("score"), _SUMMARY, text_column("quote", "matched_quote")._replace(prose=True)),
+            (id_column(priority=3), text_column("kind", fit="token", priority=2), _SUMMARY, text_column("score", fit="token", priority=4)),
         ),
-        View("timeline", (), (_DATE, id_column(), text_column("kind"), _COUNTRY, _SUMMARY)),
+        View(
+            "timeline",
+            (),
+            (_DATE, id_column(priority=4), text_column("kind", fit="token", priority=3), _COUNTRY._replace(priority=2), _SUMMARY),
+        ),
         View(
             "conflicts",
             (),
             (
-                text_column("quantity"),
-                text_column("id"),
-                Column("value", lambda r: f"{r.get('comparator') or ''}{r['value']}" if r.get("value") is not None else "", numeric=True),
-                text_column("unit"),
-                text_column("basis"),
-                text_column("source"),
-                text_column("quote")._replace(prose=True),
+                text_column("quantity", fit="token"),
+                Column(
+                    "value",
+                    lambda r: (r.get("comparator") or "") + number(r["value"]) if r.get("value") is not None else "",
+                    numeric=True,
+                    field="value",
+                ),
+                text_column("unit", fit="token"),
+                text_column("basis", priority=2),
+                source_column(),
+                id_column(priority=3),
             ),
         ),
         View(
             "sources",
             (),
             (
-                text_column("id"),
-                text_column("title"),
-                text_column("publisher"),
-                text_column("published"),
-                text_column("language"),
-                text_column("sha256"),
-                Column("records", lambda r: str(r["records"]), numeric=True),
+                text_column("id", fit="token"),
+                text_column("title", fit="prose", priority=2),
+                text_column("publisher", fit="prose", priority=3),
+                text_column("published", fit="token"),
+                text_column("language", fit="token", priority=4),
+                Column("records", lambda r: str(r["records"]), numeric=True, field="records"),
+                text_column("sha256", fit="token", priority=5),
             ),
         ),
     )
@@ -313,6 +325,8 @@ def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format
     others = related(facts, record)
     checks = involving(crosscheck(facts), record_id)
     if fmt is Format.table:
+        from tungsten_cli.render.detail import write_detail
+
         write_detail(record, found, others, _crosscheck_lines(record_id, checks), out)
     else:
         full = {**_with_offsets(record, found), "related": [r["id"] for r in others], "crosscheck": checks}

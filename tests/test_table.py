@@ -1,0 +1,146 @@
+"""The terminal table fitted to a width, the plain table, and pack text that tries to reach the terminal."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from conftest import DATA, run
+
+from tungsten_cli.render import Format, Listing, id_column, text_column, write
+from tungsten_cli.render.table import fit
+
+MINI = str(DATA / "mini")
+ESC = "\x1b"
+
+
+def _rich(monkeypatch: pytest.MonkeyPatch, width: int, *args: str) -> str:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def _visible(text: str) -> list[str]:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()
+
+
+def test_fit_drops_the_highest_priority_number_first_and_keeps_tokens_whole() -> None:
+    columns = [
+        id_column(),
+        text_column("name", fit="words"),
+        text_column("region", priority=3),
+        text_column("status", fit="token", priority=2),
+    ]
+    rows = [["upper-kairakty", "Upper Kairakty", "Karaganda", "not-mined"]]
+    wide = fit(columns, rows, 80)
+    assert wide.hidden == [] and wide.widths == [14, 14, 9, 9]
+    narrow = fit(columns, rows, 45)
+    assert [columns[i].header for i in narrow.hidden] == ["region"]
+    assert narrow.widths == [14, 14, 9]
+    tight = fit(columns, rows, 24)
+    assert [columns[i].header for i in tight.shown] == ["id", "name"]
+    assert tight.widths == [14, 8]  # "Upper" / "Kairakty": wrapped between words, never cut
+
+
+def test_prose_gets_the_spare_width_and_at_most_two_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _visible(_rich(monkeypatch, 80, "facts", "--facts", MINI))
+    assert max(len(line) for line in lines) <= 80
+    body = lines[2 : lines.index(next(line for line in lines if line.startswith("quotes:")))]
+    assert len(body) <= 2 * 4
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_deposits_fit_with_whole_names_and_numbers(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    lines = _visible(_rich(monkeypatch, width, "deposits", "--country", "KZ"))
+    assert max(len(line) for line in lines) <= width
+    text = "\n".join(lines)
+    for whole in ("Upper Kairakty", "North Katpar", "Bakuta", "Mirolyubovsky district", "Kuyrektykol", "1,216,000 t WO3", "~231,500 t WO3"):
+        assert whole in text
+    assert ("hidden to fit" in text) == (width < 200)
+
+
+def test_footer_names_hidden_columns_and_how_to_see_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = " ".join(_visible(_rich(monkeypatch, 80, "deposits", "--country", "KZ")))
+    assert "hidden to fit: id, status, region, metals" in text
+    assert "--fields" in text and "--format csv" in text and "quotes: --cite" in text
+
+
+def test_deal_parties_read_at_a_glance(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "\n".join(_visible(_rich(monkeypatch, 200, "deals", "--year", "2025")))
+    assert "Cove Kaz Capital Group 70 % (operator) · Tau-Ken Samruk 30 %" in text
+    narrow = _visible(_rich(monkeypatch, 80, "deals", "--year", "2025"))
+    row = next(i for i, line in enumerate(narrow) if "Cove Kaz Capital Group 70 % (operator)" in line)
+    assert "Tau-Ken Samruk" in narrow[row] + narrow[row + 1] and "30 %" in narrow[row] + narrow[row + 1]
+
+
+def test_cite_prints_each_quote_with_its_source_beneath_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _visible(_rich(monkeypatch, 80, "deposits", "--facts", MINI, "--cite"))
+    row = next(i for i, line in enumerate(lines) if line.startswith("testberg"))
+    assert lines[row + 1].startswith("    [mini] Die Mine Testberg")
+    assert lines[row + 2].startswith("      ") and max(len(line) for line in lines) <= 80
+
+
+def test_source_column_where_sources_mix() -> None:
+    out = run("imports").stdout
+    assert "source" in out.splitlines()[0] and "usgs-mcs-2025" in out and "sunsirs-2025-11-21" in out
+
+
+def test_plain_table_keeps_full_text_one_line_a_record() -> None:
+    out = run("facts", "--kind", "deal").stdout
+    longest = max(out.splitlines()[2:], key=len)
+    assert "…" not in out and len(longest) > 200
+
+
+HOSTILE = {
+    "id": "testberg",
+    "kind": "deposit",
+    "name": "Test\x1b[2Jberg",
+    "summary": "\x1b[31mRED\x1b[0m line\r\ncarriage \u202eevil",
+    "citations": [{"source": "mini", "quote": "quote\x1b[5m blink"}],
+    "notes": [{"kind": "context", "text": "note\x07bell"}],
+}
+
+
+def _hostile(fmt: Format, monkeypatch: pytest.MonkeyPatch, *, rich: bool = False) -> str:
+    if rich:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        monkeypatch.setenv("NO_COLOR", "1")
+    out = io.StringIO()
+    write(Listing([HOSTILE], [id_column(), text_column("name"), text_column("summary")], cite=True), fmt, out)
+    return out.getvalue()
+
+
+def _safe(out: str) -> None:
+    assert not re.search(r"\x1b\[(2J|31m|5m)", out), "a pack's escape sequence reached the output"
+    assert "\r" not in out and "\u202e" not in out and "\x07" not in out
+    assert "\\x1b[31mRED" in out and "\\u202eevil" in out
+
+
+@pytest.mark.parametrize("rich", [False, True])
+def test_control_characters_are_escaped_in_tables(monkeypatch: pytest.MonkeyPatch, rich: bool) -> None:
+    out = _hostile(Format.table, monkeypatch, rich=rich)
+    _safe(out)
+    assert "Test\\x1b[2Jberg" in out and "quote\\x1b[5m blink" in out
+
+
+def test_control_characters_are_escaped_in_markdown_and_cr_cannot_end_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _hostile(Format.markdown, monkeypatch)
+    _safe(out)
+    assert len(out.splitlines()) == 3 and "line  carriage" in out
+
+
+@pytest.mark.parametrize("rich", [False, True])
+def test_control_characters_are_escaped_in_show(monkeypatch: pytest.MonkeyPatch, rich: bool) -> None:
+    from tungsten_cli.render.detail import write_detail
+    from tungsten_cli.verify import Evidence
+
+    if rich:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        monkeypatch.setenv("NO_COLOR", "1")
+    out = io.StringIO()
+    write_detail(HOSTILE, [Evidence("mini", "quote", before="before\x1b[31m ", after=" after", start=0)], [], [], out)
+    _safe(out.getvalue())

@@ -1,0 +1,70 @@
+"""What a listing hands to the writers: records, and columns that say how each may give way to a narrow terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal, NamedTuple
+
+from tungsten_cli.records import Record
+from tungsten_cli.render.text import flat
+
+# token: ids, numbers, dates, codes; never wrapped or cut.
+# words: names; may wrap between words onto a second line, never cut.
+# prose: summaries, parties, quotes; wrapped onto two lines, then cut with "…".
+# auto:  token when every cell is short, otherwise prose.
+Fit = Literal["token", "words", "prose", "auto"]
+
+
+class Column(NamedTuple):
+    """A table column. When the terminal is too narrow the highest `priority` numbers are dropped first."""
+
+    header: str
+    cell: Callable[[Record], str]
+    numeric: bool = False
+    fit: Fit = "auto"
+    priority: int = 1
+    field: str | None = None  # the --fields name that shows this column; None: the header
+    min_width: int | None = None  # a prose column narrower than this is not worth showing
+
+
+class Listing(NamedTuple):
+    """Records plus how a person should see them."""
+
+    records: list[Record]
+    columns: list[Column]
+    cite: bool = False
+    fields: list[str] | None = None
+
+
+def id_column(priority: int = 1) -> Column:
+    return Column("id", lambda r: str(r["id"]), fit="token", priority=priority)
+
+
+def text_column(header: str, key: str | None = None, *, fit: Fit = "auto", priority: int = 1) -> Column:
+    name = key or header
+    return Column(header, lambda r: flat(name, r.get(name)), fit=fit, priority=priority, field=name)
+
+
+def source_column(priority: int = 1) -> Column:
+    """Which source a row comes from, where rows of several sources mix."""
+    return Column(
+        "source",
+        lambda r: r.get("source") or (r["citations"][0]["source"] if r.get("citations") else ""),
+        fit="token",
+        priority=priority,
+        field="citations",
+    )
+
+
+def table_columns(listing: Listing) -> list[Column]:
+    """The view's columns, or one text column per `--fields` name."""
+    if listing.fields is None:
+        return listing.columns
+    return [text_column(name) for name in listing.fields]
+
+
+def cells(columns: list[Column], records: list[Record]) -> list[list[str]]:
+    """Every cell as safe one-line text, row by row."""
+    from tungsten_cli.render.text import clean
+
+    return [[clean(column.cell(record)) for column in columns] for record in records]

@@ -1,0 +1,26 @@
+"""The one place that decides between rich and plain text, and builds rich's Console."""
+
+from __future__ import annotations
+
+import os
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def is_terminal(out: IO[str]) -> bool:
+    return hasattr(out, "isatty") and out.isatty()
+
+
+def use_rich(out: IO[str]) -> bool:
+    """rich on a terminal, or when FORCE_COLOR asks for it; plain text in a pipe."""
+    return bool(os.environ.get("FORCE_COLOR")) or is_terminal(out)
+
+
+def console(out: IO[str]) -> Console:
+    """A Console on `out`: width from the terminal or COLUMNS, no colour under NO_COLOR, no markup or
+    highlighting (pack text is never interpreted)."""
+    from rich.console import Console
+
+    return Console(file=out, no_color=bool(os.environ.get("NO_COLOR")) or None, highlight=False, markup=False, emoji=False)

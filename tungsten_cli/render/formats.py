@@ -1,0 +1,55 @@
+"""The data formats (json, jsonl, csv, yaml) and the Markdown pipe table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import IO
+
+from tungsten_cli.records import Record
+from tungsten_cli.render.text import clean, flat
+
+
+def write_json(records: Sequence[Record], out: IO[str], indent: int | None) -> None:
+    import json
+
+    out.write(json.dumps(records, ensure_ascii=False, allow_nan=False, indent=indent) + "\n")
+
+
+def write_jsonl(records: Sequence[Record], out: IO[str]) -> None:
+    import json
+
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def _header(records: Sequence[Record]) -> list[str]:
+    return list(dict.fromkeys(key for record in records for key in record))
+
+
+def write_csv(records: Sequence[Record], out: IO[str]) -> None:
+    import csv
+
+    keys = _header(records)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(keys)
+    for record in records:
+        writer.writerow([flat(k, record.get(k)) for k in keys])
+
+
+def write_yaml(records: Sequence[Record], out: IO[str]) -> None:
+    import yaml
+
+    out.write(yaml.safe_dump(list(records), allow_unicode=True, sort_keys=False, width=100))
+
+
+def md_cell(text: str) -> str:
+    """One Markdown cell: a CR or LF would end the row, a pipe the cell, a control character the reader's terminal."""
+    return clean(text.replace("\\", "\\\\").replace("|", "\\|"))
+
+
+def write_markdown(records: Sequence[Record], out: IO[str]) -> None:
+    keys = _header(records) or ["id"]
+    out.write("| " + " | ".join(keys) + " |\n")
+    out.write("|" + "|".join(" --- " for _ in keys) + "|\n")
+    for record in records:
+        out.write("| " + " | ".join(md_cell(flat(k, record.get(k))) for k in keys) + " |\n")

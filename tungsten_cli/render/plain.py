@@ -1,0 +1,27 @@
+"""The plain table for pipes: no escape codes, one line per record, every cell in full (like gh piped)."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from tungsten_cli.render.columns import Listing, cells, table_columns
+from tungsten_cli.render.text import NOTE_MARK, clean, quotes_of
+
+
+def write_plain(listing: Listing, out: IO[str]) -> None:
+    columns = table_columns(listing)
+    rows = cells(columns, listing.records)
+    for row, record in zip(rows, listing.records):
+        if record.get("notes") and row:
+            row[0] += NOTE_MARK
+    headers = [c.header for c in columns]
+    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
+    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row, record in zip(rows, listing.records):
+        out.write("  ".join(c.rjust(w) if col.numeric else c.ljust(w) for c, w, col in zip(row, widths, columns)).rstrip() + "\n")
+        if listing.cite:
+            for source, quote in quotes_of(record):
+                out.write(f"    > {clean(source)}: {clean(quote.strip())}\n")
+    if any(r.get("notes") for r in listing.records):
+        out.write(f"{NOTE_MARK} curator notes: tungsten show ID\n")

@@ -1,0 +1,149 @@
+"""The terminal table: columns fitted to the width by priority, two lines a record at most, quotes beneath rows.
+
+rich draws it (styles, NO_COLOR, width detection); the fitting is done here because rich can
+neither drop a column nor cap a cell at two lines.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import IO, NamedTuple
+
+from tungsten_cli.render.columns import Column, Fit, Listing, cells, table_columns
+from tungsten_cli.render.console import console
+from tungsten_cli.render.text import NOTE_MARK, clean, quotes_of
+
+MAX_LINES = 2
+GAP = 2  # spaces between columns
+PROSE_MIN = 24  # a prose column narrower than this says too little: drop a column before squeezing it further
+AUTO_TOKEN = 24  # an `auto` column whose cells are all this short is kept whole
+CUT = "…"
+
+
+class Layout(NamedTuple):
+    """Which columns are shown, at what width, and how each fits."""
+
+    shown: list[int]
+    widths: list[int]
+    fits: list[Fit]
+    hidden: list[int]
+
+
+def _words_min(text: str) -> int:
+    """The narrowest width at which `text` wraps onto MAX_LINES lines without splitting a word."""
+    width = max([len(w) for w in text.split()] + [(len(text) + 1) // MAX_LINES, 1])
+    while len(_wrap(text, width, cut=False)) > MAX_LINES:
+        width += 1
+    return width
+
+
+def _wrap(text: str, width: int, *, cut: bool) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(
+        text,
+        width,
+        break_on_hyphens=False,
+        break_long_words=cut,
+        max_lines=MAX_LINES if cut else None,
+        placeholder=" " + CUT,
+    ) or [""]
+
+
+def _fit_of(column: Column, natural: int) -> Fit:
+    if column.fit == "auto":
+        return "token" if column.numeric or natural <= AUTO_TOKEN else "prose"
+    return column.fit
+
+
+def fit(columns: list[Column], rows: list[list[str]], width: int) -> Layout:
+    """Drop the lowest-priority columns until the minimum widths fit, then share the spare width out."""
+    natural = [max([len(c.header)] + [len(row[i]) for row in rows]) for i, c in enumerate(columns)]
+    fits = [_fit_of(c, n) for c, n in zip(columns, natural)]
+    least = []
+    for i, (column, kind) in enumerate(zip(columns, fits)):
+        if kind == "token":
+            least.append(natural[i])
+        elif kind == "words":
+            least.append(max([len(column.header)] + [_words_min(row[i]) for row in rows]))
+        else:
+            least.append(min(natural[i], max(len(column.header), column.min_width or PROSE_MIN)))
+    shown = list(range(len(columns)))
+
+    def needed() -> int:
+        return sum(least[i] for i in shown) + GAP * (len(shown) - 1)
+
+    while needed() > width and len(shown) > 1:
+        shown.remove(max(reversed(shown), key=lambda i: columns[i].priority))
+    if needed() > width:  # one column left and still too wide: let it be cut
+        fits[shown[0]] = "prose"
+        least[shown[0]] = max(width, 1)
+    widths = {i: least[i] for i in shown}
+    spare = width - needed()
+    growing = [i for i in shown if widths[i] < natural[i]]
+    while spare > 0 and growing:
+        share = max(spare // len(growing), 1)
+        for i in growing:
+            extra = min(share, natural[i] - widths[i], spare)
+            widths[i] += extra
+            spare -= extra
+        growing = [i for i in growing if widths[i] < natural[i]]
+    return Layout(shown, [widths[i] for i in shown], [fits[i] for i in shown], [i for i in range(len(columns)) if i not in shown])
+
+
+def _cell_lines(text: str, width: int, kind: Fit, numeric: bool) -> list[str]:
+    lines = _wrap(text, width, cut=kind != "words") if kind != "token" else [text]
+    return [line.rjust(width) if numeric else line.ljust(width) for line in lines]
+
+
+def _footer(listing: Listing, columns: list[Column], layout: Layout, cut: bool) -> list[str]:
+    notes = []
+    if layout.hidden:
+        hidden = [columns[i] for i in layout.hidden]
+        wanted = ",".join(c.field or c.header for c in [columns[layout.shown[0]], *hidden])
+        notes.append(f"hidden to fit: {', '.join(c.header for c in hidden)}; show them with --fields {wanted}, or --format csv")
+    if cut:
+        notes.append(f"{CUT} text cut to fit: tungsten show ID, or --format csv or json")
+    if not listing.cite and any(quotes_of(r) for r in listing.records):
+        notes.append("quotes: --cite")
+    if any(r.get("notes") for r in listing.records):
+        notes.append(f"{NOTE_MARK} curator notes: tungsten show ID")
+    return notes
+
+
+def write_table(listing: Listing, out: IO[str]) -> None:
+    from rich.text import Text
+
+    screen = console(out)
+    width = screen.width
+    columns = table_columns(listing)
+    rows = cells(columns, listing.records)
+    marked = any(r.get("notes") for r in listing.records)
+    layout = fit(columns, rows, width - marked)
+    if marked:  # the mark rides on the first shown column, which was given one spare cell for it
+        first = layout.shown[0]
+        layout.widths[0] += 1
+        for row, record in zip(rows, listing.records):
+            if record.get("notes"):
+                row[first] += NOTE_MARK
+
+    def line(parts: list[str]) -> str:
+        return (" " * GAP).join(parts).rstrip()
+
+    shown = [columns[i] for i in layout.shown]
+    screen.print(Text(line([c.header.rjust(w) if c.numeric else c.header.ljust(w) for c, w in zip(shown, layout.widths)]), style="bold"))
+    screen.print(Text(line(["─" * w for w in layout.widths]), style="dim"))
+    cut = False
+    for row, record in zip(rows, listing.records):
+        blocks = [_cell_lines(row[i], w, kind, c.numeric) for i, w, kind, c in zip(layout.shown, layout.widths, layout.fits, shown)]
+        cut = cut or any(CUT in b[-1] and CUT not in row[i] for i, b in zip(layout.shown, blocks))
+        for n in range(max(len(b) for b in blocks)):
+            screen.print(Text(line([b[n] if n < len(b) else " " * w for b, w in zip(blocks, layout.widths)])), soft_wrap=True)
+        if listing.cite:
+            for source, quote in quotes_of(record):
+                text = textwrap.fill(
+                    f"[{clean(source)}] {clean(quote.strip())}", width - 1, initial_indent="    ", subsequent_indent="      "
+                )
+                screen.print(Text(text, style="italic"), soft_wrap=True)
+    for note in _footer(listing, columns, layout, cut):
+        screen.print(Text(textwrap.fill(note, width - 1), style="dim"), soft_wrap=True)

@@ -1,0 +1,165 @@
+"""Text for people: numbers with units and marks, flattened nested values, and escaped control characters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tungsten_cli.records import Record
+
+NOTE_MARK = "†"
+
+# C0 and C1 controls, DEL and the bidi overrides: a summary holding ESC[31m must not recolour a
+# terminal, and U+202E must not reorder what a reader sees. Line breaks and tabs become spaces
+# (one record, one line); everything else is shown as a visible escape such as \x1b.
+_CONTROLS: dict[int, str] = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROLS.update({c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_CONTROLS.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " "})
+
+
+def clean(text: str) -> str:
+    """Pack text made safe to show: no escape sequences, no line breaks, no bidi overrides."""
+    return text.translate(_CONTROLS)
+
+
+# Flattening: one documented rule per nested shape, shared by CSV, Markdown and --fields tables.
+
+
+def party_text(party: Record) -> str:
+    details = [d for d in (party.get("role"), pct(party.get("stake_pct"))) if d]
+    name = party.get("name") or party["org"]
+    return f"{name} ({', '.join(details)})" if details else name
+
+
+def party_short(party: Record) -> str:
+    """A party at a glance: `Cove Kaz Capital Group 70 % (operator)`; the role's first clause without its
+    asides in brackets, and no bare "partner" (the stake says it); `--fields parties` gives it all."""
+    text = party.get("name") or party["org"]
+    if party.get("stake_pct") is not None:
+        text += " " + pct(party["stake_pct"])
+    role = re.sub(r"\s*\([^()]*\)", "", party.get("role") or "").split(",")[0].strip()
+    return f"{text} ({role})" if role and role != "partner" else text
+
+
+def parties_short(record: Record) -> str:
+    return " · ".join(party_short(p) for p in record.get("parties") or [])
+
+
+def flat(key: str, value: Any) -> str:
+    """A field as one text cell: lists joined by "; ", parties as "Name (role, 70 %)", quotes by " | "."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if key == "parties":
+        return "; ".join(party_text(p) for p in value)
+    if key == "citations":
+        return " | ".join(f"{c['source']}: {c['quote']}" for c in value)
+    if key == "notes":
+        return " | ".join(f"{n['kind']}: {n['text']}" for n in value)
+    if isinstance(value, list):
+        return "; ".join(flat(key, v) for v in value)
+    if isinstance(value, dict):
+        import json  # lazily: a JSON-free start-up is part of the benchmark budget
+
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return str(value)
+
+
+# Numbers for people.
+
+
+def number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def pct(value: float | None) -> str:
+    return "" if value is None else f"{number(value)} %"
+
+
+def tonnes(value: float | None) -> str:
+    return "" if value is None else f"{number(value)} t"
+
+
+def usd(value: float | None) -> str:
+    if value is None:
+        return ""
+    for scale, suffix in ((1e9, "bn"), (1e6, "m")):
+        if abs(value) >= scale:
+            return f"US$ {value / scale:g} {suffix}"
+    return f"US$ {number(value)}"
+
+
+UNIT_TEXT: dict[str, Callable[[float], str]] = {
+    "t": tonnes,
+    "kg": lambda v: f"{number(v)} kg",
+    "usd": usd,
+    "pct": pct,
+    "count": number,
+    "rank": lambda v: f"#{number(v)}",
+    "times": lambda v: f"{number(v)}×",
+    "decades": lambda v: f"{number(v)} decades",
+    "degc": lambda v: f"{number(v)} °C",
+    "year": number,
+    "usd_per_mtu_wo3": lambda v: f"US$ {number(v)}/mtu WO3",
+}
+
+
+def hedge(record: Record, name: str, text: str) -> str:
+    """Prefix "~" when the source hedges the field, and the comparator when it is a bound."""
+    if not text:
+        return text
+    if name == "value" and record.get("comparator"):
+        return f"{record['comparator']}{text}"
+    return "~" + text if name in record.get("approximate", []) else text
+
+
+def figure_value(record: Record) -> str:
+    if record.get("unavailable"):
+        return str(record.get("as_written") or record["unavailable"])
+    unit = UNIT_TEXT.get(record["unit"], number)
+    text = hedge(record, "value", unit(record["value"]))
+    if record.get("value_max") is not None:
+        text += " – " + hedge(record, "value_max", unit(record["value_max"]))
+    return text + (" (e)" if record.get("estimated") else "")
+
+
+def cell_range(record: Record, low: str, high: str, unit: Callable[[float | None], str]) -> str:
+    if record.get(low) is None:
+        return ""
+    text = hedge(record, low, unit(record[low]))
+    if record.get(high) is not None and record[high] != record[low]:
+        text += " – " + hedge(record, high, unit(record[high]))
+    return text
+
+
+# The headline quantity of each non-figure kind: (field, unit text); a figure has `value` and `unit`.
+HEADLINE_FIELDS: tuple[tuple[str, Callable[[float | None], str]], ...] = (
+    ("reserves_wo3_t", tonnes),
+    ("reserves_rare_earth_t", tonnes),
+    ("resources_w_t", tonnes),
+    ("share_pct", pct),
+    ("change_pct", pct),
+    ("rate_pct", pct),
+    ("amount_usd", usd),
+)
+
+
+def value_text(record: Record) -> str:
+    """The headline quantity of any record, for listings that mix kinds."""
+    if record["kind"] == "figure":
+        return figure_value(record)
+    for name, unit in HEADLINE_FIELDS:
+        if record.get(name) is not None:
+            return hedge(record, name, unit(record[name]))
+    return record.get("as_written") or ""
+
+
+def quotes_of(record: Record) -> list[tuple[str, str]]:
+    """(source id, quote) pairs of a record, or of a comparison row that carries one quote."""
+    if record.get("citations"):
+        return [(c["source"], c["quote"]) for c in record["citations"]]
+    if record.get("quote"):
+        return [(str(record.get("source") or ""), record["quote"])]
+    return []
