@@ -173,6 +173,19 @@ class _Record(_Strict):
         return str(cls.model_fields["kind"].default)
 
 
+class CoverageIgnore(_Strict):
+    """A unit of a source that `tungsten coverage` need not find in the facts, and why.
+
+    `text` is the unit as coverage shows it (a sentence, a table row or a CSV cell, whitespace
+    runs as one space) and must match a unit exactly, so an entry that no longer matches its source
+    is reported. `numbers` (as written) narrows the entry to those numbers; empty means all of them.
+    """
+
+    text: Text
+    numbers: list[Text] = []
+    reason: Text
+
+
 class Source(_Strict):
     """A source document that citations point into, pinned by the SHA-256 of its bytes.
 
@@ -198,6 +211,7 @@ class Source(_Strict):
     key_columns: list[Text] = []
     rows: Annotated[dict[Text, str], Field(min_length=1)] | None = None
     notes: list[Note] = []
+    coverage_ignore: list[CoverageIgnore] = []
 
     @model_validator(mode="after")
     def _table_fields_for_csv(self) -> Source:

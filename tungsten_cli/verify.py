@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
+from typing import NamedTuple
 
 from tungsten_cli.errors import NotFoundError, Problem
 from tungsten_cli.records import FactSet, Record
@@ -23,7 +24,8 @@ _NUMBER = re.compile(
 _SCALES = {"million": 1e6, "millionen": 1e6, "milliarde": 1e9, "milliarden": 1e9, "billion": 1e9}
 # Number words the German translation spells out ("drei bis vier Jahrzehnten", "ein Dutzend", "dreimal").
 _WORDS = {"zwei": 2, "zweiter": 2, "drei": 3, "dreimal": 3, "vier": 4, "fünf": 5, "dutzend": 12}
-_DASHES = ("—",)
+_WORD = re.compile(r"[^\W\d_]+")
+_LONE_DASH = re.compile(r"(?<!\S)—(?!\S)")
 _RANGE = re.compile(r"\s*(?:-|–|bis)\s*")
 
 
@@ -57,23 +59,41 @@ def _readings(token: str, scale: float) -> set[float]:
     return found
 
 
-def numbers_in(quote: str) -> set[float]:
-    """Every value a quote can be read as, in German and English notation, with scale words.
+class NumberToken(NamedTuple):
+    """One number as written in a text (digits with their scale word, a number word, or a lone dash)."""
+
+    start: int
+    end: int
+    text: str
+    readings: frozenset[float]
+
+
+def number_tokens(text: str) -> list[NumberToken]:
+    """Every number in a text with every value it can be read as, in German and English notation.
 
     A scale word also applies to the lower bound of a range: "4 - 5 Milliarden" holds 4e9 and 5e9.
+    A dash counts as zero only where it stands alone, as in a table cell ("—" is USGS's zero), not
+    where it joins words ("Statistics—United States").
     """
-    found: set[float] = set()
-    matches = list(_NUMBER.finditer(quote))
+    tokens: list[NumberToken] = []
+    matches = list(_NUMBER.finditer(text))
     for i, match in enumerate(matches):
         scale = _SCALES.get((match.group(2) or "").lower(), 1.0)
-        found |= _readings(match.group(1), scale)
-        if scale != 1.0 and i and _RANGE.fullmatch(quote[matches[i - 1].end() : match.start()]):
-            found |= _readings(matches[i - 1].group(1), scale)
-    words = re.findall(r"[^\W\d_]+", quote.lower())
-    found.update(float(_WORDS[w]) for w in words if w in _WORDS)
-    if any(dash in quote for dash in _DASHES):
-        found.add(0.0)
-    return found
+        readings = _readings(match.group(1), scale)
+        following = matches[i + 1] if i + 1 < len(matches) else None
+        if following is not None and _RANGE.fullmatch(text[match.end() : following.start()]):
+            readings |= _readings(match.group(1), _SCALES.get((following.group(2) or "").lower(), 1.0))
+        tokens.append(NumberToken(match.start(), match.end(), match.group(0), frozenset(readings)))
+    for word in _WORD.finditer(text):
+        if word.group(0).lower() in _WORDS:
+            tokens.append(NumberToken(word.start(), word.end(), word.group(0), frozenset({float(_WORDS[word.group(0).lower()])})))
+    tokens += [NumberToken(m.start(), m.end(), m.group(0), frozenset({0.0})) for m in _LONE_DASH.finditer(text)]
+    return sorted(tokens)
+
+
+def numbers_in(quote: str) -> set[float]:
+    """Every value a quote can be read as (the union of its tokens' readings)."""
+    return {value for token in number_tokens(quote) for value in token.readings}
 
 
 def record_values(record: Record, fields: list[str]) -> Iterator[tuple[str, float]]:

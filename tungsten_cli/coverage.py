@@ -1,0 +1,326 @@
+"""Coverage: split each source into units, read their numbers, and find the records that hold them.
+
+`verify` proves that every quote is in its source; coverage proves the converse, that every
+number-bearing unit of a source (a sentence, a table row, a CSV cell) is held by some record or
+listed, with a reason, in its source's `coverage_ignore`. Numbers are read with `verify`'s reader,
+so both commands agree on what "2.906", "1.216 Millionen" or a lone "—" mean.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tungsten_cli.errors import Problem
+from tungsten_cli.load import FactSet, Record
+from tungsten_cli.query import resolve_choice
+from tungsten_cli.verify import NumberToken, locate, number_tokens, numbers_in, read_source, record_values
+
+GAPS = ("uncited", "partly-cited")
+
+# A run of three or more spaces between two words is a column gap: the line is a table row.
+_COLUMN_GAP = re.compile(r"\S {3,}\S")
+# Layout-preserved pages wrap prose at about 120 characters; a longer line is a paragraph of its own.
+_WRAPPED_WIDTH = 160
+# A sentence ends at . ! or ? (and any closing quote) before whitespace and a capital letter.
+_SENTENCE_END = re.compile(r"[.!?][\"'”“)]?\s+(?=[\"'„“(]?[A-ZÄÖÜ])")
+_LAST_WORD = re.compile(r"(\S+)[.!?]\S*$")
+# Words a period may follow inside a sentence: German and English abbreviations, company suffixes,
+# and the article's "WO." (a mangled WO3).
+_ABBREVIATIONS = frozenset(
+    {"ca", "bzw", "usw", "vgl", "nr", "evtl", "ggf", "inkl", "mio", "mrd", "corp", "inc", "co", "ltd", "dr", "st", "wo", "u.s", "e.g", "i.e"}
+)
+_MONTHS = frozenset(
+    "januar februar märz april mai juni juli august september oktober november dezember "
+    "january february march june july october december".split()
+)
+# Fields whose text states numbers a record holds besides its value fields (an HTS code, "Section 301").
+_TEXT_VALUE_FIELDS = ("as_written", "hts_code", "legal_basis")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence, table row or CSV cell of a source, with the numbers written in it."""
+
+    source: str
+    line: int
+    text: str
+    tokens: tuple[NumberToken, ...]
+    start: int = 0
+    end: int = 0
+    cell: tuple[tuple[tuple[str, str], ...], str] | None = None
+
+
+@dataclass(frozen=True)
+class Covered:
+    """A unit's verdict: which numbers are held, by which records, or why they may be left out."""
+
+    unit: Unit
+    status: str
+    records: tuple[str, ...]
+    missing: tuple[str, ...]
+    reason: str | None
+
+    def as_row(self) -> Record:
+        return {
+            "source": self.unit.source,
+            "line": self.unit.line,
+            "text": self.unit.text,
+            "numbers": [t.text for t in self.unit.tokens],
+            "status": self.status,
+            "records": list(self.records),
+            "reason": self.reason,
+            "missing": list(self.missing),
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    units: list[Covered]
+    problems: list[Problem]
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_layout_line(line: str) -> bool:
+    """A table row, or a lone label such as a page number, footnote marker or running head."""
+    stripped = line.strip()
+    if _COLUMN_GAP.search(stripped):
+        return True
+    return bool(stripped) and " " not in stripped and not stripped.endswith((".", ",", ";", ":", "!", "?", ")"))
+
+
+def _splits_here(paragraph: str, end: re.Match[str]) -> bool:
+    """False for a period after an abbreviation, an initial ("M.", "z. B.") or a day before a month."""
+    if paragraph[end.start()] != ".":
+        return True
+    word = _LAST_WORD.search(paragraph, 0, end.start() + 1)
+    before = word.group(1).lower().lstrip("(\"'„“") if word else ""
+    if before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
+        return False
+    following = paragraph[end.end() :].split(maxsplit=1)
+    return not (before.isdigit() and following and following[0].lower().strip(",.") in _MONTHS)
+
+
+def sentences(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph, without surrounding whitespace."""
+    spans, start = [], 0
+    for end in _SENTENCE_END.finditer(paragraph):
+        if _splits_here(paragraph, end):
+            stop = end.start() + len(end.group(0).rstrip())
+            spans.append((start, stop))
+            start = end.end()
+    spans.append((start, len(paragraph.rstrip())))
+    return [(a + len(paragraph[a:b]) - len(paragraph[a:b].lstrip()), b) for a, b in spans if paragraph[a:b].strip()]
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(line number, offset, line) for every physical line; a form feed counts as whitespace."""
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        yield number, offset, line
+        offset += len(line) + 1
+
+
+def _unit(source: str, text: str, start: int, end: int) -> Unit:
+    body = text[start:end]
+    tokens = tuple(t._replace(start=t.start + start, end=t.end + start) for t in number_tokens(body))
+    return Unit(source, text.count("\n", 0, start) + 1, _collapse(body), tokens, start, end)
+
+
+def text_units(source: str, text: str) -> list[Unit]:
+    """Table rows one per line; prose split into sentences.
+
+    On a layout-preserved page (every prose line shorter than 160 characters) prose lines are
+    wrapped and a blank line or a table row ends a paragraph; otherwise each line is a paragraph.
+    """
+    lines = list(_lines(text))
+    prose = [line for _, _, line in lines if line.strip() and not _is_layout_line(line)]
+    wrapped = all(len(line) < _WRAPPED_WIDTH for line in prose)
+    units: list[Unit] = []
+    block: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if block:
+            first, joined = block[0][0], "\n".join(line for _, line in block)
+            units.extend(_unit(source, text, first + a, first + b) for a, b in sentences(joined))
+            block.clear()
+
+    for _, offset, line in lines:
+        if not line.strip() or _is_layout_line(line):
+            flush()
+            if line.strip():
+                lead = len(line) - len(line.lstrip())
+                units.append(_unit(source, text, offset + lead, offset + len(line.rstrip())))
+            continue
+        block.append((offset, line))
+        if not wrapped:
+            flush()
+    flush()
+    return units
+
+
+def _cell_key(row: dict[str, str], keys: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    return tuple((k, row.get(k, "")) for k in keys)
+
+
+def csv_units(source_id: str, source: Record, text: str) -> list[Unit]:
+    """One unit per non-empty cell outside `key_columns`, in the rows that `rows` selects."""
+    keys = list(source.get("key_columns") or [])
+    wanted = dict(source.get("rows") or {})
+    reader = csv.reader(text.removeprefix("\ufeff").splitlines(keepends=True))
+    header = next(reader, [])
+    units = []
+    for cells in reader:
+        row = dict(zip(header, cells))
+        if any(row.get(k) != v for k, v in wanted.items()):
+            continue
+        key = _cell_key(row, keys)
+        label = ", ".join(f"{k}={v}" for k, v in key)
+        for column, cell in row.items():
+            if column in keys or column in wanted or not cell.strip():
+                continue
+            unit_text = f"{label} | {column} = {cell}" if label else f"{column} = {cell}"
+            units.append(Unit(source_id, reader.line_num, unit_text, tuple(number_tokens(cell)), cell=(key, column)))
+    return units
+
+
+def held_values(record: Record, value_fields: list[str]) -> set[float]:
+    """Every number a record states: value fields, the parts of its dates, numbers in its labels.
+
+    A date's parts count ("2024-12-31" holds 2024, 12, 31 and the short year 24, as in "2020–23"),
+    so a year in a sentence is held by the record dated in it.
+    """
+    held = {round(abs(value), 6) for _, value in record_values(record, value_fields)}
+    for name in ("date", "reserves_as_of"):
+        for part in re.findall(r"\d+", record.get(name) or ""):
+            held.add(float(int(part)))
+            if len(part) == 4:
+                held.add(float(int(part) % 100))
+    for name in _TEXT_VALUE_FIELDS:
+        if isinstance(record.get(name), str):
+            held |= numbers_in(record[name])
+    return held
+
+
+class _Citing:
+    """Who cites where: spans of text sources and cells of CSV sources, each with the record's values."""
+
+    def __init__(self, facts: FactSet, texts: dict[str, str]) -> None:
+        self.spans: dict[str, list[tuple[int, int, str, set[float]]]] = {}
+        self.cells: dict[tuple[str, tuple[tuple[str, str], ...], str], list[tuple[str, set[float]]]] = {}
+        for record in facts.records:
+            values = held_values(record, facts.vocab["value_fields"][record["kind"]])
+            for citation in record["citations"]:
+                self._add(facts, texts, record["id"], citation, values)
+
+    def _add(self, facts: FactSet, texts: dict[str, str], record_id: str, citation: Record, values: set[float]) -> None:
+        source_id = citation["source"]
+        if citation.get("column") is not None:
+            keys = facts.sources.get(source_id, {}).get("key_columns") or []
+            key = _cell_key(citation.get("row") or {}, keys)
+            self.cells.setdefault((source_id, key, citation["column"]), []).append((record_id, values))
+            return
+        text = texts.get(source_id)
+        start = locate(text, citation) if text is not None else None
+        if start is not None:
+            self.spans.setdefault(source_id, []).append((start, start + len(citation["quote"]), record_id, values))
+
+    def holders(self, unit: Unit, token: NumberToken | None) -> list[tuple[str, set[float]]]:
+        """Records citing the unit (or, given a token, the quotes that contain that token)."""
+        if unit.cell is not None:
+            return self.cells.get((unit.source, *unit.cell), [])
+        low, high = (token.start, token.end) if token else (unit.start, unit.end)
+        return [(rid, values) for start, end, rid, values in self.spans.get(unit.source, []) if start < high and low < end]
+
+
+def _ignore_index(facts: FactSet, units: list[Unit], problems: list[Problem]) -> dict[str, list[Record]]:
+    """Ignore entries by unit text; an entry that matches no unit, or names a number it lacks, is a problem."""
+    texts: dict[tuple[str, str], list[Unit]] = {}
+    for unit in units:
+        texts.setdefault((unit.source, unit.text), []).append(unit)
+    index: dict[str, list[Record]] = {}
+    for source_id, source in facts.sources.items():
+        origin = facts.origins.get(source_id, {})
+        for i, entry in enumerate(source.get("coverage_ignore") or []):
+            matched = texts.get((source_id, entry["text"]), [])
+            message = None
+            if not matched:
+                message = f"matches no unit of the source: {entry['text'][:80]!r}"
+            else:
+                absent = [n for n in entry.get("numbers") or [] if all(n not in {t.text for t in u.tokens} for u in matched)]
+                if absent:
+                    message = f"the unit has no number written {absent[0]!r}: {entry['text'][:80]!r}"
+            if message:
+                problems.append(Problem(origin.get("file", "?"), message, origin.get("line"), record_id=source_id, field=f"coverage_ignore.{i}"))
+                continue
+            index.setdefault(f"{source_id}\0{entry['text']}", []).append(entry)
+    return index
+
+
+def _judge(unit: Unit, citing: _Citing, entries: list[Record]) -> Covered:
+    held, missing, ignored_by = 0, [], []
+    for token in unit.tokens:
+        if any(values & token.readings for _, values in citing.holders(unit, token)):
+            held += 1
+            continue
+        entry = next((e for e in entries if not e.get("numbers") or token.text in e["numbers"]), None)
+        if entry is None:
+            missing.append(token.text)
+        else:
+            ignored_by.append(entry["reason"])
+    records = tuple(dict.fromkeys(rid for rid, _ in citing.holders(unit, None)))
+    if not unit.tokens:
+        status = "no-numbers"
+    elif missing:
+        status = "partly-cited" if held else "uncited"
+    else:
+        status = "cited" if held else "ignored"
+    reason = "; ".join(dict.fromkeys(ignored_by)) or None
+    return Covered(unit, status, records, tuple(missing), reason)
+
+
+def coverage(facts: FactSet, folder: Path, only: Sequence[str] = ()) -> Report:
+    """Every unit of the chosen sources (all by default) with its status, and every stale ignore entry."""
+    for source_id in only:
+        resolve_choice(source_id, "source", facts.sources)
+    chosen = list(only) or list(facts.sources)
+    texts = {sid: text for sid in facts.sources if (text := read_source(folder, facts.sources[sid])) is not None}
+    problems = [
+        Problem(facts.origins.get(sid, {}).get("file", "?"), f"source file missing: {folder / facts.sources[sid]['file']}", record_id=sid)
+        for sid in chosen
+        if sid not in texts
+    ]
+    units: list[Unit] = []
+    for source_id in facts.sources:
+        if source_id in texts:
+            source = facts.sources[source_id]
+            is_csv = source["file"].lower().endswith(".csv")
+            units += csv_units(source_id, source, texts[source_id]) if is_csv else text_units(source_id, texts[source_id])
+    index = _ignore_index(facts, units, problems)
+    citing = _Citing(facts, texts)
+    judged = [_judge(u, citing, index.get(f"{u.source}\0{u.text}", [])) for u in units if u.source in chosen]
+    return Report(judged, problems)
+
+
+def summary(report: Report) -> list[Record]:
+    """Per source: units, numbers, and how many units are cited, partly cited, uncited or ignored."""
+    rows: dict[str, Record] = {}
+    for covered in report.units:
+        row = rows.setdefault(
+            covered.unit.source,
+            {"source": covered.unit.source, "units": 0, "numbers": 0, "cited": 0, "partly-cited": 0, "uncited": 0, "ignored": 0},
+        )
+        row["units"] += 1
+        row["numbers"] += len(covered.unit.tokens)
+        if covered.status in row:
+            row[covered.status] += 1
+    for row in rows.values():
+        counted = row["cited"] + row["partly-cited"] + row["uncited"] + row["ignored"]
+        row["covered_pct"] = round(100 * (row["cited"] + row["ignored"]) / counted, 1) if counted else 100.0
+    return list(rows.values())
