@@ -434,6 +434,33 @@ def verify_(
         raise typer.Exit(ExitCode.DATA)
 
 
+@app.command("coverage")
+def coverage_(
+    sources: Annotated[
+        list[str] | None, typer.Argument(metavar="[SOURCE]...", help="Source ids to check (default: all). Example: usgs-mcs-2025")
+    ] = None,
+    facts: FactsOpt = None,
+    source_dir: SourceDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check that every number in the sources is held by a record or ignored with a reason; exit 1 on a gap.
+
+    Units are sentences, table rows and CSV cells; each is cited, partly-cited, uncited, ignored
+    (listed in its source's coverage_ignore) or has no numbers. Example: tungsten coverage usgs-mcs-2025
+    """
+    from tungsten_cli.coverage import GAPS, coverage
+    from tungsten_cli.verify import source_dir as find_source_dir
+    from tungsten_cli.views import write_coverage
+
+    report = coverage(load_facts(facts), find_source_dir(source_dir), sources or ())
+    sys.stdout.write("".join(f"{problem}\n" for problem in report.problems))
+    write_coverage(report, as_json, sys.stdout)
+    gaps = sum(c.status in GAPS for c in report.units)
+    sys.stderr.write(f"checked {len(report.units)} units: {gaps} gap(s), {len(report.problems)} problem(s)\n")
+    if gaps or report.problems:
+        raise typer.Exit(ExitCode.DATA)
+
+
 @app.command("validate")
 def validate_(
     paths: Annotated[

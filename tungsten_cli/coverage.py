@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from tungsten_cli.errors import Problem
-from tungsten_cli.load import FactSet, Record
 from tungsten_cli.query import resolve_choice
+from tungsten_cli.records import FactSet, Record
 from tungsten_cli.verify import NumberToken, locate, number_tokens, numbers_in, read_source, record_values
 
 GAPS = ("uncited", "partly-cited")
@@ -30,9 +31,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”“)]?\s+(?=[\"'„“(]?[A-ZÄÖÜ])")
 _LAST_WORD = re.compile(r"(\S+)[.!?]\S*$")
 # Words a period may follow inside a sentence: German and English abbreviations, company suffixes,
 # and the article's "WO." (a mangled WO3).
-_ABBREVIATIONS = frozenset(
-    {"ca", "bzw", "usw", "vgl", "nr", "evtl", "ggf", "inkl", "mio", "mrd", "corp", "inc", "co", "ltd", "dr", "st", "wo", "u.s", "e.g", "i.e"}
-)
+_ABBREVIATIONS = frozenset("ca bzw usw vgl nr evtl ggf inkl mio mrd corp inc co ltd dr st wo u.s e.g i.e".split())
 _MONTHS = frozenset(
     "januar februar märz april mai juni juli august september oktober november dezember "
     "january february march june july october december".split()
@@ -193,7 +192,7 @@ def csv_units(source_id: str, source: Record, text: str) -> list[Unit]:
 def held_values(record: Record, value_fields: list[str]) -> set[float]:
     """Every number a record states: value fields, the parts of its dates, numbers in its labels.
 
-    A date's parts count ("2024-12-31" holds 2024, 12, 31 and the short year 24, as in "2020–23"),
+    A date's parts count ("2024-12-31" holds 2024, 12, 31 and the short year 24, as in "2020-23"),
     so a year in a sentence is held by the record dated in it.
     """
     held = {round(abs(value), 6) for _, value in record_values(record, value_fields)}
@@ -239,41 +238,53 @@ class _Citing:
         return [(rid, values) for start, end, rid, values in self.spans.get(unit.source, []) if start < high and low < end]
 
 
-def _ignore_index(facts: FactSet, units: list[Unit], problems: list[Problem]) -> dict[str, list[Record]]:
-    """Ignore entries by unit text; an entry that matches no unit, or names a number it lacks, is a problem."""
+class _Ignore(NamedTuple):
+    source: str
+    position: int
+    entry: Record
+
+
+def _problem(facts: FactSet, ignore: _Ignore, message: str) -> Problem:
+    origin = facts.origins.get(ignore.source, {})
+    where = f"coverage_ignore.{ignore.position}"
+    return Problem(
+        origin.get("file", "?"), f"{message}: {ignore.entry['text'][:80]!r}", origin.get("line"), record_id=ignore.source, field=where
+    )
+
+
+def _ignore_index(facts: FactSet, units: list[Unit], problems: list[Problem]) -> dict[tuple[str, str], list[_Ignore]]:
+    """Ignore entries by unit text; an entry that matches no unit, or names a number it lacks, is stale."""
     texts: dict[tuple[str, str], list[Unit]] = {}
     for unit in units:
         texts.setdefault((unit.source, unit.text), []).append(unit)
-    index: dict[str, list[Record]] = {}
+    index: dict[tuple[str, str], list[_Ignore]] = {}
     for source_id, source in facts.sources.items():
-        origin = facts.origins.get(source_id, {})
         for i, entry in enumerate(source.get("coverage_ignore") or []):
+            ignore = _Ignore(source_id, i, entry)
             matched = texts.get((source_id, entry["text"]), [])
-            message = None
+            written = {t.text for u in matched for t in u.tokens}
+            absent = [n for n in entry.get("numbers") or [] if n not in written]
             if not matched:
-                message = f"matches no unit of the source: {entry['text'][:80]!r}"
+                problems.append(_problem(facts, ignore, "matches no unit of the source"))
+            elif absent:
+                problems.append(_problem(facts, ignore, f"the unit has no number written {absent[0]!r}"))
             else:
-                absent = [n for n in entry.get("numbers") or [] if all(n not in {t.text for t in u.tokens} for u in matched)]
-                if absent:
-                    message = f"the unit has no number written {absent[0]!r}: {entry['text'][:80]!r}"
-            if message:
-                problems.append(Problem(origin.get("file", "?"), message, origin.get("line"), record_id=source_id, field=f"coverage_ignore.{i}"))
-                continue
-            index.setdefault(f"{source_id}\0{entry['text']}", []).append(entry)
+                index.setdefault((source_id, entry["text"]), []).append(ignore)
     return index
 
 
-def _judge(unit: Unit, citing: _Citing, entries: list[Record]) -> Covered:
-    held, missing, ignored_by = 0, [], []
+def _judge(unit: Unit, citing: _Citing, ignores: list[_Ignore], used: set[tuple[str, int]]) -> Covered:
+    held, missing, reasons = 0, [], []
     for token in unit.tokens:
         if any(values & token.readings for _, values in citing.holders(unit, token)):
             held += 1
             continue
-        entry = next((e for e in entries if not e.get("numbers") or token.text in e["numbers"]), None)
-        if entry is None:
+        ignore = next((i for i in ignores if not i.entry.get("numbers") or token.text in i.entry["numbers"]), None)
+        if ignore is None:
             missing.append(token.text)
         else:
-            ignored_by.append(entry["reason"])
+            used.add((ignore.source, ignore.position))
+            reasons.append(ignore.entry["reason"])
     records = tuple(dict.fromkeys(rid for rid, _ in citing.holders(unit, None)))
     if not unit.tokens:
         status = "no-numbers"
@@ -281,8 +292,7 @@ def _judge(unit: Unit, citing: _Citing, entries: list[Record]) -> Covered:
         status = "partly-cited" if held else "uncited"
     else:
         status = "cited" if held else "ignored"
-    reason = "; ".join(dict.fromkeys(ignored_by)) or None
-    return Covered(unit, status, records, tuple(missing), reason)
+    return Covered(unit, status, records, tuple(missing), "; ".join(dict.fromkeys(reasons)) or None)
 
 
 def coverage(facts: FactSet, folder: Path, only: Sequence[str] = ()) -> Report:
@@ -304,7 +314,14 @@ def coverage(facts: FactSet, folder: Path, only: Sequence[str] = ()) -> Report:
             units += csv_units(source_id, source, texts[source_id]) if is_csv else text_units(source_id, texts[source_id])
     index = _ignore_index(facts, units, problems)
     citing = _Citing(facts, texts)
-    judged = [_judge(u, citing, index.get(f"{u.source}\0{u.text}", [])) for u in units if u.source in chosen]
+    used: set[tuple[str, int]] = set()
+    judged = [_judge(u, citing, index.get((u.source, u.text), []), used) for u in units if u.source in chosen]
+    problems += [
+        _problem(facts, ignore, "ignores nothing: records hold every number it names")
+        for ignores in index.values()
+        for ignore in ignores
+        if (ignore.source, ignore.position) not in used and ignore.source in chosen
+    ]
     return Report(judged, problems)
 
 
