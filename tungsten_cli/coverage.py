@@ -62,6 +62,7 @@ class Covered:
     records: tuple[str, ...]
     missing: tuple[str, ...]
     reason: str | None
+    held_by: tuple[tuple[str, ...], ...] = ()  # per number, the records stating it
 
     def as_row(self) -> Record:
         return {
@@ -274,10 +275,10 @@ def _ignore_index(facts: FactSet, units: list[Unit], problems: list[Problem]) ->
 
 
 def _judge(unit: Unit, citing: _Citing, ignores: list[_Ignore], used: set[tuple[str, int]]) -> Covered:
-    held, missing, reasons = 0, [], []
+    held_by, missing, reasons = [], [], []
     for token in unit.tokens:
-        if any(values & token.readings for _, values in citing.holders(unit, token)):
-            held += 1
+        held_by.append(tuple(dict.fromkeys(rid for rid, values in citing.holders(unit, token) if values & token.readings)))
+        if held_by[-1]:
             continue
         ignore = next((i for i in ignores if not i.entry.get("numbers") or token.text in i.entry["numbers"]), None)
         if ignore is None:
@@ -289,10 +290,10 @@ def _judge(unit: Unit, citing: _Citing, ignores: list[_Ignore], used: set[tuple[
     if not unit.tokens:
         status = "no-numbers"
     elif missing:
-        status = "partly-cited" if held else "uncited"
+        status = "partly-cited" if any(held_by) else "uncited"
     else:
-        status = "cited" if held else "ignored"
-    return Covered(unit, status, records, tuple(missing), "; ".join(dict.fromkeys(reasons)) or None)
+        status = "cited" if any(held_by) else "ignored"
+    return Covered(unit, status, records, tuple(missing), "; ".join(dict.fromkeys(reasons)) or None, tuple(held_by))
 
 
 def coverage(facts: FactSet, folder: Path, only: Sequence[str] = ()) -> Report:
