@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import DATA, run
 
 from tungsten_cli.coverage import GAPS, coverage, sentences, text_units
 from tungsten_cli.load import builtin_dir, load_facts
@@ -173,3 +173,22 @@ def test_an_ignore_entry_needs_a_reason(tmp_path: Path) -> None:
 def test_unknown_source_is_a_usage_error(source_dir: Path) -> None:
     result = run("coverage", "no-such-source")
     assert result.exit_code == 2 and "unknown source" in result.stderr
+
+
+def test_csv_sources_have_one_unit_per_cell_held_only_by_records_citing_that_cell() -> None:
+    result = run("coverage", "--facts", str(DATA / "cells"), "--source-dir", str(DATA / "sources"), "--json")
+    assert result.exit_code == 1
+    units = {(u["source"], u["text"]): u for u in json.loads(result.stdout)}
+    china = "Country=China, Type=Mine production, contained tungsten"
+    portugal = "Country=Portugal, Type=Mine production, contained tungsten"
+    assert units[("cells-world", f"{china} | Prod_t_2021 = 71000")]["status"] == "cited"
+    assert units[("cells-world", f"{china} | Prod_t_2021 = 71000")]["records"] == ["cn-2021"]
+    assert units[("cells-world", f"{china} | Prod_t_est_2022 = 66000")]["status"] == "uncited"
+    # pt-2022 states 500 for the 2022 cell; the equal 2021 cell of the same row is still a gap.
+    assert units[("cells-world", f"{portugal} | Prod_t_est_2022 = 500")]["status"] == "cited"
+    assert units[("cells-world", f"{portugal} | Prod_t_2021 = 500")]["status"] == "uncited"
+    assert units[("cells-world", f"{portugal} | Prod_t_2021 = 500")]["line"] == 3
+    withheld = units[("cells-world", "Country=Other countries, Type=Mine production, contained tungsten | Prod_t_est_2022 = W")]
+    assert withheld["status"] == "no-numbers"  # W and NA are not gaps
+    assert not [text for source, text in units if source == "cells-salient" and "Molybdenum" in text]  # rows: {Commodity: Tungsten}
+    assert not [text for _, text in units if "| Country =" in text or "| Year =" in text]  # key columns are labels, not units

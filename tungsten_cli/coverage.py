@@ -8,7 +8,6 @@ so both commands agree on what "2.906", "1.216 Millionen" or a lone "—" mean.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,10 @@ from typing import NamedTuple
 from tungsten_cli.errors import Problem
 from tungsten_cli.query import resolve_choice
 from tungsten_cli.records import FactSet, Record
-from tungsten_cli.verify import NumberToken, locate, number_tokens, numbers_in, read_source, record_values
+from tungsten_cli.source_files import SourceError, SourceReader
+from tungsten_cli.tables import CellError, Table, find_cell, is_table_file, selected_rows
+from tungsten_cli.tables import parse as parse_table
+from tungsten_cli.verify import NumberToken, locate, number_tokens, numbers_in, record_values
 
 GAPS = ("uncited", "partly-cited")
 
@@ -50,7 +52,7 @@ class Unit:
     tokens: tuple[NumberToken, ...]
     start: int = 0
     end: int = 0
-    cell: tuple[tuple[tuple[str, str], ...], str] | None = None
+    cell: tuple[int, str] | None = None  # a CSV cell: its row's line and its column
 
 
 @dataclass(frozen=True)
@@ -165,28 +167,18 @@ def text_units(source: str, text: str) -> list[Unit]:
     return units
 
 
-def _cell_key(row: dict[str, str], keys: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    return tuple((k, row.get(k, "")) for k in keys)
-
-
-def csv_units(source_id: str, source: Record, text: str) -> list[Unit]:
+def csv_units(source_id: str, source: Record, table: Table) -> list[Unit]:
     """One unit per non-empty cell outside `key_columns`, in the rows that `rows` selects."""
     keys = list(source.get("key_columns") or [])
-    wanted = dict(source.get("rows") or {})
-    reader = csv.reader(text.removeprefix("\ufeff").splitlines(keepends=True))
-    header = next(reader, [])
+    skip = set(keys) | set(source.get("rows") or {})
     units = []
-    for cells in reader:
-        row = dict(zip(header, cells))
-        if any(row.get(k) != v for k, v in wanted.items()):
-            continue
-        key = _cell_key(row, keys)
-        label = ", ".join(f"{k}={v}" for k, v in key)
-        for column, cell in row.items():
-            if column in keys or column in wanted or not cell.strip():
+    for row in selected_rows(table, source):
+        label = ", ".join(f"{k}={table.value(row, k)}" for k in keys)
+        for column, cell in zip(table.header, row.cells):
+            if column in skip or not cell.strip():
                 continue
-            unit_text = f"{label} | {column} = {cell}" if label else f"{column} = {cell}"
-            units.append(Unit(source_id, reader.line_num, unit_text, tuple(number_tokens(cell)), cell=(key, column)))
+            text = f"{label} | {column} = {cell}" if label else f"{column} = {cell}"
+            units.append(Unit(source_id, row.line, text, tuple(number_tokens(cell)), cell=(row.line, column)))
     return units
 
 
@@ -211,20 +203,25 @@ def held_values(record: Record, value_fields: list[str]) -> set[float]:
 class _Citing:
     """Who cites where: spans of text sources and cells of CSV sources, each with the record's values."""
 
-    def __init__(self, facts: FactSet, texts: dict[str, str]) -> None:
+    def __init__(self, facts: FactSet, texts: dict[str, str], tables: dict[str, Table]) -> None:
         self.spans: dict[str, list[tuple[int, int, str, set[float]]]] = {}
-        self.cells: dict[tuple[str, tuple[tuple[str, str], ...], str], list[tuple[str, set[float]]]] = {}
+        self.cells: dict[tuple[str, int, str], list[tuple[str, set[float]]]] = {}
         for record in facts.records:
             values = held_values(record, facts.vocab["value_fields"][record["kind"]])
             for citation in record["citations"]:
-                self._add(facts, texts, record["id"], citation, values)
+                self._add(facts, texts, tables, record["id"], citation, values)
 
-    def _add(self, facts: FactSet, texts: dict[str, str], record_id: str, citation: Record, values: set[float]) -> None:
+    def _add(
+        self, facts: FactSet, texts: dict[str, str], tables: dict[str, Table], record_id: str, citation: Record, values: set[float]
+    ) -> None:
+        """Place one citation; one that does not resolve places nothing (`verify` reports it)."""
         source_id = citation["source"]
-        if citation.get("column") is not None:
-            keys = facts.sources.get(source_id, {}).get("key_columns") or []
-            key = _cell_key(citation.get("row") or {}, keys)
-            self.cells.setdefault((source_id, key, citation["column"]), []).append((record_id, values))
+        if source_id in tables:
+            try:
+                cell = find_cell(tables[source_id], facts.sources[source_id], citation)
+            except (CellError, KeyError):
+                return
+            self.cells.setdefault((source_id, cell.row.line, cell.column), []).append((record_id, values))
             return
         text = texts.get(source_id)
         start = locate(text, citation) if text is not None else None
@@ -301,20 +298,23 @@ def coverage(facts: FactSet, folder: Path, only: Sequence[str] = ()) -> Report:
     for source_id in only:
         resolve_choice(source_id, "source", facts.sources)
     chosen = list(only) or list(facts.sources)
-    texts = {sid: text for sid in facts.sources if (text := read_source(folder, facts.sources[sid])) is not None}
-    problems = [
-        Problem(facts.origins.get(sid, {}).get("file", "?"), f"source file missing: {folder / facts.sources[sid]['file']}", record_id=sid)
-        for sid in chosen
-        if sid not in texts
-    ]
-    units: list[Unit] = []
+    reader = SourceReader(folder, facts.sources)
+    texts: dict[str, str] = {}
+    problems: list[Problem] = []
     for source_id in facts.sources:
-        if source_id in texts:
-            source = facts.sources[source_id]
-            is_csv = source["file"].lower().endswith(".csv")
-            units += csv_units(source_id, source, texts[source_id]) if is_csv else text_units(source_id, texts[source_id])
+        try:
+            texts[source_id] = reader.read(source_id).text
+        except SourceError as err:
+            if source_id in chosen:
+                origin = facts.origins.get(source_id, {})
+                problems.append(Problem(origin.get("file", "?"), str(err), origin.get("line"), record_id=source_id))
+    tables = {sid: parse_table(text) for sid, text in texts.items() if is_table_file(facts.sources[sid]["file"])}
+    units: list[Unit] = []
+    for source_id, text in texts.items():
+        source = facts.sources[source_id]
+        units += csv_units(source_id, source, tables[source_id]) if source_id in tables else text_units(source_id, text)
     index = _ignore_index(facts, units, problems)
-    citing = _Citing(facts, texts)
+    citing = _Citing(facts, texts, tables)
     used: set[tuple[str, int]] = set()
     judged = [_judge(u, citing, index.get((u.source, u.text), []), used) for u in units if u.source in chosen]
     problems += [
