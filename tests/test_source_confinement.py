@@ -136,7 +136,7 @@ def test_symlinks_the_user_made_are_followed(tree: Path) -> None:
 
 
 def test_crlf_offsets_from_show_are_accepted_by_verify(tree: Path) -> None:
-    crlf = b"Kopfzeile\r\n\r\n" + MINI_TEXT.replace(b"\n", b"\r\n")
+    crlf = b"Kopfzeile ohne Punkt\r\n\r\n" + MINI_TEXT.replace(b"\n", b"\r\n")
     (tree / "sources" / "mini.txt").write_bytes(crlf)
     pack = _pack(tree, "mini.txt", _sha(crlf))
     args = ("--facts", str(pack), "--source-dir", str(tree / "sources"))
@@ -146,8 +146,12 @@ def test_crlf_offsets_from_show_are_accepted_by_verify(tree: Path) -> None:
     _pack(tree, "mini.txt", _sha(crlf), anchor=f"      start: {citation['start']}\n      end: {citation['end']}\n")
     result = run("verify", *args)
     assert result.exit_code == 0, result.stdout
-    out = run("show", "acme", *args).stdout
+    # stdout_bytes: CliRunner's `stdout` turns CRLF into LF and would hide a stray CR
+    out = run("show", "acme", *args).stdout_bytes.decode()
     assert f"»{QUOTE}« in Höhe von 255 Millionen US-Dollar bekannt.\n" in out and "\r" not in out
+    _pack(tree, "mini.txt", _sha(crlf), quote="Kopfzeile")
+    out = run("show", "acme", *args).stdout_bytes.decode()
+    assert "»Kopfzeile« ohne Punkt\n" in out and "\r" not in out
 
 
 def test_a_non_utf8_source_gives_one_clear_line(tree: Path) -> None:
