@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from conftest import DATA, run
 
 from tungsten_cli import source_files
 from tungsten_cli.load import load_facts
+from tungsten_cli.model import json_schema
 from tungsten_cli.source_files import SourceError, read_pinned
 from tungsten_cli.verify import evidence, verify
 
@@ -51,15 +53,24 @@ def _outputs(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(
-    "file",
-    ["../secret.txt", "sub/../../secret.txt", "/etc/passwd", "C:\\Users\\me\\secret.txt", "C:secret.txt", "sub\\mini.txt", ".", "a\0b"],
-)
+OUTSIDE = ["../secret.txt", "sub/../../secret.txt", "sub/..", "/etc/passwd", "//server/share/x", "C:\\Users\\me\\x", "C:x", "é:x"]
+OUTSIDE += ["sub\\mini.txt", ".", "./.", "a\0b"]
+INSIDE = ["mini.txt", "sub/mini.txt", "./mini.txt", "sub/./mini.txt", "..mini", "sub/a:b", "a b.txt"]
+
+
+@pytest.mark.parametrize("file", OUTSIDE)
 def test_validate_refuses_paths_outside_the_folder(tree: Path, file: str) -> None:
     pack = _pack(tree, file, _sha(SECRET))
     result = run("validate", str(pack))
     assert result.exit_code == 1
     assert f"{pack}:7:9: src: file: must be a path inside the source folder\n" in result.stderr
+
+
+@pytest.mark.parametrize(("file", "inside"), [(f, False) for f in OUTSIDE] + [(f, True) for f in INSIDE])
+def test_the_schema_pattern_for_editors_agrees(file: str, inside: bool) -> None:
+    pattern = json_schema("source")["properties"]["file"]["pattern"]
+    assert source_files.inside_folder(file) is inside
+    assert bool(re.search(pattern, file)) is inside
 
 
 @pytest.mark.parametrize("command", ["show", "verify"])

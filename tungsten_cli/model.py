@@ -64,7 +64,9 @@ def _check_source_file(file: str) -> str:
 Country = Annotated[str, AfterValidator(_check_country)]
 IsoDate = Annotated[str, AfterValidator(dates.check)]
 Partner = Annotated[str, AfterValidator(lambda v: v if v == "other" else _check_country(v))]
-SourceFile = Annotated[Text, AfterValidator(_check_source_file)]
+# Editors get the same rule as a pattern; tests check it agrees with `inside_folder`.
+_INSIDE_FOLDER_PATTERN = r"^(?![/\\])(?!.:)(?!.*\\)(?!(.*/)?\.\.(/|$))(?!(\./?)+$)(?=.*\S)[^\x00]+$"
+SourceFile = Annotated[Text, AfterValidator(_check_source_file), Field(json_schema_extra={"pattern": _INSIDE_FOLDER_PATTERN})]
 
 
 class _Strict(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 
 from tungsten_cli.errors import TungstenError
 from tungsten_cli.records import Record
@@ -26,17 +26,16 @@ class SourceError(TungstenError):
 def inside_folder(file: str) -> bool:
     """True when a source's `file` value names a path inside the source folder on every platform.
 
-    Refused: absolute paths, drive letters (`C:`), backslashes, `..` components, NUL and the
-    folder itself (`.`). `..` is refused rather than normalised away: `link/../x` is `x` to a
+    Refused: absolute paths, drive letters (`C:`, any character before a colon, as newer Pythons
+    read Windows paths), backslashes (so no UNC path either), `..` components, NUL and the folder
+    itself (`.`). `..` is refused rather than normalised away: `link/../x` is `x` to a
     lexical normaliser but the parent of the link's target to the operating system, so
     normalising could step outside through a symlinked folder.
     """
-    if not file or "\\" in file or "\0" in file:
+    if not file or "\\" in file or "\0" in file or file[1:2] == ":":
         return False
-    posix, windows = PurePosixPath(file), PureWindowsPath(file)
-    if posix.is_absolute() or windows.anchor or windows.drive:
-        return False
-    return bool(posix.parts) and ".." not in posix.parts
+    path = PurePosixPath(file)
+    return not path.is_absolute() and bool(path.parts) and ".." not in path.parts
 
 
 def _located(folder: Path, file: str) -> Path:
