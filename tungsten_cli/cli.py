@@ -18,7 +18,7 @@ from tungsten_cli import SCHEMA_VERSION, __version__, dates
 from tungsten_cli.claims import conflicts as find_conflicts
 from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
 from tungsten_cli.load import load_facts
-from tungsten_cli.query import Query, fields_of, select
+from tungsten_cli.query import Query, select
 from tungsten_cli.query import timeline as timeline_of
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import Format, write
@@ -34,6 +34,7 @@ from tungsten_cli.views import (
     schema_text,
     show_record,
     source_rows,
+    view_fields,
 )
 
 
@@ -145,8 +146,20 @@ def _output(fmt: Format | None, as_json: bool, fields: str | None, sort: str | N
     if as_json and fmt not in (None, Format.json):
         raise click.UsageError(f"--json conflicts with --format {fmt.value}")
     chosen = Format.json if as_json else fmt or Format.table
-    names = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+    names = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
+    if names == []:
+        raise click.BadParameter(f"'{fields}' names no field (example: --fields id,name)", param_hint="--fields")
+    if sort is not None and not sort.lstrip("-"):
+        raise click.BadParameter(f"'{sort}' names no field (example: --sort -reserves_wo3_t)", param_hint="--sort")
     return Output(chosen, names, sort, limit, cite)
+
+
+def _refuse_empty(options: dict[str, Any]) -> None:
+    """An empty value (often an unset shell variable) would silently mean "no filter": refuse it."""
+    for param in click.get_current_context().command.params:
+        value = options.get(param.name or "")
+        if value == "" or (isinstance(value, list) and "" in value):
+            raise click.BadParameter("is empty", param_hint=param.opts[0] if param.opts else param.name)
 
 
 _SHARED = (
@@ -178,6 +191,7 @@ def listing_command(*, cite: bool = True) -> Callable[[Callable[..., None]], Cal
 
         @functools.wraps(func)
         def command(**options: Any) -> None:
+            _refuse_empty(options)
             chosen = {p.name: options.pop(p.name) for p in shared}
             output = _output(chosen["fmt"], chosen["as_json"], chosen["fields"], chosen["sort"], chosen["limit"], chosen.get("cite", False))
             func(**options, facts_paths=chosen["facts"], output=output)
@@ -197,8 +211,7 @@ def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output
 
 def _emit(records: list[Record], view: str, facts: FactSet, output: Output, source: str | None = None) -> None:
     records = from_source(facts, records, source)
-    valid = fields_of(records, [], facts)
-    write(finish(records, VIEWS[view], output, valid), output.fmt, sys.stdout)
+    write(finish(records, VIEWS[view], output, view_fields(facts, VIEWS[view])), output.fmt, sys.stdout)
 
 
 def _date_option(name: str, value: str | None) -> str | None:
@@ -522,6 +535,8 @@ def app_for(argv: list[str]) -> typer.Typer:
     if "_TUNGSTEN_COMPLETE" in os.environ:
         argv = os.environ.get("COMP_WORDS", "").split()[1:]
     name = next((word for word in argv if not word.startswith("-")), None)
+    if name is not None and any(word in ("-h", "--help") for word in argv[: argv.index(name)]):
+        name = None  # `tungsten --help deposits`: Click shows the top-level help, so keep the whole listing
     trimmed = object.__new__(typer.Typer)  # a shallow copy without importing `copy`
     trimmed.__dict__.update(app.__dict__)
     if name is None:

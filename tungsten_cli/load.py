@@ -6,8 +6,10 @@ the whole query, so they load only when a pack changed and must be validated aga
 
 from __future__ import annotations
 
+import errno
 import marshal
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Collection, Iterable, Sequence
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tungsten_cli import SCHEMA_VERSION, __version__
-from tungsten_cli.errors import FactsError, NotFoundError, Problem
+from tungsten_cli.errors import FactsError, NotFoundError, Problem, UsageError
 from tungsten_cli.records import FactSet, Record, gc_paused
 
 BUILTIN = "builtin"
@@ -24,6 +26,18 @@ _PACKAGE = Path(__file__).resolve().parent
 _CACHE_KEEP = 8
 _CACHE_SUFFIX = ".facts-cache"
 _CHECKSUM_SIZE = 4
+# Every module a validation runs (tests/test_cache.py checks the list against what validate imports).
+VALIDATING_MODULES = (
+    "validate.py",
+    "model.py",
+    "dates.py",
+    "countries.py",
+    "records.py",
+    "search.py",
+    "errors.py",
+    "source_files.py",
+    "tables.py",
+)
 
 
 def builtin_dir() -> Path:
@@ -39,30 +53,60 @@ def default_paths() -> list[str]:
 
 
 def fact_files(paths: Sequence[str]) -> list[Path]:
-    """Expand files and folders (recursively, `*.yaml`/`*.yml`) in the order given."""
+    """Expand files and folders (recursively, `*.yaml`/`*.yml`) in the order given; a file named
+    twice (say relative and absolute) is read once."""
     files: list[Path] = []
+    seen: set[tuple[int, int]] = set()
     for raw in paths:
+        if not raw:
+            raise UsageError("empty fact pack path (an unset shell variable?); 'builtin' names the shipped set")
         path = builtin_dir() if raw == BUILTIN else Path(raw)
         if path.is_dir():
             found = _yaml_files(path)
             if not found:
                 raise NotFoundError(f"{raw}: folder has no .yaml files")
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
         else:
-            raise NotFoundError(f"{raw}: no such file or folder")
-    return list(dict.fromkeys(files))
+            found = [path]
+        for file in found:
+            info = _regular_file(file)
+            if (info.st_dev, info.st_ino) not in seen:
+                seen.add((info.st_dev, info.st_ino))
+                files.append(file)
+    return files
+
+
+def _regular_file(path: Path) -> os.stat_result:
+    """The file's status, or a NotFoundError saying what the path is instead (never blocking on a FIFO)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        reason = f"broken symlink to {os.readlink(path)}" if os.path.islink(path) else "no such file or folder"
+        raise NotFoundError(f"{path}: {reason}") from None
+    except OSError as err:
+        reason = "symlink loop" if err.errno == errno.ELOOP else (err.strerror or str(err))
+        raise NotFoundError(f"{path}: {reason}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise NotFoundError(f"{path}: not a regular file but {_file_kind(info.st_mode)}")
+    return info
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "a pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _yaml_files(folder: Path) -> list[Path]:
-    """`*.yaml`/`*.yml` below a folder, sorted; os.walk is several times faster than Path.rglob."""
-    found = [
-        Path(root, name)
-        for root, _, names in os.walk(folder)
-        for name in names
-        if name.endswith((".yaml", ".yml")) and os.path.isfile(os.path.join(root, name))
-    ]
+    """`*.yaml`/`*.yml` below a folder, sorted, skipping hidden files and folders (.git, .venv);
+    os.walk is several times faster than Path.rglob."""
+    found = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found += [Path(root, name) for name in names if name.endswith((".yaml", ".yml")) and not name.startswith(".")]
     return sorted(found)
 
 
@@ -108,16 +152,17 @@ def _cache_dir() -> Path:
 
 
 def _signature(files: Iterable[Path]) -> str:
-    """Every fact file's path, size, modification time and inode, plus the schema and the validating code.
+    """Every fact file's path, size, modification and change times and inode, plus the schema and the validating code.
 
-    Any write to a file changes its size, mtime or inode (editors that save by renaming), so a changed
-    pack is always validated again; stat() costs microseconds where hashing the contents cost more
+    Any write to a file changes its ctime, which no user tool can set back (`touch -r` and `rsync -t`
+    restore the mtime), or its inode (editors that save by renaming), so a changed pack is always
+    validated again; stat() costs microseconds where hashing the contents cost more
     than the whole query. The Python version is part of it because marshal's format is.
     """
     parts = [SCHEMA_VERSION, __version__, sys.version]
-    for path in [_PACKAGE / "model.py", _PACKAGE / "validate.py", _PACKAGE / "source_files.py", *files]:
+    for path in [*(_PACKAGE / name for name in VALIDATING_MODULES), *files]:
         info = os.stat(path)
-        parts.append(f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+        parts.append(f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}")
     return "\n".join(parts)
 
 

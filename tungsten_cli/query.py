@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
+from tungsten_cli.countries import resolve
 from tungsten_cli.dates import bounds
 from tungsten_cli.errors import NotFoundError, UsageError
 from tungsten_cli.records import FactSet, Record, party_names, references
@@ -28,17 +29,6 @@ class Query(NamedTuple):
     source: str | None = None
     date_from: str | None = None
     date_to: str | None = None
-
-
-def resolve_country(value: str, facts: FactSet) -> str:
-    """An ISO alpha-2/alpha-3 code or English name, any case, to its alpha-2 code."""
-    if value.strip().upper() in facts.countries:
-        return value.strip().upper()
-    wanted = fold(value.strip())
-    for code, names in facts.countries.items():
-        if any(fold(name) == wanted for name in names):
-            return code
-    raise UsageError(f"unknown country '{value}' (use an ISO 3166-1 code such as KZ or an English name)")
 
 
 def covers_year(record: Record, year: int) -> bool:
@@ -73,11 +63,11 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
     if query.kinds:
         checks.append(lambda r: r["kind"] in query.kinds)
     if query.country:
-        code = resolve_country(query.country, facts)
+        code = resolve(query.country, facts.countries)
         checks.append(lambda r: code in record_countries(r))
     for key, value in (("importer", query.importer), ("partner", query.partner)):
         if value:
-            code = "other" if key == "partner" and fold(value) in ("other", "others") else resolve_country(value, facts)
+            code = "other" if key == "partner" and fold(value) in ("other", "others") else resolve(value, facts.countries)
             checks.append(_field_equals(key, code))
     if query.year is not None:
         year = query.year
@@ -141,16 +131,6 @@ def check_fields(names: Iterable[str], valid: Iterable[str]) -> None:
     unknown = [n for n in names if n not in allowed]
     if unknown:
         raise UsageError(f"unknown field '{unknown[0]}'; valid fields: {', '.join(allowed)}")
-
-
-def fields_of(records: Iterable[Record], kinds: Iterable[str], facts: FactSet) -> list[str]:
-    """Field names valid for a listing: the schema's fields of its kinds, in schema order."""
-    names: list[str] = []
-    for kind in kinds:
-        names += facts.vocab["fields"].get(kind, [])
-    for record in records:
-        names += list(record)
-    return list(dict.fromkeys(names))
 
 
 def resolve_choice(value: str | None, label: str, choices: Iterable[str]) -> str | None:

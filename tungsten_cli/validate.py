@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from tungsten_cli.countries import name_table
 from tungsten_cli.errors import FactsError, Problem
 from tungsten_cli.model import RECORD_MODELS, SUM_TOLERANCE_PCT, entry_adapter, ordered_fields, vocabulary
 from tungsten_cli.records import FactSet, Record, gc_paused, reference_fields
@@ -227,7 +228,7 @@ def _assemble(entries: list[tuple[str, Record, yaml.Node]], problems: list[Probl
             records.append(record)
     problems.extend(_reference_problems(records, sources, origins))
     _attach_party_names(records)
-    return FactSet(records, sources, origins, _countries(), vocabulary(), files)
+    return FactSet(records, sources, origins, name_table(), vocabulary(), files)
 
 
 def _share_sum_problems(facts: FactSet) -> Iterator[Problem]:
@@ -283,15 +284,3 @@ def _attach_party_names(records: list[Record]) -> None:
             org = orgs.get(party["org"], {})
             party["name"] = org.get("name")
             party["country"] = org.get("country")
-
-
-def _countries() -> dict[str, list[str]]:
-    """Every ISO 3166-1 country with the names a user may type, stored in the cache for fast lookups."""
-    import pycountry
-
-    table: dict[str, list[str]] = {}
-    for country in pycountry.countries:
-        names = [country.alpha_2, country.alpha_3, country.name]
-        names += [getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr)]
-        table[country.alpha_2] = names
-    return table

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
 from tungsten_cli.claims import world_shares
-from tungsten_cli.query import Query, check_fields, fields_of, find, referrers, related, resolve_choice, select, sort_records
+from tungsten_cli.query import Query, check_fields, find, referrers, related, resolve_choice, select, sort_records
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import (
     Column,
@@ -48,6 +48,10 @@ class View(NamedTuple):
     subkind_vocab: str | None = None
     status_vocab: str | None = None
     loads: tuple[str, ...] | None = None  # record kinds the view reads from the cache; None: all
+    # Fields the view adds to its rows (derived shares, scores); with `records=False` the rows are
+    # comparison rows that hold only these. `--fields` and `--sort` accept exactly what is declared.
+    extra_fields: tuple[str, ...] = ()
+    records: bool = True
 
 
 def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
@@ -95,6 +99,7 @@ _FIGURES = (
     text_column("basis", priority=3),
     source_column(),
 )
+_SHARE_FIELDS = ("share_of_world_pct", "share_comparator", "share_approximate", "share_derived")
 
 VIEWS: dict[str, View] = {
     view.name: view
@@ -176,9 +181,10 @@ VIEWS: dict[str, View] = {
                 text_column("appears in", "appears_in", fit="prose", priority=4),
             ),
             subkind_vocab="org_kind",
+            extra_fields=("appears_in",),
         ),
-        View("production", ("figure",), _FIGURES, loads=("figure",)),
-        View("reserves", ("figure",), _FIGURES, loads=("figure",)),
+        View("production", ("figure",), _FIGURES, loads=("figure",), extra_fields=_SHARE_FIELDS),
+        View("reserves", ("figure",), _FIGURES, loads=("figure",), extra_fields=_SHARE_FIELDS),
         View(
             "crosscheck",
             (),
@@ -189,11 +195,24 @@ VIEWS: dict[str, View] = {
                 text_column("left", "left_id", fit="token", priority=3),
                 text_column("right", "right_id", fit="token", priority=3),
             ),
+            extra_fields=(
+                "quantity",
+                "verdict",
+                "detail",
+                *(
+                    f"{side}_{name}"
+                    for side in ("left", "right")
+                    for name in ("id", "source", "value", "comparator", "basis", "date", "quote")
+                ),
+                "rank",
+            ),
+            records=False,
         ),
         View(
             "search",
             (),
             (id_column(priority=3), text_column("kind", fit="token", priority=2), _SUMMARY, text_column("score", fit="token", priority=4)),
+            extra_fields=("score", "matched_quote"),
         ),
         View(
             "timeline",
@@ -216,10 +235,12 @@ VIEWS: dict[str, View] = {
                 source_column(),
                 id_column(priority=3),
             ),
+            extra_fields=("quantity", "id", "value", "comparator", "approximate", "unit", "basis", "source", "quote", "notes"),
+            records=False,
         ),
         View(
             "sources",
-            (),
+            ("source",),
             (
                 text_column("id", fit="token"),
                 text_column("title", fit="prose", priority=2),
@@ -229,6 +250,7 @@ VIEWS: dict[str, View] = {
                 Column("records", lambda r: str(r["records"]), numeric=True, field="records"),
                 text_column("sha256", fit="token", priority=5),
             ),
+            extra_fields=("records",),
         ),
     )
 }
@@ -243,10 +265,21 @@ def listing(facts: FactSet, view: View, query: Query, output: Output) -> Listing
         records = [{**r, "appears_in": index.get(r["id"], [])} for r in records]
     if view.name in _MEASURES:
         records = world_shares(facts, [r for r in records if r["measure"] == _MEASURES[view.name]])
-    return finish(records, view, output, fields_of(records, query.kinds or facts.vocab["kind"], facts))
+    return finish(records, view, output, view_fields(facts, view, query.kinds))
 
 
 _MEASURES = {"production": "mine-production", "reserves": "tungsten-reserves"}
+
+
+def view_fields(facts: FactSet, view: View, kinds: tuple[str, ...] = ()) -> list[str]:
+    """What `--fields` and `--sort` accept for a view: its kinds' schema fields (or only `kinds`,
+    as `facts --kind K` narrows them) plus what it adds; never what one result happens to hold,
+    so an empty result is `[]`, not an error."""
+    names: list[str] = []
+    if view.records:
+        for kind in kinds or view.kinds or facts.vocab["kind"]:
+            names += facts.vocab["fields"][kind]
+    return list(dict.fromkeys([*names, *view.extra_fields]))
 
 
 def finish(records: list[Record], view: View, output: Output, valid: list[str]) -> Listing:
@@ -273,8 +306,7 @@ def _checked(facts: FactSet, view: View, query: Query) -> Query:
 def field_names(facts: FactSet, view_name: str) -> list[str]:
     """Completion candidates for `--fields`, without running the query."""
     view = VIEWS.get(view_name)
-    kinds = view.kinds if view and view.kinds else facts.vocab["kind"]
-    return fields_of([], kinds, facts)
+    return view_fields(facts, view) if view else []
 
 
 def _mentions(row: Record, source: str) -> bool:
