@@ -393,7 +393,13 @@ def search(
     facts_paths: list[str] | None,
     output: Output,
 ) -> None:
-    """Full-text search over names, aliases, parties, summaries and quotes, ranked. Example: tungsten search Wabtec"""
+    """Full-text search over names, linked organisations and deposits, summaries, quotes and notes, ranked.
+
+    Every word of TEXT must occur (any case, any accents) in some searched field of a hit. Hits rank
+    by where their words occur: the record's name or aliases first; then its id and the names and
+    aliases of the organisations and deposits it links to; then its summary; then its quotes; then
+    its curator notes (with their references). Example: tungsten search Wabtec
+    """
     loaded = load_facts(facts_paths)
     _emit(search_facts(loaded, text), "search", loaded, output, source)
 

@@ -14,44 +14,39 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-_SEARCH_WEIGHTS = {"id": 3, "name": 5, "aliases": 4, "parties": 3, "summary": 2, "quotes": 1}
+# Where a term matches decides the rank: a name outranks everything below it, and so on down.
+# Each term scores its best field; a record's score is the sum over the terms.
+_WEIGHTS = {"name": 16, "linked": 8, "summary": 4, "quotes": 2, "notes": 1}
 
 
 def _search_fields(record: Record, by_id: dict[str, Record]) -> dict[str, list[str]]:
+    deposit = by_id.get(record.get("deposit") or "", {})
+    notes = record.get("notes") or []
     return {
-        "id": [record["id"]],
-        "name": [record.get("name") or ""],
-        "aliases": list(record.get("aliases") or []),
-        "parties": [*party_names(record, by_id), by_id.get(record.get("deposit") or "", {}).get("name", "")],
+        "name": [record.get("name") or "", *(record.get("aliases") or [])],
+        "linked": [record["id"], *party_names(record, by_id), deposit.get("name", ""), *(deposit.get("aliases") or [])],
         "summary": [record["summary"]],
         "quotes": [c["quote"] for c in record["citations"]],
+        "notes": [part for note in notes for part in (note["text"], *(note.get("reference") or {}).values()) if isinstance(part, str)],
     }
 
 
-def _entity_spellings(facts: FactSet, needle: str) -> list[str]:
-    """All spellings of deposits and organisations the search text names, so one spelling finds the rest."""
-    spellings: list[str] = []
-    for record in facts.records:
-        names = [record.get("name") or "", *(record.get("aliases") or [])]
-        if record["kind"] in ("deposit", "organization") and any(needle in fold(n) for n in names):
-            spellings += [fold(n) for n in names if n]
-    return spellings
-
-
 def search(facts: FactSet, text: str) -> list[Record]:
-    """Records ranked by where the text matches; each result carries `score` and the best `matched_quote`."""
-    needle = fold(text.strip())
-    if not needle:
+    """Records holding every word of `text`, ranked by where the words match (see `tungsten search --help`).
+
+    Each result carries `score` and `matched_quote`, the first quote holding a word (else the first quote).
+    """
+    terms = fold(text).split()
+    if not terms:
         raise UsageError("search text is empty")
-    terms = [needle, *_entity_spellings(facts, needle)]
     by_id = facts.by_id()
     results = []
     for record in facts.records:
-        fields = {k: [fold(v) for v in vs] for k, vs in _search_fields(record, by_id).items()}
-        score = sum(w for k, w in _SEARCH_WEIGHTS.items() if any(t in v for t in terms for v in fields[k]))
-        if score:
+        fields = {k: [fold(v) for v in vs if v] for k, vs in _search_fields(record, by_id).items()}
+        best = [max((w for k, w in _WEIGHTS.items() if any(t in v for v in fields[k])), default=0) for t in terms]
+        if all(best):
             quotes = record["citations"]
-            best = next((c["quote"] for c in quotes if any(t in fold(c["quote"]) for t in terms)), quotes[0]["quote"])
-            results.append({**record, "score": score, "matched_quote": best})
+            matched = next((c["quote"] for c in quotes if any(t in fold(c["quote"]) for t in terms)), quotes[0]["quote"])
+            results.append({**record, "score": sum(best), "matched_quote": matched})
     results.sort(key=lambda r: (-r["score"], r["id"]))
     return results
