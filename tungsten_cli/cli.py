@@ -15,26 +15,19 @@ from typer.core import TyperGroup
 from typer.models import CommandInfo
 
 from tungsten_cli import SCHEMA_VERSION, __version__, dates
-from tungsten_cli.claims import conflicts as find_conflicts
 from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
 from tungsten_cli.load import load_facts
-from tungsten_cli.query import Query, select
-from tungsten_cli.query import timeline as timeline_of
-from tungsten_cli.records import FactSet, Record
+from tungsten_cli.query import Query
+from tungsten_cli.records import FactSet
 from tungsten_cli.render import Format, write
-from tungsten_cli.search import search as search_facts
 from tungsten_cli.views import (
     VIEWS,
     Output,
     field_names,
-    finish,
-    from_source,
     kinds_to_load,
     listing,
     schema_text,
     show_record,
-    source_rows,
-    view_fields,
 )
 
 
@@ -209,11 +202,6 @@ def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output
     write(listing(facts, VIEWS[view], query, output), output.fmt, sys.stdout)
 
 
-def _emit(records: list[Record], view: str, facts: FactSet, output: Output, source: str | None = None) -> None:
-    records = from_source(facts, records, source)
-    write(finish(records, VIEWS[view], output, view_fields(facts, VIEWS[view])), output.fmt, sys.stdout)
-
-
 def _date_option(name: str, value: str | None) -> str | None:
     try:
         return None if value is None else dates.check(value, interval=False)
@@ -355,10 +343,7 @@ def reserves(
 @listing_command(cite=False)
 def crosscheck(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
     """Claims from different sources about one quantity, in one basis, with a verdict. Example: tungsten crosscheck --json"""
-    from tungsten_cli.crosscheck import crosscheck as crosscheck_rows
-
-    loaded = load_facts(facts_paths)
-    _emit(crosscheck_rows(loaded), "crosscheck", loaded, output, source)
+    _show("crosscheck", Query(source=source), facts_paths, output)
 
 
 @app.command()
@@ -380,8 +365,7 @@ def timeline(
         dates.check_range(date_from, date_to)
     except ValueError as err:
         raise click.UsageError(str(err)) from None
-    loaded = load_facts(facts_paths)
-    _emit(timeline_of(select(loaded, query)), "timeline", loaded, output)
+    _show("timeline", query, facts_paths, output)
 
 
 @app.command()
@@ -400,24 +384,21 @@ def search(
     aliases of the organisations and deposits it links to; then its summary; then its quotes; then
     its curator notes (with their references). Example: tungsten search Wabtec
     """
-    loaded = load_facts(facts_paths)
-    _emit(search_facts(loaded, text), "search", loaded, output, source)
+    _show("search", Query(text=text, source=source), facts_paths, output)
 
 
 @app.command()
 @listing_command()
 def conflicts(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
     """Claims about one quantity (subject, measure, period) that state different values. Example: tungsten conflicts"""
-    loaded = load_facts(facts_paths)
-    _emit(find_conflicts(loaded), "conflicts", loaded, output, source)
+    _show("conflicts", Query(source=source), facts_paths, output)
 
 
 @app.command()
 @listing_command(cite=False)
 def sources(*, facts_paths: list[str] | None, output: Output) -> None:
     """Each source document with its metadata, SHA-256 and how many records cite it. Example: tungsten sources"""
-    loaded = load_facts(facts_paths)
-    _emit(source_rows(loaded), "sources", loaded, output)
+    _show("sources", Query(), facts_paths, output)
 
 
 @app.command()

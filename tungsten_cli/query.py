@@ -26,9 +26,10 @@ class Query(NamedTuple):
     subkind: str | None = None
     importer: str | None = None
     partner: str | None = None
-    source: str | None = None
+    source: str | None = None  # applied by the view to its rows, records or comparisons alike
     date_from: str | None = None
     date_to: str | None = None
+    text: str | None = None  # search words
 
 
 def covers_year(record: Record, year: int) -> bool:
@@ -82,9 +83,6 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
     if query.party:
         needle, by_id = fold(query.party), facts.by_id()
         checks.append(lambda r: any(needle in fold(n) for n in party_names(r, by_id)))
-    if query.source:
-        resolve_choice(query.source, "source", facts.sources)
-        checks.append(lambda r: any(c["source"] == query.source for c in r["citations"]))
     checks += _date_range(query)
     return checks
 

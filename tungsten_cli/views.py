@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
-from tungsten_cli.claims import world_shares
-from tungsten_cli.query import Query, check_fields, find, referrers, related, resolve_choice, select, sort_records
+from tungsten_cli.claims import conflicts, world_shares
+from tungsten_cli.query import Query, check_fields, find, referrers, related, resolve_choice, select, sort_records, timeline
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import (
     Column,
@@ -25,6 +26,7 @@ from tungsten_cli.render import (
     write,
 )
 from tungsten_cli.render.text import number
+from tungsten_cli.search import search
 
 if TYPE_CHECKING:
     from tungsten_cli.coverage import Report as CoverageReport
@@ -42,12 +44,15 @@ class Output(NamedTuple):
 
 
 class View(NamedTuple):
+    """What one listing command shows; every behaviour is declared here, none is keyed on the name."""
+
     name: str
     kinds: tuple[str, ...]
     columns: tuple[Column, ...]
     subkind_vocab: str | None = None
     status_vocab: str | None = None
     loads: tuple[str, ...] | None = None  # record kinds the view reads from the cache; None: all
+    rows: Callable[[FactSet, Query], list[Record]] = select  # the rows it lists, before --source/--sort/--limit
     # Fields the view adds to its rows (derived shares, scores); with `records=False` the rows are
     # comparison rows that hold only these. `--fields` and `--sort` accept exactly what is declared.
     extra_fields: tuple[str, ...] = ()
@@ -83,6 +88,31 @@ def _share(record: Record) -> str:
     if share is None:
         return ""
     return (record.get("share_comparator") or ("~" if record.get("share_approximate") else "")) + pct(share)
+
+
+def _orgs(facts: FactSet, query: Query) -> list[Record]:
+    index = referrers(facts.records)
+    return [{**r, "appears_in": index.get(r["id"], [])} for r in select(facts, query)]
+
+
+def _shares_of(measure: str) -> Callable[[FactSet, Query], list[Record]]:
+    """Figures of one measure with their derived share of the world total."""
+    return lambda facts, query: world_shares(facts, [r for r in select(facts, query) if r["measure"] == measure])
+
+
+def _crosscheck(facts: FactSet, query: Query) -> list[Record]:
+    from tungsten_cli.crosscheck import crosscheck
+
+    return crosscheck(facts)
+
+
+def _sources(facts: FactSet, query: Query) -> list[Record]:
+    """Sources with how many loaded records cite each."""
+    counts = {source_id: 0 for source_id in facts.sources}
+    for record in facts.records:
+        for source_id in {c["source"] for c in record["citations"]}:
+            counts[source_id] = counts.get(source_id, 0) + 1
+    return [{**source, "records": counts[source_id]} for source_id, source in facts.sources.items()]
 
 
 # Column priorities: 1 is kept longest; on a narrow terminal the highest numbers go first.
@@ -181,10 +211,11 @@ VIEWS: dict[str, View] = {
                 text_column("appears in", "appears_in", fit="prose", priority=4),
             ),
             subkind_vocab="org_kind",
+            rows=_orgs,
             extra_fields=("appears_in",),
         ),
-        View("production", ("figure",), _FIGURES, loads=("figure",), extra_fields=_SHARE_FIELDS),
-        View("reserves", ("figure",), _FIGURES, loads=("figure",), extra_fields=_SHARE_FIELDS),
+        View("production", ("figure",), _FIGURES, loads=("figure",), rows=_shares_of("mine-production"), extra_fields=_SHARE_FIELDS),
+        View("reserves", ("figure",), _FIGURES, loads=("figure",), rows=_shares_of("tungsten-reserves"), extra_fields=_SHARE_FIELDS),
         View(
             "crosscheck",
             (),
@@ -207,17 +238,20 @@ VIEWS: dict[str, View] = {
                 "rank",
             ),
             records=False,
+            rows=_crosscheck,
         ),
         View(
             "search",
             (),
             (id_column(priority=3), text_column("kind", fit="token", priority=2), _SUMMARY, text_column("score", fit="token", priority=4)),
+            rows=lambda facts, query: search(facts, query.text or ""),
             extra_fields=("score", "matched_quote"),
         ),
         View(
             "timeline",
             (),
             (_DATE, id_column(priority=4), text_column("kind", fit="token", priority=3), _COUNTRY._replace(priority=2), _SUMMARY),
+            rows=lambda facts, query: timeline(select(facts, query)),
         ),
         View(
             "conflicts",
@@ -236,6 +270,7 @@ VIEWS: dict[str, View] = {
                 id_column(priority=3),
             ),
             extra_fields=("quantity", "id", "value", "comparator", "approximate", "unit", "basis", "source", "quote", "notes"),
+            rows=lambda facts, query: conflicts(facts),
             records=False,
         ),
         View(
@@ -250,6 +285,7 @@ VIEWS: dict[str, View] = {
                 Column("records", lambda r: str(r["records"]), numeric=True, field="records"),
                 text_column("sha256", fit="token", priority=5),
             ),
+            rows=_sources,
             extra_fields=("records",),
         ),
     )
@@ -257,18 +293,12 @@ VIEWS: dict[str, View] = {
 
 
 def listing(facts: FactSet, view: View, query: Query, output: Output) -> Listing:
-    """Filter, sort, limit and check `--fields` for one view; raises UsageError on bad values."""
+    """Rows of one view, then `--source`, `--fields`, `--sort` and `--limit`; raises UsageError on bad values."""
     query = _checked(facts, view, query)
-    records = select(facts, query)
-    if view.name == "orgs":
-        index = referrers(facts.records)
-        records = [{**r, "appears_in": index.get(r["id"], [])} for r in records]
-    if view.name in _MEASURES:
-        records = world_shares(facts, [r for r in records if r["measure"] == _MEASURES[view.name]])
-    return finish(records, view, output, view_fields(facts, view, query.kinds))
-
-
-_MEASURES = {"production": "mine-production", "reserves": "tungsten-reserves"}
+    rows = view.rows(facts, query)
+    if query.source:
+        rows = [row for row in rows if _mentions(row, query.source)]
+    return _finish(rows, view, output, view_fields(facts, view, query.kinds))
 
 
 def view_fields(facts: FactSet, view: View, kinds: tuple[str, ...] = ()) -> list[str]:
@@ -282,7 +312,7 @@ def view_fields(facts: FactSet, view: View, kinds: tuple[str, ...] = ()) -> list
     return list(dict.fromkeys([*names, *view.extra_fields]))
 
 
-def finish(records: list[Record], view: View, output: Output, valid: list[str]) -> Listing:
+def _finish(records: list[Record], view: View, output: Output, valid: list[str]) -> Listing:
     """The output options every listing shares: `--fields` check, `--sort`, `--limit`."""
     if output.fields:
         check_fields(output.fields, valid)
@@ -293,6 +323,7 @@ def finish(records: list[Record], view: View, output: Output, valid: list[str]) 
 
 
 def _checked(facts: FactSet, view: View, query: Query) -> Query:
+    resolve_choice(query.source, "source", facts.sources)
     if view.status_vocab:
         resolve_choice(query.status, "status", facts.vocab[view.status_vocab])
     if view.subkind_vocab == "kind":
@@ -310,26 +341,10 @@ def field_names(facts: FactSet, view_name: str) -> list[str]:
 
 
 def _mentions(row: Record, source: str) -> bool:
+    """Whether a row cites `source`: a record by its citations, a comparison row by either side."""
     if any(c["source"] == source for c in row.get("citations") or []):
         return True
     return source in (row.get("source"), row.get("left_source"), row.get("right_source"))
-
-
-def from_source(facts: FactSet, rows: list[Record], source: str | None) -> list[Record]:
-    """Rows that cite `source`: records by their citations, comparison rows by either side."""
-    if source is None:
-        return rows
-    resolve_choice(source, "source", facts.sources)
-    return [r for r in rows if _mentions(r, source)]
-
-
-def source_rows(facts: FactSet) -> list[Record]:
-    """Sources with how many loaded records cite each."""
-    counts = {source_id: 0 for source_id in facts.sources}
-    for record in facts.records:
-        for source_id in {c["source"] for c in record["citations"]}:
-            counts[source_id] = counts.get(source_id, 0) + 1
-    return [{**source, "records": counts[source_id]} for source_id, source in facts.sources.items()]
 
 
 def _anchored(citation: Record, found: Evidence) -> Record:

@@ -1,0 +1,68 @@
+"""Views declare their rows, extra fields and source filter; one path serves records and comparison rows."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run, run_json
+
+from tungsten_cli.load import load_facts
+from tungsten_cli.views import VIEWS, field_names
+
+SOURCE = "usgs-mcs-2025"
+# The listing views that take --source, with their extra arguments.
+WITH_SOURCE = {
+    "deposits": [],
+    "imports": [],
+    "quotas": [],
+    "deals": [],
+    "facts": [],
+    "orgs": [],
+    "production": [],
+    "reserves": [],
+    "crosscheck": [],
+    "timeline": [],
+    "search": ["tungsten"],
+    "conflicts": [],
+}
+
+
+def _cites(row: dict[str, object], source: str) -> bool:
+    citations = row.get("citations") or []
+    assert isinstance(citations, list)
+    return any(c["source"] == source for c in citations) or source in (row.get("source"), row.get("left_source"), row.get("right_source"))
+
+
+@pytest.mark.parametrize("name", sorted(WITH_SOURCE))
+def test_source_keeps_exactly_the_rows_citing_it(name: str) -> None:
+    everything = run_json(name, *WITH_SOURCE[name])
+    kept = run_json(name, *WITH_SOURCE[name], "--source", SOURCE)
+    assert kept == [row for row in everything if _cites(row, SOURCE)]
+
+
+def test_source_filter_changes_something_somewhere() -> None:
+    """Guards the test above against a filter that keeps everything (or nothing) everywhere."""
+    changed = [n for n in WITH_SOURCE if 0 < len(run_json(n, *WITH_SOURCE[n], "--source", SOURCE)) < len(run_json(n, *WITH_SOURCE[n]))]
+    assert {"timeline", "facts", "search"} <= set(changed)
+
+
+@pytest.mark.parametrize(("view", "field"), [("orgs", "appears_in"), ("production", "share_of_world_pct"), ("search", "score")])
+def test_declared_extra_fields_complete_and_select(view: str, field: str) -> None:
+    assert field in field_names(load_facts(), view)
+    args = ["tungsten"] if view == "search" else []
+    rows = run_json(view, *args, "--fields", f"id,{field}")
+    assert rows and all(list(row) == ["id", field] for row in rows)
+    assert any(row[field] not in (None, []) for row in rows), "the view's rows hook did not fill the field"
+    assert any(row[field] not in (None, []) for row in rows), "the view's rows hook did not fill the field"
+
+
+def test_record_views_accept_every_schema_field_of_their_kinds() -> None:
+    facts = load_facts()
+    for name, view in VIEWS.items():
+        if view.records:
+            kinds = view.kinds or facts.vocab["kind"]
+            assert set(facts.vocab["fields"][kinds[0]]) <= set(field_names(facts, name)), name
+
+
+def test_comparison_views_reject_record_fields() -> None:
+    result = run("crosscheck", "--fields", "reserves_wo3_t")
+    assert result.exit_code == 2 and "unknown field 'reserves_wo3_t'" in result.stderr
