@@ -60,7 +60,7 @@ def _leaked(output: str, quote: str) -> list[str]:
 
 
 OUTSIDE = ["../secret.txt", "sub/../../secret.txt", "sub/..", "/etc/passwd", "//server/share/x", "C:\\Users\\me\\x", "C:x", "é:x"]
-OUTSIDE += ["sub\\mini.txt", ".", "./.", "a\0b"]
+OUTSIDE += ["sub\\mini.txt", ".", "./.", "a\0b", "a\x1b[2Jb", "a\x85b", "a\u202eb", "a\nb"]
 INSIDE = ["mini.txt", "sub/mini.txt", "./mini.txt", "sub/./mini.txt", "..mini", "sub/a:b", "a b.txt"]
 
 

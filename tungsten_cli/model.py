@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from tungsten_cli import SCHEMA_VERSION, dates
-from tungsten_cli.source_files import OUTSIDE, inside_folder
+from tungsten_cli.source_files import CONTROLS, OUTSIDE, inside_folder
 from tungsten_cli.tables import is_table_file
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -65,7 +65,7 @@ Country = Annotated[str, AfterValidator(_check_country)]
 IsoDate = Annotated[str, AfterValidator(dates.check)]
 Partner = Annotated[str, AfterValidator(lambda v: v if v == "other" else _check_country(v))]
 # Editors get the same rule as a pattern; tests check it agrees with `inside_folder`.
-_INSIDE_FOLDER_PATTERN = r"^(?![/\\])(?!.:)(?!.*\\)(?!(.*/)?\.\.(/|$))(?!(\./?)+$)(?=.*\S)[^\x00]+$"
+_INSIDE_FOLDER_PATTERN = rf"^(?![/\\])(?!.:)(?!.*\\)(?!(.*/)?\.\.(/|$))(?!(\./?)+$)(?=.*\S)[^{CONTROLS}]+$"
 SourceFile = Annotated[Text, AfterValidator(_check_source_file), Field(json_schema_extra={"pattern": _INSIDE_FOLDER_PATTERN})]
 
 

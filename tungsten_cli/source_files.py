@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -16,6 +17,11 @@ from tungsten_cli.errors import TungstenError
 from tungsten_cli.records import Record
 
 OUTSIDE = "must be a path inside the source folder"
+# C0 and C1 controls, DEL, and the bidi marks and overrides, as a regex class (the model's schema
+# pattern uses it too): a file name is echoed in messages, so it must not move a terminal's cursor
+# or reorder what a reader sees.
+CONTROLS = r"\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{CONTROLS}]")
 ENCODING = "utf-8-sig"
 
 
@@ -27,12 +33,12 @@ def inside_folder(file: str) -> bool:
     """True when a source's `file` value names a path inside the source folder on every platform.
 
     Refused: absolute paths, drive letters (`C:`, any character before a colon, as newer Pythons
-    read Windows paths), backslashes (so no UNC path either), `..` components, NUL and the folder
-    itself (`.`). `..` is refused rather than normalised away: `link/../x` is `x` to a
+    read Windows paths), backslashes (so no UNC path either), `..` components, control characters
+    and the folder itself (`.`). `..` is refused rather than normalised away: `link/../x` is `x` to a
     lexical normaliser but the parent of the link's target to the operating system, so
     normalising could step outside through a symlinked folder.
     """
-    if not file or "\\" in file or "\0" in file or file[1:2] == ":":
+    if not file or "\\" in file or _CONTROL.search(file) or file[1:2] == ":":
         return False
     path = PurePosixPath(file)
     return not path.is_absolute() and bool(path.parts) and ".." not in path.parts
