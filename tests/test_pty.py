@@ -1,0 +1,106 @@
+"""Every listing view as a person sees it: the installed command in a pseudo-terminal of 80, 120 and 200 columns."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import pty
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import termios
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).with_name("tungsten")
+TUNGSTEN = str(SCRIPT) if SCRIPT.exists() else shutil.which("tungsten")
+pytestmark = pytest.mark.skipif(TUNGSTEN is None or sys.platform == "win32", reason="needs the installed tungsten and a POSIX pty")
+
+VIEWS = {
+    "deposits": ["deposits"],
+    "imports": ["imports"],
+    "quotas": ["quotas"],
+    "deals": ["deals"],
+    "facts": ["facts"],
+    "orgs": ["orgs"],
+    "production": ["production"],
+    "reserves": ["reserves"],
+    "timeline": ["timeline"],
+    "search": ["search", "kairakty"],
+    "conflicts": ["conflicts"],
+    "crosscheck": ["crosscheck"],
+    "sources": ["sources"],
+}
+WIDTHS = (80, 120, 200)
+FOOTERS = ("hidden to fit:", "… text cut to fit", "quotes: --cite", "† curator notes")
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "FORCE_COLOR", "NO_COLOR")}
+    return {**env, "TERM": "xterm-256color"}
+
+
+def screen(args: list[str], width: int) -> str:
+    """What a terminal `width` columns wide receives, escape codes included, with CR LF as LF."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
+    proc = subprocess.Popen([str(TUNGSTEN), *args], stdin=slave, stdout=slave, stderr=slave, env=_env(), close_fds=True)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError as err:  # EIO: the child closed its side
+            if err.errno != errno.EIO:
+                raise
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@cache
+def records(view: str) -> int:
+    result = subprocess.run([str(TUNGSTEN), *VIEWS[view], "--json"], capture_output=True, text=True, env=_env(), check=True, timeout=60)
+    return len(json.loads(result.stdout))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_view_fits_the_terminal(view: str, width: int) -> None:
+    raw = screen(VIEWS[view], width)
+    assert "\x1b[1m" in raw, "a terminal gets the rich table"
+    lines = SGR.sub("", raw).splitlines()
+    assert max(len(line) for line in lines) <= width
+    body = lines[2:]
+    footer = next((i for i, line in enumerate(body) if line.startswith(FOOTERS)), len(body))
+    assert footer >= records(view), "every record has a row"
+    if width == 80:
+        assert footer <= 2 * records(view), "at 80 columns a record takes at most two lines"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_key_values_appear_whole(width: int) -> None:
+    deposits = SGR.sub("", screen(["deposits", "--country", "KZ"], width))
+    for whole in ("Upper Kairakty", "North Katpar", "Bakuta", "Mirolyubovsky district", "Kuyrektykol", "1,216,000 t WO3"):
+        assert whole in deposits
+    deals = SGR.sub("", screen(["deals", "--year", "2025"], width))
+    assert "Tau-Ken" in deals and "Cove Kaz Capital Group 70 % (operator)" in deals
+
+
+def test_show_wraps_with_a_hanging_indent() -> None:
+    lines = SGR.sub("", screen(["show", "cove-kaz-tau-ken-jv-2025-11"], 80)).splitlines()
+    assert max(len(line) for line in lines) <= 80
+    start = next(i for i, line in enumerate(lines) if line.startswith("  parties "))
+    value_at = lines[start].index("Cove Kaz")
+    assert lines[start + 1].startswith(" " * value_at) and lines[start + 1][value_at] != " "
