@@ -104,3 +104,13 @@ def test_show_wraps_with_a_hanging_indent() -> None:
     start = next(i for i, line in enumerate(lines) if line.startswith("  parties "))
     value_at = lines[start].index("Cove Kaz")
     assert lines[start + 1].startswith(" " * value_at) and lines[start + 1][value_at] != " "
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("args", [["production", "--year", "2024"], ["reserves"], ["imports"]])
+def test_charts_draw_coloured_labelled_bars_on_a_terminal(args: list[str], width: int) -> None:
+    raw = screen([*args, "--chart"], width)
+    assert "\x1b[36m█" in raw, "bars are coloured on a terminal"
+    lines = SGR.sub("", raw).splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert any(line.startswith("CN") and "█" in line for line in lines)

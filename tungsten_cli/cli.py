@@ -111,6 +111,10 @@ FieldsOpt = Annotated[
 ]
 SortOpt = Annotated[str | None, typer.Option(help="Sort by a field; prefix '-' for descending. Example: --sort -reserves_wo3_t")]
 LimitOpt = Annotated[int | None, typer.Option(min=0, help="Show at most N records. Example: --limit 5")]
+ChartOpt = Annotated[
+    bool,
+    typer.Option("--chart", help="Draw horizontal bars of the rows' one comparable number instead of a table. Example: --chart"),
+]
 CiteOpt = Annotated[bool, typer.Option("--cite", help="Print each record's source quote beneath it. Example: --cite")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Only records citing this source id. Example: --source usgs-mcs-2025")]
 CountryOpt = Annotated[str | None, typer.Option("--country", "-c", help="ISO 3166-1 code or English name. Example: --country KZ")]
@@ -135,16 +139,20 @@ def _root(
     """Browse curated, cited facts about the tungsten supply chain. Example: tungsten deposits --country KZ"""
 
 
-def _output(fmt: Format | None, as_json: bool, fields: str | None, sort: str | None, limit: int | None, cite: bool) -> Output:
+def _output(options: dict[str, Any]) -> Output:
+    fmt, as_json, fields = options.get("fmt"), options.get("as_json"), options.get("fields")
     if as_json and fmt not in (None, Format.json):
         raise click.UsageError(f"--json conflicts with --format {fmt.value}")
     chosen = Format.json if as_json else fmt or Format.table
+    if options.get("chart") and chosen is not Format.table:
+        raise click.UsageError(f"--chart draws bars for people; it cannot be combined with --format {chosen.value}")
     names = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
     if names == []:
         raise click.BadParameter(f"'{fields}' names no field (example: --fields id,name)", param_hint="--fields")
+    sort = options.get("sort")
     if sort is not None and not sort.lstrip("-"):
         raise click.BadParameter(f"'{sort}' names no field (example: --sort -reserves_wo3_t)", param_hint="--sort")
-    return Output(chosen, names, sort, limit, cite)
+    return Output(chosen, names, sort, options.get("limit"), bool(options.get("cite")), bool(options.get("chart")))
 
 
 def _refuse_empty(options: dict[str, Any]) -> None:
@@ -163,20 +171,24 @@ _SHARED = (
     ("sort", SortOpt),
     ("limit", LimitOpt),
     ("cite", CiteOpt),
+    ("chart", ChartOpt),
 )
 
 
-def listing_command(*, cite: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def listing_command(*, cite: bool = True, chart: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a listing command the shared options (--facts, --format/--json, --fields, --sort, --limit,
-    and --cite where rows carry quotes) and hand them to it as `facts_paths` and one `Output`.
+    --cite where rows carry quotes, --chart where they carry numbers) and hand them to it as
+    `facts_paths` and one `Output`.
 
     Typer reads a command's options from its signature, so the decorated function gets a new one:
     the command's own filters followed by the shared options.
     """
     shared = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False if hint in (JsonOpt, CiteOpt) else None, annotation=hint)
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=False if hint in (JsonOpt, CiteOpt, ChartOpt) else None, annotation=hint
+        )
         for name, hint in _SHARED
-        if cite or name != "cite"
+        if (cite or name != "cite") and (chart or name != "chart")
     ]
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
@@ -186,7 +198,7 @@ def listing_command(*, cite: bool = True) -> Callable[[Callable[..., None]], Cal
         def command(**options: Any) -> None:
             _refuse_empty(options)
             chosen = {p.name: options.pop(p.name) for p in shared}
-            output = _output(chosen["fmt"], chosen["as_json"], chosen["fields"], chosen["sort"], chosen["limit"], chosen.get("cite", False))
+            output = _output(chosen)
             func(**options, facts_paths=chosen["facts"], output=output)
 
         parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
@@ -296,7 +308,7 @@ def facts_(
 
 
 @app.command("orgs")
-@listing_command()
+@listing_command(chart=False)
 def orgs(
     country: CountryOpt = None,
     kind: Annotated[str | None, typer.Option(help="company, state-company, state-body, bank, ... Example: --kind bank")] = None,
@@ -340,7 +352,7 @@ def reserves(
 
 
 @app.command()
-@listing_command(cite=False)
+@listing_command(cite=False, chart=False)
 def crosscheck(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
     """Claims from different sources about one quantity, in one basis, with a verdict. Example: tungsten crosscheck --json"""
     _show("crosscheck", Query(source=source), facts_paths, output)
@@ -388,14 +400,14 @@ def search(
 
 
 @app.command()
-@listing_command()
+@listing_command(chart=False)
 def conflicts(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
     """Claims about one quantity (subject, measure, period) that state different values. Example: tungsten conflicts"""
     _show("conflicts", Query(source=source), facts_paths, output)
 
 
 @app.command()
-@listing_command(cite=False)
+@listing_command(cite=False, chart=False)
 def sources(*, facts_paths: list[str] | None, output: Output) -> None:
     """Each source document with its metadata, SHA-256 and how many records cite it. Example: tungsten sources"""
     _show("sources", Query(), facts_paths, output)
@@ -410,7 +422,7 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """One record in full: fields, quotes in their sentences, notes, related records. Example: tungsten show bakuta"""
-    chosen = _output(fmt, as_json, None, None, None, False).fmt
+    chosen = _output({"fmt": fmt, "as_json": as_json}).fmt
     warnings = show_record(load_facts(facts), record_id, _optional_source_dir(source_dir), chosen, sys.stdout)
     sys.stderr.write("".join(f"tungsten: warning: {warning}\n" for warning in warnings))
 

@@ -41,6 +41,7 @@ class Output(NamedTuple):
     sort: str | None = None
     limit: int | None = None
     cite: bool = False
+    chart: bool = False
 
 
 class View(NamedTuple):
@@ -319,7 +320,7 @@ def _finish(records: list[Record], view: View, output: Output, valid: list[str])
     records = sort_records(records, output.sort, valid)
     if output.limit is not None:
         records = records[: output.limit]
-    return Listing(records, list(view.columns), cite=output.cite, fields=output.fields)
+    return Listing(records, list(view.columns), cite=output.cite, fields=output.fields, chart=output.chart, sorted=bool(output.sort))
 
 
 def _checked(facts: FactSet, view: View, query: Query) -> Query:

@@ -62,7 +62,11 @@ def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
 
     records = [{n: r.get(n) for n in listing.fields} for r in listing.records] if listing.fields else listing.records
     if fmt is Format.table:
-        if use_rich(out):
+        if listing.chart:
+            from tungsten_cli.render.chart import write_chart
+
+            write_chart(listing, out, keep_order=listing.sorted)
+        elif use_rich(out):
             from tungsten_cli.render.table import write_table
 
             write_table(listing, out)

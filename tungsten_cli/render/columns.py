@@ -34,6 +34,8 @@ class Listing(NamedTuple):
     columns: list[Column]
     cite: bool = False
     fields: list[str] | None = None
+    chart: bool = False  # draw bars instead of a table
+    sorted: bool = False  # the user chose the order (--sort): a chart keeps it
 
 
 def id_column(priority: int = 1) -> Column:

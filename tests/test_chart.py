@@ -1,0 +1,88 @@
+"""`--chart`: labelled bars sorted and scaled to the width, plain in a pipe, usage errors where numbers do not compare."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import run
+
+BAR = re.compile(r"[█▏▎▍▌▋▊▉]+$")
+
+
+def chart(*args: str) -> list[str]:
+    result = run(*args, "--chart")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def bar_of(lines: list[str], label: str) -> str:
+    line = next(line for line in lines if line.split()[:1] == [label])
+    found = BAR.search(line)
+    return found.group(0) if found else ""
+
+
+def test_production_bars_are_labelled_sorted_and_plain_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = chart("production", "--year", "2024")
+    assert not any("\x1b" in line for line in lines)
+    assert max(len(line) for line in lines) <= 80
+    usgs = lines[lines.index("mine-production (t), W") + 1 :]
+    assert usgs[0].startswith("world") and usgs[1].split()[:4] == ["CN", "67,000", "t", "(e)"]
+    assert len(bar_of(usgs, "CN")) > len(bar_of(usgs, "VN")) > len(bar_of(usgs, "PT")) > 0
+    assert "marks: e estimated; ~ approximate" in lines
+
+
+def test_reserves_keep_bounds_and_list_na_without_a_bar() -> None:
+    lines = chart("reserves")
+    world = next(line for line in lines if line.startswith("world"))
+    assert ">4,600,000 t" in world
+    na = [line for line in lines if line.rstrip().endswith(" NA")]
+    assert {line.split()[0] for line in na} >= {"US", "BO", "RW"}
+    assert lines.index(na[0]) > lines.index(next(line for line in lines if line.startswith("PT")))
+
+
+def test_imports_chart_has_a_panel_per_basis() -> None:
+    lines = chart("imports")
+    headings = [line for line in lines if line.startswith("import share (pct)")]
+    assert len(headings) == 2
+    assert [line.split()[:2] for line in lines[1:6]] == [["other", "43"], ["CN", "27"], ["DE", "14"], ["BO", "8"], ["VN", "8"]]
+
+
+def test_sort_overrides_the_descending_order() -> None:
+    lines = chart("production", "--year", "2024", "--source", "usgs-mcs-2025", "--sort", "value")
+    values = [line.split()[0] for line in lines[1:4]]
+    assert values == ["US", "US", "PT"]
+
+
+def test_bars_scale_to_the_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = len(bar_of(chart("reserves"), "CN"))
+    monkeypatch.setenv("COLUMNS", "80")
+    assert wide > 2 * len(bar_of(chart("reserves"), "CN"))
+
+
+def test_rich_chart_colours_bars_within_the_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run("imports", "--chart").stdout
+    assert "\x1b[36m" in out
+    assert max(len(re.sub(r"\x1b\[[0-9;]*m", "", line)) for line in out.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("args", [["quotas"], ["facts", "--kind", "figure"]])
+def test_mixed_measures_are_a_usage_error_saying_why(args: list[str]) -> None:
+    result = run(*args, "--chart")
+    assert result.exit_code == 2
+    assert "cannot put different measures or units on one scale" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "yaml", "markdown"])
+def test_chart_with_a_data_format_is_a_usage_error(fmt: str) -> None:
+    result = run("production", "--chart", "--format", fmt)
+    assert result.exit_code == 2 and "--chart" in result.stderr and result.stdout == ""
+
+
+def test_chart_of_rows_without_numbers_is_a_usage_error() -> None:
+    result = run("deals", "--kind", "joint-venture", "--chart")
+    assert result.exit_code == 2 and "no row carries a number" in result.stderr

@@ -1,0 +1,176 @@
+"""`--chart`: horizontal bars, one per row, for listings whose rows carry one comparable number.
+
+Bars are block characters (eighths for the last cell), so a pipe gets plain text; on a terminal
+rich only colours them. Marks stay on every value: e (estimated), > (bound), ~ (approximate);
+withheld (W) and not-available (NA) rows are listed without a bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO, NamedTuple
+
+from tungsten_cli.errors import UsageError
+from tungsten_cli.records import Record
+from tungsten_cli.render.columns import Listing
+from tungsten_cli.render.console import console, use_rich
+from tungsten_cli.render.text import clean, figure_value, hedge, pct, tonnes, usd
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+_FULL = "█"
+_GAP = "  "
+
+
+class Point(NamedTuple):
+    """One bar: what it is, its number (None: W or NA), how a person reads it, and what it measures."""
+
+    label: str
+    value: float | None
+    text: str
+    measure: str  # rows are comparable only when measure and unit agree
+    unit: str
+    panel: str  # rows of one measure in another basis get their own heading and scale
+    date: str
+
+
+def _figure(r: Record) -> Point:
+    value = None if r.get("unavailable") else r["value"]
+    return Point(
+        clean(str(r["subject"])), value, figure_value(r), r["measure"], r["unit"], r.get("basis") or "basis not stated", r.get("date") or ""
+    )
+
+
+def _field_point(
+    field: str, unit: str, measure: str, label: Callable[[Record], str], panel: Callable[[Record], str]
+) -> Callable[[Record], Point | None]:
+    text = {"t": tonnes, "pct": pct, "usd": usd}.get(unit, lambda v: f"{v:g} {unit}")
+
+    def point(r: Record) -> Point | None:
+        if r.get(field) is None:
+            return None
+        return Point(clean(label(r)), r[field], hedge(r, field, text(r[field])), measure, unit, panel(r), r.get("date") or "")
+
+    return point
+
+
+def _first_party(r: Record) -> str:
+    parties = r.get("parties") or [{}]
+    return str(parties[0].get("name") or parties[0].get("org") or r["id"])
+
+
+def _measure(r: Record) -> Point | None:
+    target = f" → {r['target_country']}" if r.get("target_country") else ""
+    label = clean(f"{r['country']}{target} {r['measure_kind']}")
+    fields: tuple[tuple[str, Callable[[float], str]], ...] = (
+        ("change_pct", pct),
+        ("rate_pct", pct),
+        ("rate_cents_per_kg", lambda v: f"{v:g}¢/kg"),
+    )
+    for field, text in fields:
+        if r.get(field) is not None:
+            return Point(
+                label,
+                r[field],
+                hedge(r, field, text(r[field])),
+                field,
+                "cents/kg" if field == "rate_cents_per_kg" else "pct",
+                "",
+                r.get("date") or "",
+            )
+    return None
+
+
+# The one number a person compares, per record kind.
+_POINTS: dict[str, Callable[[Record], Point | None]] = {
+    "figure": _figure,
+    "import_share": _field_point(
+        "share_pct", "pct", "import share", lambda r: str(r["partner"]), lambda r: f"{r['importer']} imports of {r['forms']}, {r['date']}"
+    ),
+    "deposit": _field_point("reserves_wo3_t", "t", "reserves", lambda r: str(r["name"]), lambda r: "WO3"),
+    "deal": _field_point("amount_usd", "usd", "deal amount", lambda r: f"{_first_party(r)} {r['deal_kind']}", lambda r: ""),
+    "measure": _measure,
+}
+
+
+def points(records: list[Record]) -> tuple[list[Point], int]:
+    """The bars of a listing and how many rows carry no number; UsageError when the numbers are not comparable."""
+    found: list[Point] = []
+    for record in records:
+        make = _POINTS.get(str(record.get("kind")))
+        point = make(record) if make else None
+        if point is not None:
+            found.append(point)
+    if not found:
+        raise UsageError("--chart: no row carries a number to draw (try production, reserves or imports)")
+    kinds = sorted({f"{p.measure} ({p.unit})" for p in found})
+    if len(kinds) > 1:
+        listed = ", ".join(kinds[:4]) + (f" and {len(kinds) - 4} more" if len(kinds) > 4 else "")
+        raise UsageError(
+            f"--chart cannot put different measures or units on one scale: {listed}; narrow the rows (--kind, --year, --country, --source)"
+        )
+    return found, len(records) - len(found)
+
+
+def _bar(value: float, scale: float, width: int) -> str:
+    eighths = round(abs(value) / scale * width * 8) if scale else 0
+    return _FULL * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
+
+
+class _Line(NamedTuple):
+    text: str
+    bar: str = ""
+    style: str = ""  # the bar's colour; for a line without a bar, the line's style
+
+
+def _marks(found: list[Point]) -> list[str]:
+    legend: tuple[tuple[str, Callable[[Point], bool]], ...] = (
+        ("e estimated", lambda p: "(e)" in p.text),
+        ("> < bound", lambda p: p.text[:1] in "<>"),
+        ("~ approximate", lambda p: "~" in p.text),
+        ("W withheld, NA not available", lambda p: p.value is None),
+    )
+    return [name for name, present in legend if any(present(p) for p in found)]
+
+
+def chart_lines(listing: Listing, width: int, *, keep_order: bool) -> list[_Line]:
+    """One panel per basis; in each, bars sorted descending (unless the user sorted) and scaled to the width."""
+    found, skipped = points(listing.records)
+    dated = len({p.date for p in found}) > 1
+    panels: dict[str, list[Point]] = {}
+    for p in found:
+        panels.setdefault(p.panel, []).append(p._replace(label=f"{p.label} {p.date}" if dated and p.date else p.label))
+    lines: list[_Line] = []
+    for panel, rows in panels.items():
+        if not keep_order:
+            rows.sort(key=lambda p: (p.value is None, -(p.value or 0)))
+        label_w = max(len(p.label) for p in rows)
+        text_w = max(len(p.text) for p in rows)
+        bar_w = max(width - label_w - text_w - 2 * len(_GAP) - 1, 10)
+        scale = max((abs(p.value) for p in rows if p.value is not None), default=0)
+        lines.append(_Line(clean(f"{found[0].measure} ({found[0].unit})" + (f", {panel}" if panel else "")), style="bold"))
+        for p in rows:
+            bar = _bar(p.value, scale, bar_w) if p.value is not None else ""
+            colour = "red" if p.value is not None and p.value < 0 else "cyan"
+            lines.append(_Line(f"{p.label.ljust(label_w)}{_GAP}{p.text.rjust(text_w)}{_GAP}", bar, colour))
+        lines.append(_Line(""))
+    if skipped:
+        lines.append(_Line(f"{skipped} row(s) without a number left out", style="dim"))
+    if _marks(found):
+        lines.append(_Line("marks: " + "; ".join(_marks(found)), style="dim"))
+    return lines
+
+
+def write_chart(listing: Listing, out: IO[str], *, keep_order: bool) -> None:
+    if not use_rich(out):
+        import shutil
+
+        for line in chart_lines(listing, shutil.get_terminal_size((80, 24)).columns, keep_order=keep_order):
+            out.write((line.text + line.bar).rstrip() + "\n")
+        return
+    from rich.text import Text
+
+    screen = console(out)
+    for line in chart_lines(listing, screen.width, keep_order=keep_order):
+        text = Text(line.text, style="" if line.bar else line.style)
+        text.append(line.bar, style=line.style)
+        screen.print(text, soft_wrap=True)
