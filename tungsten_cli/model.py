@@ -117,7 +117,9 @@ class Citation(_Strict):
     table cell of a CSV source, named by its row's key columns and its column header, both as written.
 
     A cell's quote is the cell text as written (`W`, `NA`, `>50` kept); `line` is an optional anchor,
-    the physical line the row starts on.
+    the physical line the row starts on. A quote of a text table's header row names in `year_header`
+    the column header (as written: `2024e`, `FY 2025`) that dates the record, so `verify` can check
+    the year, the estimate mark and the cell under it.
     """
 
     source: Slug
@@ -129,9 +131,12 @@ class Citation(_Strict):
     row: Annotated[dict[Text, str], Field(min_length=1)] | None = None
     column: Text | None = None
     line: Annotated[int, Field(ge=1)] | None = None
+    year_header: Text | None = None
 
     @model_validator(mode="after")
     def _offsets_match_quote(self) -> Citation:
+        if self.row is not None and self.year_header is not None:
+            raise ValueError("year_header is for a quoted table header; a CSV cell's year comes from its column")
         if (self.row is None) != (self.column is None):
             raise ValueError("a table cell needs both row and column")
         if self.row is None and self.line is not None:

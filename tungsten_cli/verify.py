@@ -171,7 +171,7 @@ def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tabl
         elif citation.get("column") is not None:
             problem = f"row and column name a table cell, but {citation['source']} is not a CSV source"
         else:
-            problem = anchor_problem(text, citation)
+            problem = anchor_problem(text, citation) or header_problem(text, record, citation)
         if problem:
             yield Problem(origin["file"], problem, line, record_id=record["id"])
     for name, value in record_values(record, fields):
@@ -179,6 +179,53 @@ def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tabl
             yield Problem(
                 origin["file"], f"{name} = {value:g} does not appear in any of its quotes", origin["line"], record_id=record["id"]
             )
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_ALIGN = 3  # columns a cell's right edge may sit from its header's in the layout-preserved text
+
+
+def _token(quote: str, token: str) -> re.Match[str] | None:
+    return re.search(rf"(?<!\S){re.escape(token)}(?!\S)", quote)
+
+
+def _right_edge(text: str, offset: int) -> int:
+    return offset - (text.rfind("\n", 0, offset) + 1)
+
+
+def header_problem(text: str, record: Record, citation: Record) -> str | None:
+    """A citation of a table's header row names, in `year_header`, the column that dates the record.
+
+    The header must stand in the quote; its year must be the record's (the end year of an interval,
+    as a fiscal year ends); an `e` column (estimates) needs `estimated` or a withheld/NA cell; and the
+    cell of the record's row (its first citation) that sits under the header, right-aligned as the
+    layout keeps it, must state the record's value. Where no cell sits under it (a header spanning
+    two columns, as "FY 2024" does), the year is still checked.
+    """
+    header = citation.get("year_header")
+    if header is None:
+        return None
+    found = _token(citation["quote"], header)
+    if found is None:
+        return f"year_header {header!r} is not a column header in the quote"
+    years, date = _YEAR.findall(header), record.get("date") or ""
+    if years != [(date.partition("/")[2] or date)[:4]]:
+        return f"column {header!r} is for {', '.join(years) or 'no year'}, the record is dated {date or 'nothing'}"
+    if header.endswith("e") and not (record.get("estimated") or record.get("unavailable")):
+        return f"column {header!r} holds estimates, but the record is not marked estimated"
+    row = record["citations"][0]
+    header_at, row_at = locate(text, citation), locate(text, row)
+    if header_at is None or row_at is None or row is citation:
+        return None
+    edge = _right_edge(text, header_at + found.end())
+    under = [m for m in re.finditer(r"\S+", row["quote"]) if abs(_right_edge(text, row_at + m.end()) - edge) <= _ALIGN]
+    if not under:
+        return None
+    cell = under[-1].group()
+    states = cell in {"withheld": ("W",), "not-available": ("NA",)}.get(record.get("unavailable") or "", ())
+    if not record.get("unavailable"):
+        states = record.get("value") is not None and round(abs(float(record["value"])), 6) in numbers_in(cell)
+    return None if states else f"the cell under {header!r} reads {cell!r}, not the record's value"
 
 
 class _Tables:
