@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import time
+from pathlib import Path
+from unittest import mock
 
-from tungsten_cli.load import VALIDATING_MODULES
+import pytest
+from conftest import DATA, run
+
+from tungsten_cli import load
+from tungsten_cli.load import VALIDATING_MODULES, load_facts
+from tungsten_cli.views import VIEWS
 
 
 def test_every_module_a_validation_imports_is_in_the_cache_key() -> None:
@@ -13,3 +23,149 @@ def test_every_module_a_validation_imports_is_in_the_cache_key() -> None:
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     missing = {name.removeprefix("tungsten_cli.") + ".py" for name in imported} - set(VALIDATING_MODULES)
     assert not missing, f"add {sorted(missing)} to load.VALIDATING_MODULES"
+
+
+MINI = DATA / "mini"
+
+
+def _pack(tmp_path: Path) -> Path:
+    folder = tmp_path / "pack"
+    shutil.copytree(MINI, folder)
+    return folder
+
+
+def _validates(paths: list[str]) -> bool:
+    """True when loading has to validate, i.e. the cache did not serve the facts."""
+    with mock.patch("tungsten_cli.load.validate", side_effect=AssertionError("validated")):
+        try:
+            load_facts(paths)
+        except AssertionError:
+            return True
+    return False
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path: Path) -> None:
+    folder = _pack(tmp_path)
+    records = folder / "records.yaml"
+    assert load_facts([str(folder)]).by_id()["beta"]["summary"] == "Beta is a bank."
+    before = records.stat()
+    time.sleep(0.05)  # the kernel's ctime clock is coarse
+    records.write_text(records.read_text().replace("Beta is a bank.", "Beta is a fund."))  # same size, same inode
+    os.utime(records, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `touch -r` or `rsync -t` would
+    assert records.stat().st_size == before.st_size and records.stat().st_mtime_ns == before.st_mtime_ns
+    assert load_facts([str(folder)]).by_id()["beta"]["summary"] == "Beta is a fund."
+
+
+def test_a_library_upgrade_invalidates_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    library = tmp_path / "version.py"
+    library.write_text("VERSION = '2.0'\n")
+    monkeypatch.setattr(load, "_libraries", lambda: load._stats([(str(library), 0, 0, 0)]))
+    load_facts([str(MINI)])
+    assert not _validates([str(MINI)])
+    time.sleep(0.05)
+    library.write_text("VERSION = '2.1'\n")
+    assert _validates([str(MINI)])
+
+
+def test_origins_name_files_as_typed_in_this_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _pack(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_facts(["pack"]).origins["acme"]["file"] == os.path.join("pack", "records.yaml")
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert not _validates([os.path.join("..", "pack")])
+    cached = load_facts([os.path.join("..", "pack")])
+    assert cached.origins["acme"]["file"] == os.path.join("..", "pack", "records.yaml")
+    assert cached.files == [os.path.join("..", "pack", name) for name in ("records.yaml", "sources.yaml")]
+    assert str(folder)
+
+
+@pytest.mark.parametrize("how", ["option", "variable"])
+def test_no_cache_neither_reads_nor_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["facts", "--facts", str(MINI), "--json"]
+    if how == "option":
+        args.insert(0, "--no-cache")
+    else:
+        monkeypatch.setenv("TUNGSTEN_NO_CACHE", "1")
+    try:
+        assert run(*args).exit_code == 0
+        assert not (tmp_path / "cache").exists()
+        load.configure_cache()
+        monkeypatch.delenv("TUNGSTEN_NO_CACHE", raising=False)
+        load_facts([str(MINI)])
+        if how == "option":
+            args.remove("--no-cache")
+            args.insert(0, "--no-cache")
+        else:
+            monkeypatch.setenv("TUNGSTEN_NO_CACHE", "1")
+        with mock.patch("tungsten_cli.load._read_cache", side_effect=AssertionError("read the cache")):
+            assert run(*args).exit_code == 0
+    finally:
+        load.configure_cache()
+
+
+def test_verbose_reports_cache_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(blocker / "cache"))
+    try:
+        quiet = run("facts", "--facts", str(MINI), "--json")
+        assert quiet.exit_code == 0 and quiet.stderr == ""
+        loud = run("--verbose", "facts", "--facts", str(MINI), "--json")
+        assert loud.exit_code == 0
+        assert loud.stderr == f"tungsten: cache: cannot write {blocker / 'cache'}: Not a directory\n"
+        monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
+        load_facts([str(MINI)])
+        (entry,) = (tmp_path / "cache").glob("*.facts-cache")
+        entry.write_bytes(entry.read_bytes()[:-1])
+        damaged = run("-v", "facts", "--facts", str(MINI), "--json")
+        assert damaged.stderr == f"tungsten: cache: {entry} is damaged (checksum); validating again\n"
+    finally:
+        load.configure_cache()
+
+
+def test_no_home_folder_means_no_cache_and_nothing_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "nonexistent"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("TUNGSTEN_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    result = run("deposits", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert not home.exists()
+
+
+def test_ctrl_c_while_writing_the_cache_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
+
+    def interrupted(self: Path, data: bytes) -> int:
+        Path.write_text(self, "half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "write_bytes", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        load_facts([str(MINI)])
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+VIEW_COMMANDS = [[name] for name in VIEWS if name != "search"] + [
+    ["search", "kairakty"],
+    ["show", "upper-kairakty"],
+    ["sources"],
+    ["facts", "--kind", "deal"],
+]
+
+
+@pytest.mark.parametrize("command", VIEW_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_cold_and_warm_cache_give_identical_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], fmt: str) -> None:
+    monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
+    args = [*command, "--format", fmt, "--facts", "builtin", "--facts", str(MINI)]
+    cold = run(*args)
+    assert cold.exit_code == 0, cold.stderr
+    assert list((tmp_path / "cache").glob("*.facts-cache")), "the cold run wrote no cache"
+    with mock.patch("tungsten_cli.load.validate", side_effect=AssertionError("validated")):
+        warm = run(*args)
+    assert warm.exit_code == 0, warm.stderr
+    assert warm.stdout == cold.stdout
+    assert cold.stdout.strip() not in ("", "[]")

@@ -234,7 +234,7 @@ def test_schema_of_one_kind() -> None:
 def test_export_sqlite(tmp_path: Path) -> None:
     target = tmp_path / "out.db"
     target.write_text("old")
-    result = run("export", "--sqlite", str(target), "--facts", MINI)
+    result = run("export", "--sqlite", str(target), "--facts", MINI, "--force")
     assert result.exit_code == 0, result.output
     db = sqlite3.connect(target)
     assert db.execute("select reserves_wo3_t from deposits where id='testberg'").fetchone() == (1216000,)

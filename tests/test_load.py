@@ -203,7 +203,7 @@ def test_concurrent_runs_leave_a_valid_cache(tmp_path: Path) -> None:
     assert len(entries) == 1
     assert [r["id"] for r in load_facts([str(folder)]).records] == ["acme"]
     assert not _checked_out_to_validation(folder)
-    assert not list((tmp_path / "cache").glob(".tmp-*"))
+    assert not list((tmp_path / "cache").glob(".*"))
 
 
 def _checked_out_to_validation(folder: Path) -> bool:

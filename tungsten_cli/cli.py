@@ -1,8 +1,10 @@
 """The Typer app: parse options, call the library, render; the only place that prints errors or exits."""
 
 import _signal  # type: ignore[import-not-found]  # the C module: `signal` builds enums on import
+import errno
 import functools
 import inspect
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -16,7 +18,7 @@ from typer.models import CommandInfo
 
 from tungsten_cli import SCHEMA_VERSION, __version__, dates
 from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
-from tungsten_cli.load import load_facts
+from tungsten_cli.load import configure_cache, load_facts
 from tungsten_cli.query import Query
 from tungsten_cli.records import FactSet
 from tungsten_cli.render import Format, write
@@ -48,6 +50,7 @@ class _Group(TyperGroup):
         kwargs.setdefault("prog_name", "tungsten")
         try:
             code = super().main(*args, **kwargs)
+            sys.stdout.flush()  # a full disk or closed stdout fails here, inside the boundary
         except _NO_ARGS as err:
             sys.stdout.write(err.format_message() + "\n")
             code = ExitCode.OK
@@ -62,7 +65,17 @@ class _Group(TyperGroup):
             _fail(f"{len(err.problems)} problem(s) in the fact packs", err.exit_code)
         except TungstenError as err:
             _fail(str(err), err.exit_code)
+        except OSError as err:
+            _fail(f"{err.filename or 'standard output'}: {err.strerror or err}", ExitCode.DATA)
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Stands in for a stdout the shell closed (`>&-`), where Python leaves None: writing data then
+    fails like any other write error instead of raising AttributeError."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "closed")
 
 
 app = typer.Typer(
@@ -135,8 +148,23 @@ def _root(
             "--version", "-V", callback=_version, is_eager=True, help="Print version and schema version. Example: tungsten --version"
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Validate the packs afresh, neither reading nor writing the cache (also TUNGSTEN_NO_CACHE=1). Example: tungsten --no-cache deals",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Report why the cache could not be read or written. Example: tungsten -v deals")
+    ] = False,
 ) -> None:
     """Browse curated, cited facts about the tungsten supply chain. Example: tungsten deposits --country KZ"""
+    configure_cache(enabled=not no_cache, report=_cache_note if verbose else None)
+
+
+def _cache_note(message: str) -> None:
+    sys.stderr.write(f"tungsten: cache: {message}\n")
 
 
 def _output(options: dict[str, Any]) -> Output:
@@ -502,11 +530,14 @@ def schema(
 def export(
     sqlite: Annotated[Path, typer.Option("--sqlite", help="Database file to (re)write atomically. Example: --sqlite tungsten.db")],
     facts: FactsOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file that is not an earlier tungsten export. Example: --force")
+    ] = False,
 ) -> None:
     """Write every record kind, citations, parties and notes to SQLite. Example: tungsten export --sqlite out.db"""
     from tungsten_cli.export import export_sqlite
 
-    counts = export_sqlite(load_facts(facts), sqlite)
+    counts = export_sqlite(load_facts(facts), sqlite, force=force)
     sys.stderr.write(f"wrote {sqlite}: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + "\n")
 
 
@@ -549,4 +580,20 @@ def main() -> None:
     """Console-script entry: die quietly like other Unix filters when the pipe's reader goes away."""
     if hasattr(_signal, "SIGPIPE"):
         _signal.signal(_signal.SIGPIPE, _signal.SIG_DFL)
-    app_for(sys.argv[1:])()
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # nowhere to report to; lives until exit
+    code: Any = ExitCode.DATA
+    try:
+        app_for(sys.argv[1:])()
+    except SystemExit as done:
+        code = done.code
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError:
+            # The boundary has already reported this write error; exiting normally would flush the
+            # same unwritable buffer again and print a second message.
+            os._exit(code if isinstance(code, int) and code else ExitCode.DATA)
+    sys.exit(code)

@@ -29,6 +29,10 @@ class NotFoundError(TungstenError):
     """A record id, path or source that does not exist."""
 
 
+class ExportError(TungstenError):
+    """An export could not be written (a read-only folder, a full disk); nothing was replaced."""
+
+
 class Problem(NamedTuple):
     """One defect in a fact pack, located as precisely as the YAML allows."""
 

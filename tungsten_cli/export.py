@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from tungsten_cli.errors import NotFoundError, UsageError
+from tungsten_cli.atomic import replacing
+from tungsten_cli.errors import ExportError, NotFoundError, UsageError
 from tungsten_cli.records import FactSet, Record
 
 _NESTED = ("citations", "notes", "parties")
+
+
 TABLES = {
     "source": "sources",
     "organization": "organizations",
@@ -25,23 +27,47 @@ TABLES = {
 }
 
 
-def export_sqlite(facts: FactSet, target: Path) -> dict[str, int]:
-    """Build the database beside `target` and rename it into place, so readers never see half a file."""
+# PRAGMA application_id marks a database as a tungsten export ("TUNG"), so a later export may
+# replace it without --force; the SQLite header keeps it at byte 68.
+APPLICATION_ID = 0x54554E47
+_HEADER = b"SQLite format 3\x00"
+
+
+def export_sqlite(facts: FactSet, target: Path, *, force: bool = False) -> dict[str, int]:
+    """Build the database beside `target` and rename it into place, so readers never see half a file.
+
+    An existing file is replaced only when it is an earlier tungsten export, or with `force`.
+    """
     if target.is_dir():
         raise UsageError(f"{target}: is a folder, expected a database file name")
-    if not target.parent.is_dir():
+    if not Path(os.path.realpath(target)).parent.is_dir():
         raise NotFoundError(f"{target.parent}: no such folder")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
+    if os.path.lexists(target) and not force and not is_export(target):
+        raise UsageError(f"{target}: exists and is not a tungsten export; pass --force to replace it")
     try:
-        with sqlite3.connect(tmp) as db:
-            counts = _fill(db, facts)
-        db.close()
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        with replacing(target) as tmp:
+            db = sqlite3.connect(tmp)
+            try:
+                # A fresh file that is renamed into place only when complete needs no rollback journal.
+                db.execute("PRAGMA journal_mode = OFF")
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                counts = _fill(db, facts)
+                db.commit()
+            finally:
+                db.close()
+    except (OSError, sqlite3.Error) as err:
+        raise ExportError(f"{target}: cannot write the database: {getattr(err, 'strerror', None) or err}") from None
     return counts
+
+
+def is_export(path: Path) -> bool:
+    """Whether `path` is a SQLite database that an earlier `tungsten export` wrote."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(72)
+    except OSError:
+        return False
+    return header.startswith(_HEADER) and int.from_bytes(header[68:72], "big") == APPLICATION_ID
 
 
 def _cell(value: Any) -> Any:

@@ -12,7 +12,7 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,21 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+def configure_cache(*, enabled: bool = True, report: Callable[[str], None] | None = None) -> None:
+    """The CLI's `--no-cache` and `--verbose`: skip the cache, or hear why it could not be used."""
+    global _cache_enabled, _report
+    _cache_enabled, _report = enabled, report
+
+
+_cache_enabled = True
+_report: Callable[[str], None] | None = None
+
+
+def _cache_problem(message: str) -> None:
+    if _report is not None:
+        _report(message)
+
+
 def load_facts(paths: Sequence[str] | None = None, *, use_cache: bool = True, kinds: Collection[str] | None = None) -> FactSet:
     """Load packs through the cache; a changed, corrupt or unwritable cache only costs a re-validation.
 
@@ -117,11 +132,12 @@ def load_facts(paths: Sequence[str] | None = None, *, use_cache: bool = True, ki
     stay empty); None reads everything. After a fresh validation all records are returned.
     """
     files = fact_files(default_paths() if paths is None else paths)
-    if not use_cache:
+    folder = _cache_dir() if use_cache and _cache_enabled and os.environ.get("TUNGSTEN_NO_CACHE", "0") in ("", "0") else None
+    if folder is None:
         return validate(files)
     signature = _signature(files)
-    cache_file = _cache_dir() / f"{zlib.crc32(signature.encode()):08x}{_CACHE_SUFFIX}"
-    cached = _read_cache(cache_file, signature, kinds)
+    cache_file = folder / f"{zlib.crc32(signature.encode()):08x}{_CACHE_SUFFIX}"
+    cached = _read_cache(cache_file, signature, kinds, files)
     if cached is not None:
         return cached
     facts = validate(files)
@@ -143,12 +159,20 @@ def _read_capped(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _cache_dir() -> Path:
+def _cache_dir() -> Path | None:
+    """`$TUNGSTEN_CACHE_DIR`, `$XDG_CACHE_HOME/tungsten` or `~/.cache/tungsten`; None (run without a
+    cache) when the home folder does not exist, rather than creating one (`HOME=/nonexistent`)."""
     explicit = os.environ.get("TUNGSTEN_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "tungsten"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "tungsten"
+    home = os.path.expanduser("~")
+    if not os.path.isdir(home):
+        _cache_problem(f"no cache: home folder {home} does not exist")
+        return None
+    return Path(home) / ".cache" / "tungsten"
 
 
 def _signature(files: Iterable[Path]) -> str:
@@ -166,33 +190,69 @@ def _signature(files: Iterable[Path]) -> str:
     return "\n".join(parts)
 
 
-def _read_cache(path: Path, signature: str, kinds: Collection[str] | None) -> FactSet | None:
+def _read_cache(path: Path, signature: str, kinds: Collection[str] | None, files: Sequence[Path]) -> FactSet | None:
     """The cached facts, or None when the file is missing, damaged, of another layout or of other files.
 
     The file name is only a short hash; the full signature stored inside decides whether it fits.
+    Origins name files by index into `files`, so paths come out as typed in this run, from any folder.
     """
     try:
         blob = path.read_bytes()
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # not written yet; a folder that cannot hold it is reported on writing
+    except OSError as err:
+        _cache_problem(f"cannot read {path}: {err.strerror}")
         return None
     view = memoryview(blob)
     if zlib.crc32(view[_CHECKSUM_SIZE:]).to_bytes(_CHECKSUM_SIZE, "big") != blob[:_CHECKSUM_SIZE]:
+        _cache_problem(f"{path} is damaged (checksum); validating again")
         return None
     try:
         with gc_paused():
             header_end = _CHECKSUM_SIZE + 4 + int.from_bytes(blob[_CHECKSUM_SIZE : _CHECKSUM_SIZE + 4], "big")
             header = marshal.loads(view[_CHECKSUM_SIZE + 4 : header_end])
-            if header["signature"] != signature:
+            if header["signature"] != signature or header["libraries"] != _stats(header["libraries"]):
                 return None
             sections = {
                 name: marshal.loads(view[header_end + start : header_end + stop])
                 for name, (start, stop) in header["sections"].items()
                 if kinds is None or name in kinds
             }
+        names = [str(f) for f in files]
+        origins = sections.get("origins", {})
+        for origin in origins.values():
+            origin["file"] = names[origin["file"]]
         records = [record for name, section in sections.items() if name != "origins" for record in section]
-        return FactSet(records, header["sources"], sections.get("origins", {}), header["countries"], header["vocab"], header["files"])
-    except (ValueError, EOFError, KeyError, TypeError):
+        return FactSet(records, header["sources"], origins, header["countries"], header["vocab"], names)
+    except (ValueError, EOFError, KeyError, TypeError, IndexError) as err:
+        _cache_problem(f"{path} has another layout ({type(err).__name__}); validating again")
         return None
+
+
+def _libraries() -> list[tuple[str, int, int, int]]:
+    """The files that carry pydantic's, pydantic-core's and pycountry's versions and country data.
+
+    Their stat, stored in the cache and compared on reading, stands for the versions: an upgrade
+    replaces them. Computed after a validation, when these libraries are imported anyway; checking
+    costs four stat() calls, where asking for the versions would import the libraries.
+    """
+    import pycountry
+    import pydantic.version
+    import pydantic_core
+
+    paths = [pydantic.version.__file__, pydantic_core.__file__, pycountry.__file__, pycountry.DATABASE_DIR + "/iso3166-1.json"]
+    return _stats([(os.path.abspath(p), 0, 0, 0) for p in paths])
+
+
+def _stats(libraries: list[tuple[str, int, int, int]]) -> list[tuple[str, int, int, int]]:
+    found = []
+    for path, *_ in libraries:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return []
+        found.append((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    return found
 
 
 def _by_kind(records: list[Record]) -> dict[str, list[Record]]:
@@ -204,34 +264,34 @@ def _by_kind(records: list[Record]) -> dict[str, list[Record]]:
 
 
 def _write_cache(path: Path, signature: str, facts: FactSet) -> None:
-    """Write beside the target and rename, so concurrent runs never see half a file.
+    """Write beside the target and rename, so concurrent runs never see half a file (atomic.replacing).
 
     Layout: CRC-32 of the rest, header length, marshal header (signature, metadata, section offsets),
     then one marshal blob per record kind, so a listing decodes only the kinds it shows. marshal, not
     JSON: the cache is private to this interpreter version (part of the signature) and reads several
     times faster.
     """
-    import tempfile
+    from tungsten_cli.atomic import replacing
 
+    index = {name: i for i, name in enumerate(facts.files)}
+    origins = {key: {**origin, "file": index[origin["file"]]} for key, origin in facts.origins.items()}
     blobs, sections, offset = [], {}, 0
-    parts: dict[str, Any] = {**_by_kind(facts.records), "origins": facts.origins}
+    parts: dict[str, Any] = {**_by_kind(facts.records), "origins": origins}
     for name, section in parts.items():
         blob = marshal.dumps(section)
         sections[name] = (offset, offset + len(blob))
         blobs.append(blob)
         offset += len(blob)
-    meta = {"signature": signature, "sources": facts.sources, "countries": facts.countries, "vocab": facts.vocab, "files": facts.files}
+    meta = {"signature": signature, "libraries": _libraries(), "sources": facts.sources, "countries": facts.countries, "vocab": facts.vocab}
     header = marshal.dumps({**meta, "sections": sections})
     body = len(header).to_bytes(4, "big") + header + b"".join(blobs)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=_CACHE_SUFFIX)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big") + body)
-        os.replace(tmp, path)
+        with replacing(path) as tmp:
+            tmp.write_bytes(zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big") + body)
         _prune(path.parent)
-    except OSError:
-        return
+    except OSError as err:
+        _cache_problem(f"cannot write {err.filename or path}: {err.strerror}")
 
 
 def _prune(folder: Path) -> None:
