@@ -218,3 +218,10 @@ def test_an_unreadable_source_is_one_problem(tree: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(Path, "read_bytes", denied)
     (problem,) = verify(facts, tree / "sources").problems
     assert problem.message == f"cannot read {tree / 'sources' / 'mini.txt'}: Permission denied"
+
+
+def test_a_name_too_long_is_one_problem(tree: Path) -> None:
+    pack = _pack(tree, "a" * 300 + ".txt", _sha(MINI_TEXT))
+    result = run("verify", "--facts", str(pack), "--source-dir", str(tree / "sources"))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stdout.endswith(": File name too long\n") and result.stdout.count("\n") == 1

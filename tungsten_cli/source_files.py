@@ -80,11 +80,11 @@ class SourceText:
 def read_pinned(folder: Path, file: str, sha256: str) -> SourceText:
     """The source's bytes and text, only when the file is inside `folder` and matches `sha256`."""
     path = _located(folder, file)
-    if not path.is_file():
-        raise SourceError(f"source file missing: {path}")
     try:
+        if not path.is_file():
+            raise SourceError(f"source file missing: {path}")
         data = path.read_bytes()
-    except OSError as err:
+    except OSError as err:  # also from is_file(): a name too long, a folder without search permission
         raise SourceError(f"cannot read {path}: {err.strerror}") from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != sha256:
