@@ -195,7 +195,7 @@ def make_record(part: Part, kind: str, index: int, prefix: str) -> dict[str, Any
     elif kind == "deal":
         count = min(len(part.orgs), rng.choice([1, 2, 2, 3]))
         orgs = rng.sample(part.orgs, count) if count else []
-        stakes = [_pct(rng, 5, 60) for _ in orgs] if rng.random() < 0.5 else [None] * len(orgs)
+        stakes = [_pct(rng, 5, 95 / len(orgs)) for _ in orgs] if rng.random() < 0.5 else [None] * len(orgs)  # sum at most 100 %
         parties = []
         for org, stake in zip(orgs, stakes):
             party: dict[str, Any] = {"org": org["id"], "role": rng.choice(["lender", "buyer", "partner", "seller"])}
@@ -248,7 +248,8 @@ def make_record(part: Part, kind: str, index: int, prefix: str) -> dict[str, Any
         importer = rng.choice(COUNTRIES)
         partner = rng.choice(["other", *[c for c in COUNTRIES if c != importer]])
         date = f"{start}/{start + rng.randint(1, 3)}"
-        record.update(importer=importer, partner=partner, share_pct=share, forms="ores and concentrates", date=date)
+        # One import form per record, so no two shares of one whole can add up past 100 %.
+        record.update(importer=importer, partner=partner, share_pct=share, forms=f"ores and concentrates, lot {rid}", date=date)
         record["summary"] = f"Synthetic import share of {partner} in {importer} imports, {date}."
         record["citations"] = [part.cite(f"Share {rid}: {partner} supplied {_num(share)}% of {importer} imports in {date}.")]
     else:
