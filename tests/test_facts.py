@@ -93,7 +93,7 @@ def test_china_quota_cut_is_signed() -> None:
 
 def test_tariffs() -> None:
     measures = by_id(run_json("quotas", "--country", "US", "--source", ARTICLE))
-    assert (measures["us-section-301-tariff-tungsten-china"]["rate_pct"], measures["us-section-301-tariff-tungsten-china"]["date"]) == (
+    assert (measures["us-section-301-tariff-tungsten-china"]["additional_duty_pct"], measures["us-section-301-tariff-tungsten-china"]["date"]) == (
         25,
         "2025-09",
     )

@@ -55,7 +55,7 @@ def claimed_value(record: Record) -> Any:
     """The number a comparable claim states: a figure's value, a share, or a measure's rate or change."""
     if record["kind"] == "figure":
         return record.get("value")
-    return next((record[k] for k in ("share_pct", "rate_pct", "change_pct") if record.get(k) is not None), None)
+    return next((record[k] for k in ("share_pct", "rate_pct", "additional_duty_pct", "change_pct") if record.get(k) is not None), None)
 
 
 def claim_row(member: Record, quantity: str) -> Record:

@@ -334,7 +334,12 @@ MeasureKind = Literal["mining-quota", "export-control", "tariff", "tariff-threat
 
 
 class Measure(_Record):
-    """A quota, export control or tariff; `country` is who imposes it, changes are signed."""
+    """A quota, export control or tariff; `country` is who imposes it, changes are signed.
+
+    `rate_pct` is a duty rate (5.5 % ad valorem); `additional_duty_pct` a duty added on top of the
+    existing rate, in percentage points (Section 301's 25 %); `change_pct` only a relative change of a
+    quantity (a quota 6.45 % below the year before is -6.45), never a duty.
+    """
 
     kind: Literal["measure"] = "measure"
     measure_kind: MeasureKind
@@ -343,6 +348,7 @@ class Measure(_Record):
     products: Text | None = None
     rate_pct: NonNegative | None = None
     change_pct: Change | None = None
+    additional_duty_pct: NonNegative | None = None
     rate_cents_per_kg: NonNegative | None = None
     hts_code: Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{2}\.\d{4}$")] | None = None
     legal_basis: Text | None = None

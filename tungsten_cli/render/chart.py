@@ -64,6 +64,7 @@ def _measure(r: Record) -> Point | None:
     fields: tuple[tuple[str, Callable[[float], str]], ...] = (
         ("change_pct", pct),
         ("rate_pct", pct),
+        ("additional_duty_pct", lambda v: f"+{pct(v)}"),
         ("rate_cents_per_kg", lambda v: f"{v:g}¢/kg"),
     )
     for field, text in fields:

@@ -142,6 +142,7 @@ HEADLINE_FIELDS: tuple[tuple[str, Callable[[float | None], str]], ...] = (
     ("share_pct", pct),
     ("change_pct", pct),
     ("rate_pct", pct),
+    ("additional_duty_pct", lambda v: f"+{pct(v)}"),
     ("amount_usd", usd),
 )
 
