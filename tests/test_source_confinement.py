@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,14 @@ def test_a_name_too_long_is_one_problem(tree: Path) -> None:
     result = run("verify", "--facts", str(pack), "--source-dir", str(tree / "sources"))
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert result.stdout.endswith(": File name too long\n") and result.stdout.count("\n") == 1
+
+
+def test_a_csv_source_off_its_pin_shows_no_row(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "sources" / "tables", tmp_path / "tables")
+    world = tmp_path / "tables" / "world.csv"
+    world.write_bytes(world.read_bytes().replace(b"1800000", b"1800001"))
+    for fmt in ("table", "json"):
+        result = run("show", "cn-2021", "--format", fmt, "--facts", str(DATA / "cells"), "--source-dir", str(tmp_path))
+        assert result.exit_code == 0, result.output
+        assert "1800001" not in result.stdout and "Prod_t_est_2022" not in result.stdout
+        assert result.stderr.startswith("tungsten: warning: cells-world: SHA-256 of ") and result.stderr.count("\n") == 1
