@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from typing import Any
 
 from tungsten_cli.records import FactSet, Record
+from tungsten_cli.tables import YEAR_KEY
 
 
 def comparison_key(record: Record) -> tuple[str, str, str] | None:
@@ -39,9 +41,13 @@ def group_by_key(records: Iterable[Record]) -> dict[tuple[str, str, str], list[R
 
 
 def conflicts(facts: FactSet) -> list[Record]:
-    """One flat row per claim, for every quantity (same key and basis) stated with different values."""
+    """One flat row per claim, for every quantity (same key and basis) stated with different values.
+
+    Of a series of editions only the newest stating a quantity counts: an older edition's other
+    value is a revision (`revisions`), not a conflict.
+    """
     rows: list[Record] = []
-    for (subject, measure, period), group in group_by_key(facts.records).items():
+    for (subject, measure, period), group in group_by_key(latest(facts, facts.records)).items():
         by_basis: dict[str, list[Record]] = {}
         for member in group:
             by_basis.setdefault(basis_of(member), []).append(member)
@@ -101,3 +107,163 @@ def world_shares(facts: FactSet, records: list[Record]) -> list[Record]:
             share["share_approximate"] = bool(total.get("approximate")) or bool(record.get("approximate"))
         shares.append({**record, **share, "share_derived": share["share_of_world_pct"] is not None})
     return shares
+
+
+# Editions: sources sharing a `series` are editions of one publication, ordered by publication date.
+
+
+def edition_of(facts: FactSet, record: Record) -> Record | None:
+    """The source a record's first citation states its value from, when that source is an edition of a series."""
+    source = facts.sources.get(record["citations"][0]["source"])
+    return source if source is not None and source.get("series") else None
+
+
+def _edition_order(source: Record) -> tuple[str, str]:
+    return (str(source.get("published") or ""), str(source.get("edition") or ""))
+
+
+def _quantity(record: Record) -> tuple[str, str, str, str] | None:
+    key = comparison_key(record)
+    return None if key is None else (*key, basis_of(record))
+
+
+def latest(facts: FactSet, records: Iterable[Record]) -> list[Record]:
+    """For each quantity (comparison key and basis) a series states, only its newest edition's claims.
+
+    Records outside a series (the article) and records without a comparison key stay as they are.
+    """
+    records = list(records)
+    newest: dict[tuple[Any, ...], tuple[str, str]] = {}
+    for record in records:
+        source, quantity = edition_of(facts, record), _quantity(record)
+        if source is not None and quantity is not None:
+            key = (source["series"], *quantity)
+            newest[key] = max(newest.get(key, ("", "")), _edition_order(source))
+    return [
+        r
+        for r in records
+        if (s := edition_of(facts, r)) is None or (q := _quantity(r)) is None or newest[(s["series"], *q)] == _edition_order(s)
+    ]
+
+
+def with_edition(facts: FactSet, records: Iterable[Record]) -> list[Record]:
+    """Each record with the `edition` of the source it states (None outside a series), for listings."""
+    return [{**r, "edition": (s or {}).get("edition")} for r in records for s in [edition_of(facts, r)]]
+
+
+def same_series(facts: FactSet, a: Record, b: Record) -> bool:
+    """Two claims from editions of one series: revisions of each other, never a cross-source check."""
+    sa, sb = edition_of(facts, a), edition_of(facts, b)
+    return sa is not None and sb is not None and sa["series"] == sb["series"]
+
+
+# Revisions: one quantity as successive editions state it.
+
+REVISION_VERDICTS = ("unchanged", "revised", "estimate-revised", "series-changed")
+
+
+def _side(facts: FactSet, records: list[Record]) -> Record:
+    """One edition's claim: its first record's value, every record's citations."""
+    first = records[0]
+    source = edition_of(facts, first) or {}
+    return {
+        "edition": source.get("edition"),
+        "id": first["id"],
+        "subject": first.get("subject"),
+        "measure": first.get("measure"),
+        "value": claimed_value(first),
+        "comparator": first.get("comparator"),
+        "unavailable": first.get("unavailable"),
+        "estimated": bool(first.get("estimated")),
+        "unit": first.get("unit"),
+        "basis": basis_of(first) or None,
+        "citations": [c for r in records for c in r["citations"]],
+    }
+
+
+def _change(sides: list[Record]) -> tuple[float | None, float | None]:
+    first, last = sides[0]["value"], sides[-1]["value"]
+    if first is None or last is None:
+        return None, None
+    change = last - first
+    return change, (round(100 * change / first, 2) if first else None)
+
+
+def _verdict(sides: list[Record]) -> str:
+    values = {(s["comparator"], s["value"], s["unavailable"]) for s in sides}
+    if len(values) == 1:
+        return "unchanged"
+    estimated_then_reported = any(s["estimated"] for s in sides[:-1]) and not sides[-1]["estimated"]
+    return "estimate-revised" if estimated_then_reported else "revised"
+
+
+def _revision_row(quantity: str, key: tuple[str, str, str], basis: str, sides: list[Record], verdict: str | None = None) -> Record:
+    change, change_pct = _change(sides) if verdict is None else (None, None)
+    return {
+        "quantity": quantity,
+        "subject": key[0],
+        "measure": key[1],
+        "date": key[2] or None,
+        "basis": basis or None,
+        "editions": [s["edition"] for s in sides],
+        "claims": sides,
+        "change": change,
+        "change_pct": change_pct,
+        "verdict": verdict or _verdict(sides),
+        "citations": [c for s in sides for c in s["citations"]],
+    }
+
+
+def _column_label(record: Record) -> str | None:
+    """The label a data-release cell carries: its column header and row keys (not the year), with the record's year.
+
+    Editions that print different quantities under one label (`Price_WO3_dt` for 2020: a U.S. spot
+    price in MCS 2022, the Rotterdam price from MCS 2023) changed series.
+    """
+    citation = record["citations"][0]
+    if citation.get("column") is None:
+        return None
+    keys = [value for name, value in sorted(citation["row"].items()) if name != YEAR_KEY]
+    return "/".join([*keys, citation["column"], record.get("date") or ""]).strip("/")
+
+
+def _series_changes(facts: FactSet, labelled: dict[tuple[str, str], dict[tuple[str, str], list[Record]]]) -> Iterator[Record]:
+    """`series-changed` rows: consecutive editions stating different quantities under one label."""
+    seen: set[tuple[str, str]] = set()
+    for (_, label), editions in labelled.items():
+        sequence = [editions[order] for order in sorted(editions)]
+        for a, b in pairwise(sequence):
+            qa, qb = _quantity(a[0]), _quantity(b[0])
+            if qa is None or qb is None or qa == qb or (a[0]["id"], b[0]["id"]) in seen:
+                continue
+            seen.add((a[0]["id"], b[0]["id"]))
+            basis = f"{qa[3]} → {qb[3]}" if qa[3] != qb[3] else qa[3]
+            yield _revision_row(label, (qb[0], qb[1], qb[2]), basis, [_side(facts, a), _side(facts, b)], "series-changed")
+
+
+def revisions(facts: FactSet) -> list[Record]:
+    """Every quantity two or more editions of a series state, with a verdict, largest relative change first.
+
+    Within one quantity (subject, measure, period and basis) the values are compared: `unchanged`,
+    `revised`, `estimate-revised`. Where one label (the same subject, measure and period, or the same
+    data-release column and row) holds another quantity from one edition to the next, a
+    `series-changed` row pairs the two without computing a change: they are not one quantity.
+    """
+    quantities: dict[tuple[Any, ...], dict[tuple[str, str], list[Record]]] = {}
+    labelled: dict[tuple[str, str], dict[tuple[str, str], list[Record]]] = {}
+    for record in facts.records:
+        source, quantity = edition_of(facts, record), _quantity(record)
+        if source is None or quantity is None:
+            continue
+        order = _edition_order(source)
+        quantities.setdefault((source["series"], *quantity), {}).setdefault(order, []).append(record)
+        for label in ("/".join(p for p in quantity[:3] if p), _column_label(record)):
+            if label:
+                labelled.setdefault((source["series"], label), {}).setdefault(order, []).append(record)
+    rows = [
+        _revision_row("/".join(p for p in key[1:4] if p), key[1:4], key[4], [_side(facts, editions[e]) for e in sorted(editions)])
+        for key, editions in quantities.items()
+        if len(editions) > 1
+    ]
+    rows += _series_changes(facts, labelled)
+    return sorted(rows, key=lambda r: (r["change_pct"] is None, -abs(r["change_pct"] or 0), r["quantity"], r["basis"] or ""))

@@ -135,6 +135,10 @@ SourceDirOpt = Annotated[
     str | None,
     typer.Option("--source-dir", help="Folder of source texts (default: $TUNGSTEN_SOURCE_DIR). Example: --source-dir ../shared/sources"),
 ]
+LatestOpt = Annotated[
+    bool,
+    typer.Option("--latest", help="Of the USGS editions, keep only the newest one stating each quantity. Example: --latest"),
+]
 YearOpt = Annotated[
     int | None, typer.Option("--year", "-y", min=1000, max=9999, help="Records dated in (or spanning) this year. Example: --year 2025")
 ]
@@ -281,12 +285,13 @@ def imports(
     importer: Annotated[str | None, typer.Option(help="Importing country. Example: --importer US")] = None,
     partner: Annotated[str | None, typer.Option(help="Source country, or 'other'. Example: --partner China")] = None,
     source: SourceOpt = None,
+    latest: LatestOpt = False,
     *,
     facts_paths: list[str] | None,
     output: Output,
 ) -> None:
     """Import shares by source country. Example: tungsten imports --importer US --sort -share_pct"""
-    _show("imports", Query(importer=importer, partner=partner, source=source), facts_paths, output)
+    _show("imports", Query(importer=importer, partner=partner, source=source, latest=latest), facts_paths, output)
 
 
 @app.command()
@@ -327,12 +332,13 @@ def facts_(
     country: CountryOpt = None,
     year: YearOpt = None,
     source: SourceOpt = None,
+    latest: LatestOpt = False,
     *,
     facts_paths: list[str] | None,
     output: Output,
 ) -> None:
     """Every record of every kind in one list. Example: tungsten facts --kind figure --year 2024"""
-    _show("facts", Query(subkind=kind, country=country, year=year, source=source), facts_paths, output)
+    _show("facts", Query(subkind=kind, country=country, year=year, source=source, latest=latest), facts_paths, output)
 
 
 @app.command("orgs")
@@ -358,12 +364,13 @@ def production(
     year: YearOpt = None,
     country: CountryOpt = None,
     source: SourceOpt = None,
+    latest: LatestOpt = False,
     *,
     facts_paths: list[str] | None,
     output: Output,
 ) -> None:
-    """Mine production by country with its derived share of the world total. Example: tungsten production --year 2024 --country CN"""
-    _show("production", Query(year=year, country=country, source=source), facts_paths, output)
+    """Mine production by country and edition, with its derived share of the world total. Example: tungsten production --country CN --latest --sort year"""
+    _show("production", Query(year=year, country=country, source=source, latest=latest), facts_paths, output)
 
 
 @app.command()
@@ -371,12 +378,39 @@ def production(
 def reserves(
     country: CountryOpt = None,
     source: SourceOpt = None,
+    latest: LatestOpt = False,
     *,
     facts_paths: list[str] | None,
     output: Output,
 ) -> None:
     """Reserves by country; a share of a lower-bound world total is an upper bound. Example: tungsten reserves --sort -value"""
-    _show("reserves", Query(country=country, source=source), facts_paths, output)
+    _show("reserves", Query(country=country, source=source, latest=latest), facts_paths, output)
+
+
+@app.command()
+@listing_command()
+def revisions(
+    country: Annotated[
+        str | None,
+        typer.Option("--country", "-c", help="Subject: an ISO 3166-1 code or English name, 'world' or 'other'. Example: --country CN"),
+    ] = None,
+    measure: Annotated[
+        str | None, typer.Option(help="A measure such as mine-production or tungsten-reserves. Example: --measure tungsten-reserves")
+    ] = None,
+    year: YearOpt = None,
+    min_change: Annotated[
+        float | None,
+        typer.Option(
+            "--min-change", min=0, metavar="PCT", help="Only changes of at least PCT percent, either way. Example: --min-change 5"
+        ),
+    ] = None,
+    source: SourceOpt = None,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
+) -> None:
+    """Each quantity as successive USGS editions state it, with the change and a verdict, largest first. Example: tungsten revisions --country CN"""
+    _show("revisions", Query(country=country, measure=measure, year=year, min_change=min_change, source=source), facts_paths, output)
 
 
 @app.command()

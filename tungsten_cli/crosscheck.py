@@ -1,7 +1,9 @@
 """Compare claims from different sources about one quantity, in one basis, and give each pair a verdict.
 
 Pairs come from the data: claims pair when their comparison keys (subject, measure, period) match
-and their first citations point into different sources. Nothing here names a record.
+and their first citations point into different sources. Of a series of editions (USGS MCS 2022-2025)
+only the newest edition stating a quantity takes part, and editions of one series are never paired
+with each other: that is what `revisions` compares. Nothing here names a record.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tungsten_cli.claims import basis_of, claimed_value, group_by_key
+from tungsten_cli.claims import basis_of, claimed_value, edition_of, group_by_key, latest
 from tungsten_cli.records import FactSet, Record
 
 # USGS MCS footnote: "A metric ton unit of tungsten trioxide contains 7.93 kilograms of tungsten",
@@ -29,14 +31,22 @@ class Claim:
     value: float | None
     comparator: str | None
     basis: str
+    series: str | None = None
+    edition: str | None = None
 
     @property
     def source(self) -> str:
         return str(self.record["citations"][0]["source"])
 
 
-def _claim(record: Record) -> Claim:
-    return Claim(record, claimed_value(record), record.get("comparator"), _basis(record))
+def _claim(facts: FactSet, record: Record) -> Claim:
+    source = edition_of(facts, record) or {}
+    return Claim(record, claimed_value(record), record.get("comparator"), _basis(record), source.get("series"), source.get("edition"))
+
+
+def _apart(a: Claim, b: Claim) -> bool:
+    """Different sources that are not editions of one series."""
+    return a.source != b.source and (a.series is None or a.series != b.series)
 
 
 def _basis(record: Record) -> str:
@@ -112,6 +122,7 @@ def _row(quantity: str, a: Claim, b: Claim, result: tuple[str, str]) -> Record:
             {
                 f"{side}_id": claim.record["id"],
                 f"{side}_source": claim.source,
+                f"{side}_edition": claim.edition,
                 f"{side}_value": claim.value,
                 f"{side}_comparator": claim.comparator,
                 f"{side}_basis": claim.basis or None,
@@ -122,11 +133,11 @@ def _row(quantity: str, a: Claim, b: Claim, result: tuple[str, str]) -> Record:
     return row
 
 
-def _pairs(group: list[Record]) -> Iterator[tuple[Claim, Claim]]:
-    claims = sorted((_claim(r) for r in group), key=lambda c: (c.source, c.record["id"]))
+def _pairs(facts: FactSet, group: list[Record]) -> Iterator[tuple[Claim, Claim]]:
+    claims = sorted((_claim(facts, r) for r in group), key=lambda c: (c.source, c.record["id"]))
     for i, a in enumerate(claims):
         for b in claims[i + 1 :]:
-            if a.source != b.source:
+            if _apart(a, b):
                 yield a, b
 
 
@@ -136,10 +147,11 @@ def _missing_from_table(facts: FactSet, groups: dict[tuple[str, str, str], list[
     for (subject, measure, period), group in groups.items():
         for record in group:
             if subject in facts.countries:
-                tables.setdefault((_claim(record).source, measure, period), []).append(_claim(record))
-    for (source, measure, period), claims in tables.items():
-        for (other, other_measure, other_period), table in tables.items():
-            if other == source or (other_measure, other_period) != (measure, period) or len(table) < _MIN_TABLE:
+                claim = _claim(facts, record)
+                tables.setdefault((claim.source, measure, period), []).append(claim)
+    for (_, measure, period), claims in tables.items():
+        for (_, other_measure, other_period), table in tables.items():
+            if (other_measure, other_period) != (measure, period) or len(table) < _MIN_TABLE or not _apart(claims[0], table[0]):
                 continue
             listed = {c.record["subject"] for c in table}
             for claim in claims:
@@ -165,12 +177,15 @@ def _rank_row(claim: Claim, table: list[Claim], quantity: str) -> Record:
 
 
 def crosscheck(facts: FactSet) -> list[Record]:
-    """Every cross-source pair with its verdict, plus claims another source's table leaves out."""
-    groups = group_by_key(facts.records)
+    """Every cross-source pair with its verdict, plus claims another source's table leaves out.
+
+    Each side of a series is its newest edition stating the quantity (`left_edition`, `right_edition`).
+    """
+    groups = group_by_key(latest(facts, facts.records))
     rows = []
     for (subject, measure, period), group in groups.items():
         quantity = "/".join(p for p in (subject, measure, period) if p)
-        rows += [_row(quantity, a, b, verdict(a, b)) for a, b in _pairs(group)]
+        rows += [_row(quantity, a, b, verdict(a, b)) for a, b in _pairs(facts, group)]
     rows += list(_missing_from_table(facts, groups))
     return sorted(rows, key=lambda r: (r["quantity"], r["left_id"], r["right_id"] or ""))
 

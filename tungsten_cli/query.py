@@ -30,6 +30,9 @@ class Query(NamedTuple):
     date_from: str | None = None
     date_to: str | None = None
     text: str | None = None  # search words
+    latest: bool = False  # of a series of editions, keep only the newest edition's claim per quantity
+    measure: str | None = None  # a figure's measure (revisions)
+    min_change: float | None = None  # smallest change in percent, either way (revisions)
 
 
 def covers_year(record: Record, year: int) -> bool:

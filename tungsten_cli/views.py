@@ -7,7 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
-from tungsten_cli.claims import conflicts, world_shares
+from tungsten_cli.claims import conflicts, latest, revisions, with_edition, world_shares
+from tungsten_cli.countries import resolve
+from tungsten_cli.dates import bounds
 from tungsten_cli.query import Query, check_fields, find, referrers, related, resolve_choice, select, sort_records, timeline
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import (
@@ -101,6 +103,50 @@ def _shares_of(measure: str) -> Callable[[FactSet, Query], list[Record]]:
     return lambda facts, query: world_shares(facts, [r for r in select(facts, query) if r["measure"] == measure])
 
 
+def _by_edition(rows: Callable[[FactSet, Query], list[Record]]) -> Callable[[FactSet, Query], list[Record]]:
+    """Rows with the `edition` of their source; with `--latest`, only the newest edition's claim per quantity."""
+    return lambda facts, query: with_edition(facts, latest(facts, rows(facts, query)) if query.latest else rows(facts, query))
+
+
+def _claim_text(claim: Record) -> str:
+    if claim["unavailable"]:
+        text = {"withheld": "W", "not-available": "NA"}[claim["unavailable"]]
+    else:
+        text = (claim["comparator"] or "") + number(claim["value"])
+    return f"{claim['edition']}: {text}" + ("e" if claim["estimated"] else "")
+
+
+def _revision_values(row: Record) -> str:
+    """Edition by edition, estimates marked `e` as USGS marks them: "MCS 2023: 84,000e → MCS 2024: 79,800"."""
+    return " → ".join(_claim_text(c) for c in row["claims"])
+
+
+def _revision_change(row: Record) -> str:
+    if row["change"] is None:
+        return ""
+    sign = "+" if row["change"] > 0 else ""
+    percent = f" ({sign}{number(row['change_pct'])} %)" if row["change_pct"] is not None else ""
+    return f"{sign}{number(row['change'])}{percent}"
+
+
+def _revisions(facts: FactSet, query: Query) -> list[Record]:
+    """`tungsten revisions`: every quantity several editions state; `--min-change` drops rows without a change."""
+    rows = every = revisions(facts)
+    if query.country:
+        wanted = query.country.strip().lower()
+        code = wanted if wanted in ("world", "other") else resolve(query.country, facts.countries)
+        rows = [r for r in rows if any(c["subject"] == code for c in r["claims"])]
+    if query.measure:
+        resolve_choice(query.measure, "measure", {c["measure"] for r in every for c in r["claims"]})
+        rows = [r for r in rows if any(c["measure"] == query.measure for c in r["claims"])]
+    if query.year is not None:
+        year = query.year
+        rows = [r for r in rows if r["date"] and int(bounds(r["date"])[0][:4]) <= year <= int(bounds(r["date"])[1][:4])]
+    if query.min_change is not None:
+        rows = [r for r in rows if r["change_pct"] is not None and abs(r["change_pct"]) >= query.min_change]
+    return rows
+
+
 def _crosscheck(facts: FactSet, query: Query) -> list[Record]:
     from tungsten_cli.crosscheck import crosscheck
 
@@ -121,9 +167,11 @@ _SUMMARY = text_column("summary", fit="prose")
 _DATE = text_column("date", fit="token")
 _COUNTRY = text_column("country", fit="token")
 _VALUE = Column("value", value_text, numeric=True, fit="words", field="value")
+_EDITION = text_column("edition", fit="token", priority=2)
 _FIGURES = (
     id_column(priority=4),
     text_column("subject", fit="token"),
+    _EDITION,
     Column("value", value_text, numeric=True, field="value"),
     Column("share of world", _share, numeric=True, priority=2, field="share_of_world_pct"),
     _DATE._replace(priority=2),
@@ -160,10 +208,13 @@ VIEWS: dict[str, View] = {
                 text_column("partner", fit="token"),
                 Column("share", lambda r: pct(r["share_pct"]), numeric=True, field="share_pct"),
                 text_column("period", "date", fit="token", priority=2),
+                _EDITION,
                 source_column(),
                 text_column("forms", fit="prose", priority=4),
             ),
             loads=("import_share",),
+            rows=_by_edition(select),
+            extra_fields=("edition",),
         ),
         View(
             "quotas",
@@ -198,8 +249,18 @@ VIEWS: dict[str, View] = {
         View(
             "facts",
             (),
-            (id_column(priority=4), _DATE, text_column("kind", fit="token", priority=3), _COUNTRY._replace(priority=2), _VALUE, _SUMMARY),
+            (
+                id_column(priority=4),
+                _DATE,
+                text_column("kind", fit="token", priority=3),
+                _COUNTRY._replace(priority=2),
+                _VALUE,
+                _EDITION._replace(priority=3),
+                _SUMMARY,
+            ),
             subkind_vocab="kind",
+            rows=_by_edition(select),
+            extra_fields=("edition",),
         ),
         View(
             "orgs",
@@ -215,8 +276,48 @@ VIEWS: dict[str, View] = {
             rows=_orgs,
             extra_fields=("appears_in",),
         ),
-        View("production", ("figure",), _FIGURES, loads=("figure",), rows=_shares_of("mine-production"), extra_fields=_SHARE_FIELDS),
-        View("reserves", ("figure",), _FIGURES, loads=("figure",), rows=_shares_of("tungsten-reserves"), extra_fields=_SHARE_FIELDS),
+        View(
+            "production",
+            ("figure",),
+            _FIGURES,
+            loads=("figure",),
+            rows=_by_edition(_shares_of("mine-production")),
+            extra_fields=(*_SHARE_FIELDS, "edition"),
+        ),
+        View(
+            "reserves",
+            ("figure",),
+            _FIGURES,
+            loads=("figure",),
+            rows=_by_edition(_shares_of("tungsten-reserves")),
+            extra_fields=(*_SHARE_FIELDS, "edition"),
+        ),
+        View(
+            "revisions",
+            (),
+            (
+                text_column("quantity", fit="token"),
+                Column("values", _revision_values, fit="words"),
+                Column("change", _revision_change, numeric=True, field="change_pct"),
+                text_column("verdict", fit="token"),
+                text_column("basis", priority=3),
+            ),
+            rows=_revisions,
+            extra_fields=(
+                "quantity",
+                "subject",
+                "measure",
+                "date",
+                "basis",
+                "editions",
+                "claims",
+                "change",
+                "change_pct",
+                "verdict",
+                "citations",
+            ),
+            records=False,
+        ),
         View(
             "crosscheck",
             (),
@@ -234,7 +335,7 @@ VIEWS: dict[str, View] = {
                 *(
                     f"{side}_{name}"
                     for side in ("left", "right")
-                    for name in ("id", "source", "value", "comparator", "basis", "date", "quote")
+                    for name in ("id", "source", "edition", "value", "comparator", "basis", "date", "quote")
                 ),
                 "rank",
             ),
