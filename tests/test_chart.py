@@ -27,7 +27,7 @@ def test_production_bars_are_labelled_sorted_and_plain_in_a_pipe(monkeypatch: py
     lines = chart("production", "--year", "2024")
     assert not any("\x1b" in line for line in lines)
     assert max(len(line) for line in lines) <= 80
-    usgs = lines[lines.index("mine-production (t), W") + 1 :]
+    usgs = lines[lines.index("mine-production (t), W, 2024") + 1 :]
     assert usgs[0].startswith("world") and usgs[1].split()[:4] == ["CN", "67,000", "t", "(e)"]
     assert len(bar_of(usgs, "CN")) > len(bar_of(usgs, "VN")) > len(bar_of(usgs, "PT")) > 0
     assert "marks: e estimated; ~ approximate" in lines

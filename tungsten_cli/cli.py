@@ -561,6 +561,24 @@ def schema(
 
 
 @app.command()
+def report(
+    html_file: Annotated[
+        str, typer.Option("--html", metavar="FILE", help="Write one self-contained HTML page; '-' for stdout. Example: --html report.html")
+    ],
+    country: CountryOpt = None,
+    year: YearOpt = None,
+    source: SourceOpt = None,
+    facts: FactsOpt = None,
+) -> None:
+    """A shareable HTML report: tables and bar charts where every number opens its quote. Example: tungsten report --html r.html --country KZ"""
+    from tungsten_cli.views import write_report
+
+    write_report(load_facts(facts), Query(country=country, year=year, source=source), html_file, sys.stdout)
+    if html_file != "-":
+        sys.stderr.write(f"wrote {html_file}\n")
+
+
+@app.command()
 def export(
     sqlite: Annotated[Path, typer.Option("--sqlite", help="Database file to (re)write atomically. Example: --sqlite tungsten.db")],
     facts: FactsOpt = None,

@@ -525,3 +525,48 @@ def write_coverage(report: CoverageReport, as_json: bool, out: IO[str]) -> None:
         out.write(f"\n{len(gaps)} unit(s) with numbers no record holds:\n")
     for gap in gaps:
         out.write(f"{gap.unit.source}:{gap.unit.line}: {gap.status} (missing {', '.join(gap.missing)}): {gap.unit.text}\n")
+
+
+REPORT_SECTIONS = ("deposits", "imports", "quotas", "deals", "production", "reserves", "conflicts", "crosscheck", "sources")
+
+
+def report_sections(facts: FactSet, query: Query) -> dict[str, list[Record]]:
+    """The rows of every view the HTML report shows, under the filters of `facts` (--country, --year, --source).
+
+    Comparison rows (conflicts, crosscheck) are kept when either side is a record the filters select.
+    """
+    chosen = {r["id"] for r in listing(facts, VIEWS["facts"], query, Output()).records}
+    sections = {}
+    for name in REPORT_SECTIONS:
+        view = VIEWS[name]
+        if name == "sources":
+            sections[name] = view.rows(facts, query)
+        elif view.records:
+            sections[name] = listing(facts, view, query, Output()).records
+        else:
+            rows = view.rows(facts, query)
+            sections[name] = [r for r in rows if chosen & {r.get("id"), r.get("left_id"), r.get("right_id")}]
+    return sections
+
+
+def write_report(facts: FactSet, query: Query, target: str, stdout: IO[str]) -> None:
+    """`tungsten report --html FILE`: the page to FILE (replaced atomically) or to stdout for `-`."""
+    from tungsten_cli import __version__
+    from tungsten_cli.render.html import write_html
+
+    data = report_sections(facts, query)
+    filters = ", ".join(
+        f"{name} {value}" for name, value in (("country", query.country), ("year", query.year), ("source", query.source)) if value
+    )
+    by_id = {r["id"]: r for r in facts.records}
+
+    def emit(out: IO[str]) -> None:
+        write_html(data, by_id, facts.sources, filters, __version__, out)
+
+    if target == "-":
+        emit(stdout)
+        return
+    from tungsten_cli.atomic import replacing
+
+    with replacing(Path(target)) as tmp, tmp.open("w", encoding="utf-8") as out:
+        emit(out)

@@ -29,14 +29,22 @@ class Point(NamedTuple):
     text: str
     measure: str  # rows are comparable only when measure and unit agree
     unit: str
-    panel: str  # rows of one measure in another basis get their own heading and scale
+    panel: str  # rows of one measure in another basis or year get their own heading and scale
     date: str
+    id: str  # the record the bar stands for
 
 
 def _figure(r: Record) -> Point:
     value = None if r.get("unavailable") else r["value"]
     return Point(
-        clean(str(r["subject"])), value, figure_value(r), r["measure"], r["unit"], r.get("basis") or "basis not stated", r.get("date") or ""
+        clean(str(r["subject"])),
+        value,
+        figure_value(r),
+        r["measure"],
+        r["unit"],
+        ", ".join(filter(None, (r.get("basis") or "basis not stated", r.get("date")))),
+        r.get("date") or "",
+        r["id"],
     )
 
 
@@ -48,7 +56,7 @@ def _field_point(
     def point(r: Record) -> Point | None:
         if r.get(field) is None:
             return None
-        return Point(clean(label(r)), r[field], hedge(r, field, text(r[field])), measure, unit, panel(r), r.get("date") or "")
+        return Point(clean(label(r)), r[field], hedge(r, field, text(r[field])), measure, unit, panel(r), r.get("date") or "", r["id"])
 
     return point
 
@@ -77,6 +85,7 @@ def _measure(r: Record) -> Point | None:
                 "cents/kg" if field == "rate_cents_per_kg" else "pct",
                 "",
                 r.get("date") or "",
+                r["id"],
             )
     return None
 
@@ -133,31 +142,51 @@ def _marks(found: list[Point]) -> list[str]:
     return [name for name, present in legend if any(present(p) for p in found)]
 
 
-def chart_lines(listing: Listing, width: int, *, keep_order: bool) -> list[_Line]:
-    """One panel per basis; in each, bars sorted descending (unless the user sorted) and scaled to the width."""
-    found, skipped = points(listing.records)
-    dated = len({p.date for p in found}) > 1
-    panels: dict[str, list[Point]] = {}
+class Panel(NamedTuple):
+    heading: str
+    rows: list[Point]
+
+
+def panels(records: list[Record], *, keep_order: bool) -> tuple[list[Panel], int]:
+    """Bars grouped by basis, each group sorted descending unless the user sorted; and how many rows had no number."""
+    found, skipped = points(records)
+    groups: dict[str, list[Point]] = {}
     for p in found:
-        panels.setdefault(p.panel, []).append(p._replace(label=f"{p.label} {p.date}" if dated and p.date else p.label))
-    lines: list[_Line] = []
-    for panel, rows in panels.items():
+        groups.setdefault(p.panel, []).append(p)
+    result = []
+    for panel, rows in groups.items():
+        if len({p.date for p in rows}) > 1:
+            rows = [p._replace(label=f"{p.label} {p.date}" if p.date else p.label) for p in rows]
         if not keep_order:
             rows.sort(key=lambda p: (p.value is None, -(p.value or 0)))
-        label_w = max(len(p.label) for p in rows)
-        text_w = max(len(p.text) for p in rows)
+        result.append(Panel(clean(f"{found[0].measure} ({found[0].unit})" + (f", {panel}" if panel else "")), rows))
+    return result, skipped
+
+
+def scale_of(rows: list[Point]) -> float:
+    return max((abs(p.value) for p in rows if p.value is not None), default=0)
+
+
+def chart_lines(listing: Listing, width: int, *, keep_order: bool) -> list[_Line]:
+    """The text chart: a heading per panel, then label, value and a bar scaled to what the width leaves."""
+    found, skipped = panels(listing.records, keep_order=keep_order)
+    lines: list[_Line] = []
+    for panel in found:
+        label_w = max(len(p.label) for p in panel.rows)
+        text_w = max(len(p.text) for p in panel.rows)
         bar_w = max(width - label_w - text_w - 2 * len(_GAP) - 1, 10)
-        scale = max((abs(p.value) for p in rows if p.value is not None), default=0)
-        lines.append(_Line(clean(f"{found[0].measure} ({found[0].unit})" + (f", {panel}" if panel else "")), style="bold"))
-        for p in rows:
+        scale = scale_of(panel.rows)
+        lines.append(_Line(panel.heading, style="bold"))
+        for p in panel.rows:
             bar = _bar(p.value, scale, bar_w) if p.value is not None else ""
             colour = "red" if p.value is not None and p.value < 0 else "cyan"
             lines.append(_Line(f"{p.label.ljust(label_w)}{_GAP}{p.text.rjust(text_w)}{_GAP}", bar, colour))
         lines.append(_Line(""))
     if skipped:
         lines.append(_Line(f"{skipped} row(s) without a number left out", style="dim"))
-    if _marks(found):
-        lines.append(_Line("marks: " + "; ".join(_marks(found)), style="dim"))
+    marks = _marks([p for panel in found for p in panel.rows])
+    if marks:
+        lines.append(_Line("marks: " + "; ".join(marks), style="dim"))
     return lines
 
 

@@ -118,6 +118,9 @@ def write_table(listing: Listing, out: IO[str]) -> None:
     width = screen.width
     columns = table_columns(listing)
     rows = cells(columns, listing.records)
+    if rows:  # a column empty in every row only costs width on a terminal
+        keep = [i for i in range(len(columns)) if any(row[i] for row in rows)]
+        columns, rows = [columns[i] for i in keep], [[row[i] for i in keep] for row in rows]
     marked = any(r.get("notes") for r in listing.records)
     layout = fit(columns, rows, width - marked)
     if marked:  # the mark rides on the first shown column, which was given one spare cell for it
