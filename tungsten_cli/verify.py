@@ -25,8 +25,17 @@ _SCALES = {"million": 1e6, "millionen": 1e6, "milliarde": 1e9, "milliarden": 1e9
 # Number words the German translation spells out ("drei bis vier Jahrzehnten", "ein Dutzend", "dreimal").
 _WORDS = {"zwei": 2, "zweiter": 2, "drei": 3, "dreimal": 3, "vier": 4, "fünf": 5, "dutzend": 12}
 _WORD = re.compile(r"[^\W\d_]+")
-_LONE_DASH = re.compile(r"(?<!\S)—(?!\S)")
+# USGS writes a zero as "—" in a table cell: the dash stands between column gaps (two or more
+# spaces) or at a line's edge. A dash in prose ("prices — as reported", "Statistics—United") is not a number.
+_CELL_DASH = re.compile(r"(?:^|(?<=\s\s)|(?<=\t))—(?=\s\s|\t|$)", re.MULTILINE)
 _RANGE = re.compile(r"\s*(?:-|–|bis)\s*")
+# A negative value is backed by a minus sign on its number or by a word saying it went down.
+_MINUS = re.compile(r"(?<![\w.,])[-−]$")
+_DECREASE = re.compile(
+    r"\b(?:senkung|gesenkt|senkt|sank|gesunken|rückgang|zurückgegangen|kürzung|gekürzt|verringer\w*|reduzier\w*|abnahme|"
+    r"decreas\w*|declin\w*|dropp?\w*|fell|reduc\w*|cut)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -49,13 +58,19 @@ def source_dir(explicit: str | None = None) -> Path:
 
 
 def _readings(token: str, scale: float) -> set[float]:
+    """The values digits can stand for: German or English separators; with a scale word only the
+    scaled value, its one separator a decimal mark ("1.216 Millionen" is 1,216,000, not 1.216 or 1.216e9)."""
+    if scale != 1.0 and len(re.findall(r"[.,]", token)) == 1:
+        spellings = {token.replace(",", ".")}
+    else:
+        spellings = {token.replace(".", "").replace(",", "."), token.replace(",", ""), token.replace(",", ".")}
     found = set()
-    for reading in {token.replace(".", "").replace(",", "."), token.replace(",", ""), token.replace(",", ".")}:
+    for reading in spellings:
         try:
             value = float(reading)
         except ValueError:
             continue
-        found.update({round(value, 6), round(value * scale, 6)})
+        found.add(round(value * scale, 6))
     return found
 
 
@@ -66,6 +81,7 @@ class NumberToken(NamedTuple):
     end: int
     text: str
     readings: frozenset[float]
+    negative: bool = False  # written with a minus sign
 
 
 def number_tokens(text: str) -> list[NumberToken]:
@@ -79,21 +95,30 @@ def number_tokens(text: str) -> list[NumberToken]:
     matches = list(_NUMBER.finditer(text))
     for i, match in enumerate(matches):
         scale = _SCALES.get((match.group(2) or "").lower(), 1.0)
-        readings = _readings(match.group(1), scale)
         following = matches[i + 1] if i + 1 < len(matches) else None
-        if following is not None and _RANGE.fullmatch(text[match.end() : following.start()]):
-            readings |= _readings(match.group(1), _SCALES.get((following.group(2) or "").lower(), 1.0))
-        tokens.append(NumberToken(match.start(), match.end(), match.group(0), frozenset(readings)))
+        if scale == 1.0 and following is not None and _RANGE.fullmatch(text[match.end() : following.start()]):
+            scale = _SCALES.get((following.group(2) or "").lower(), 1.0)  # the range's bounds share its scale
+        negative = bool(_MINUS.search(text, max(0, match.start() - 2), match.start()))
+        tokens.append(NumberToken(match.start(), match.end(), match.group(0), frozenset(_readings(match.group(1), scale)), negative))
     for word in _WORD.finditer(text):
         if word.group(0).lower() in _WORDS:
             tokens.append(NumberToken(word.start(), word.end(), word.group(0), frozenset({float(_WORDS[word.group(0).lower()])})))
-    tokens += [NumberToken(m.start(), m.end(), m.group(0), frozenset({0.0})) for m in _LONE_DASH.finditer(text)]
+    tokens += [NumberToken(m.start(), m.end(), m.group(0), frozenset({0.0})) for m in _CELL_DASH.finditer(text)]
     return sorted(tokens)
 
 
 def numbers_in(quote: str) -> set[float]:
     """Every value a quote can be read as (the union of its tokens' readings)."""
     return {value for token in number_tokens(quote) for value in token.readings}
+
+
+def decreases_in(quote: str) -> set[float]:
+    """The values a quote backs as negative: numbers with a minus sign, or all of them when a word
+    says something went down ("sank um 6,45%", "decreased by 5%")."""
+    tokens = number_tokens(quote)
+    if _DECREASE.search(quote):
+        return {value for token in tokens for value in token.readings}
+    return {value for token in tokens if token.negative for value in token.readings}
 
 
 def record_values(record: Record, fields: list[str]) -> Iterator[tuple[str, float]]:
@@ -158,10 +183,12 @@ def _source_problems(facts: FactSet, reader: SourceReader) -> tuple[dict[str, st
 def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tables: _Tables) -> Iterator[Problem]:
     origin = facts.origins[record["id"]]
     numbers: set[float] = set()
+    negatives: set[float] = set()
     fields = facts.vocab["value_fields"][record["kind"]]
     for i, citation in enumerate(record["citations"]):
         line = origin["citations"][i] if i < len(origin["citations"]) else origin["line"]
         numbers |= numbers_in(citation["quote"])
+        negatives |= decreases_in(citation["quote"])
         text = texts.get(citation["source"])
         if text is None:
             continue
@@ -179,6 +206,9 @@ def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tabl
             yield Problem(
                 origin["file"], f"{name} = {value:g} does not appear in any of its quotes", origin["line"], record_id=record["id"]
             )
+        elif value < 0 and round(-value, 6) not in negatives:
+            message = f"{name} = {value:g} is negative, but no quote has a minus sign on {-value:g} or a word for a decrease"
+            yield Problem(origin["file"], message, origin["line"], record_id=record["id"])
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")

@@ -1,0 +1,142 @@
+"""verify reads numbers strictly: scale words scale, dashes are zero only in table cells, signs need backing.
+
+Most cases run `tungsten verify` on tests/data/pair (two sources, anchored citations, a record
+citing both) with one deliberate mistake each, so they do not depend on the shipped facts.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA, run
+
+from tungsten_cli.verify import anchor_problem, decreases_in, numbers_in
+
+PAIR = DATA / "pair"
+SOURCES = DATA / "sources"
+
+
+def verify(tmp_path: Path, old: str = "", new: str = "") -> str:
+    """Problems `tungsten verify` prints for the pair pack with `old` replaced by `new` (once)."""
+    folder = tmp_path / "pair"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(PAIR, folder)
+    records = folder / "records.yaml"
+    text = records.read_text(encoding="utf-8")
+    assert text.count(old) >= 1
+    records.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run("verify", "--facts", str(folder), "--source-dir", str(SOURCES))
+    assert result.exit_code in (0, 1), result.output
+    assert (result.exit_code == 0) == (result.stdout == "")
+    return str(result.stdout)
+
+
+def test_the_pair_pack_verifies(tmp_path: Path) -> None:
+    assert verify(tmp_path) == ""
+
+
+@pytest.mark.parametrize(
+    ("quote", "holds", "lacks"),
+    [
+        ("1.216 Millionen Tonnen", {1_216_000}, {1.216, 1216, 1_216_000_000}),
+        ("1,216 Millionen Tonnen", {1_216_000}, {1.216, 1216, 1_216_000_000}),
+        ("255 Millionen US-Dollar", {255_000_000}, {255}),
+        ("4 - 5 Milliarden", {4e9, 5e9}, {4, 5}),
+        ("Im Jahr 2025 wurden 5 Millionen", {2025, 5e6}, {2025e6, 5}),
+        ("231.500 Tonnen", {231_500, 231.5}, set()),
+    ],
+)
+def test_scale_words(quote: str, holds: set[float], lacks: set[float]) -> None:
+    found = numbers_in(quote)
+    assert holds <= found, found
+    assert not lacks & found, found
+
+
+@pytest.mark.parametrize(
+    ("quote", "zero"),
+    [
+        ("Mine                  —          —", True),
+        ("Nordberg                      —         40", True),
+        ("—", True),
+        ("Prices rose — as expected — in 2025.", False),
+        ("Salient Statistics—United States:", False),
+        ("W Withheld to avoid disclosing company proprietary data. — Zero.", False),
+    ],
+)
+def test_a_dash_is_zero_only_in_a_table_cell(quote: str, zero: bool) -> None:
+    assert (0.0 in numbers_in(quote)) is zero
+
+
+@pytest.mark.parametrize(
+    ("quote", "backed"),
+    [
+        ("Die Quote sank um 6,45%.", {6.45}),
+        ("Die Quote wurde um 6,45% gesenkt.", {6.45}),
+        ("a decrease of 5%", {5}),
+        ("Veränderung: -6,45%", {6.45}),
+        ("Veränderung: −6,45%", {6.45}),
+        ("Die Quote stieg um 6,45%.", set()),
+        ("von 2020 - 2023", set()),
+    ],
+)
+def test_what_backs_a_negative_value(quote: str, backed: set[float]) -> None:
+    assert {round(v, 6) for v in backed} == {v for v in decreases_in(quote) if v in {6.45, 5.0, 2020.0, 2023.0}}
+
+
+def test_a_value_typed_1000_times_too_large_fails(tmp_path: Path) -> None:
+    out = verify(tmp_path, "reserves_wo3_t: 2500000", "reserves_wo3_t: 2500000000")
+    assert "nordberg: reserves_wo3_t = 2.5e+09 does not appear in any of its quotes" in out
+
+
+def test_the_unscaled_number_alone_fails(tmp_path: Path) -> None:
+    assert "nordberg: reserves_wo3_t = 2.5 does not appear" in verify(tmp_path, "reserves_wo3_t: 2500000", "reserves_wo3_t: 2.5")
+
+
+def test_a_negative_value_needs_a_sign_or_a_decrease_word(tmp_path: Path) -> None:
+    out = verify(tmp_path, "value: 40.0", "value: -40")
+    assert "nordberg-production-2025: value = -40 is negative, but no quote has a minus sign on 40 or a word for a decrease" in out
+
+
+def test_a_decrease_word_backs_a_signed_change(tmp_path: Path) -> None:
+    assert verify(tmp_path, "change_pct: -5", "change_pct: -5") == ""
+
+
+def test_a_dash_in_prose_is_not_a_zero(tmp_path: Path) -> None:
+    out = verify(tmp_path, '      quote: "Nordberg                      —         40"', "      quote: Prices rose — as expected — in 2025.")
+    assert "nordberg-production-2024: value = 0 does not appear in any of its quotes" in out
+
+
+def test_a_value_in_the_second_source_of_two_counts(tmp_path: Path) -> None:
+    second = '    - source: beta\n      quote: "Nordberg                      —         40"\n- kind: measure'
+    out = verify(tmp_path, second, "- kind: measure")
+    assert "nordberg-production-2025: value = 40 does not appear in any of its quotes" in out
+
+
+def test_an_unmatched_prefix_selects_nothing(tmp_path: Path) -> None:
+    out = verify(tmp_path, 'prefix: "Nordberg hat "', 'prefix: "Westberg hat "')
+    assert "nordberg: quote occurs 0 times; add prefix, suffix or offsets to pick one" in out
+
+
+def test_an_unmatched_suffix_selects_nothing(tmp_path: Path) -> None:
+    out = verify(tmp_path, 'suffix: ". Die Mine Suedberg"', 'suffix: ". Die Mine Westberg"')
+    assert "alpha-nordberg-reserves: quote occurs 0 times" in out
+
+
+def test_wrong_offsets_are_reported(tmp_path: Path) -> None:
+    out = verify(tmp_path, "start: 116\n      end: 153", "start: 117\n      end: 154")
+    assert "suedberg: quote is not at offsets 117..154 (found at 52, 116)" in out
+
+
+def test_an_unanchored_repeated_quote_is_ambiguous(tmp_path: Path) -> None:
+    out = verify(tmp_path, '      prefix: "Nordberg hat "\n', "")
+    assert "nordberg: quote occurs 2 times; add prefix, suffix or offsets to pick one" in out
+
+
+def test_anchors_pick_one_occurrence() -> None:
+    text = "A x B. C x D."
+    assert anchor_problem(text, {"source": "s", "quote": "x"}) == "quote occurs 2 times; add prefix, suffix or offsets to pick one"
+    assert anchor_problem(text, {"source": "s", "quote": "x", "prefix": "C "}) is None
+    assert anchor_problem(text, {"source": "s", "quote": "x", "suffix": " B"}) is None
+    assert anchor_problem(text, {"source": "s", "quote": "x", "prefix": "C ", "suffix": " B"}) is not None
