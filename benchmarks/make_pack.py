@@ -240,7 +240,7 @@ def make_record(part: Part, kind: str, index: int, prefix: str) -> dict[str, Any
         record.update(rate_pct=rate, change_pct=change, products="tungsten concentrates", status=rng.choice(MEASURE_STATUS))
         record["summary"] = f"Synthetic {record['measure_kind']} by {country} on {target}."
         record["citations"] = [
-            part.cite(f"Measure {rid}: {country} set a rate of {_num(rate)}% on {target}, a change of {_num(abs(change))}% from {date}.")
+            part.cite(f"Measure {rid}: {country} set a rate of {_num(rate)}% on {target}, a change of {_num(change)}% from {date}.")
         ]
     elif kind == "import_share":
         start = rng.randint(2015, 2021)
