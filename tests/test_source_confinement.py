@@ -32,7 +32,7 @@ def _pack(folder: Path, file: str, sha256: str, quote: str = QUOTE, anchor: str 
     pack.write_text(
         "- kind: source\n  id: src\n  title: T\n  publisher: P\n  published: '2025'\n  language: de\n"
         f"  file: {json.dumps(file)}\n  sha256: {sha256}\n"
-        "- kind: organization\n  id: acme\n  name: Acme\n  org_kind: company\n  summary: Acme.\n"
+        "- kind: deposit\n  id: testberg\n  name: Testberg\n  country: KZ\n  summary: Testberg.\n"
         f"  citations:\n    - source: src\n      quote: {json.dumps(quote)}\n{anchor}",
         encoding="utf-8",
     )
@@ -80,8 +80,15 @@ def test_the_schema_pattern_for_editors_agrees(file: str, inside: bool) -> None:
     assert bool(re.search(pattern, file)) is inside
 
 
-# Every command that reads source files, with the arguments it needs besides --facts and --source-dir.
-READERS = [["show", "acme"], ["show", "acme", "--json"], ["verify"], ["coverage"], ["coverage", "--json"]]
+# Every command that could show source text, with the arguments it needs besides --facts and --source-dir.
+READERS = [
+    ["show", "testberg"],
+    ["show", "testberg", "--json"],
+    ["verify"],
+    ["coverage"],
+    ["coverage", "--json"],
+    ["report", "--html", "-"],
+]
 
 
 @pytest.mark.parametrize("command", READERS, ids=" ".join)
@@ -89,19 +96,28 @@ READERS = [["show", "acme"], ["show", "acme", "--json"], ["verify"], ["coverage"
 def test_a_pack_pointing_outside_prints_no_byte_of_the_file(tree: Path, command: list[str], absolute: bool) -> None:
     file = str(tree / "secret.txt") if absolute else "../secret.txt"
     pack = _pack(tree, file, _sha(SECRET), "BEGIN OPENSSH")
-    code, output = _outputs(*command, "--facts", str(pack), "--source-dir", str(tree / "sources"))
+    code, output = _outputs(*command, "--facts", str(pack), *_folder(command, tree))
     assert code == 1
     assert "must be a path inside the source folder" in output
     assert _leaked(output, "BEGIN OPENSSH") == []
 
 
+def _folder(command: list[str], tree: Path) -> list[str]:
+    """`--source-dir` for the commands that take it; `report` reads no source (its quotes come from the pack)."""
+    return [] if command[0] == "report" else ["--source-dir", str(tree / "sources")]
+
+
 @pytest.mark.parametrize("command", READERS, ids=" ".join)
-def test_no_command_shows_text_of_a_file_off_its_pin(tree: Path, command: list[str]) -> None:
+def test_no_command_shows_text_of_a_file_off_its_pin(tree: Path, command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """The pinned file was replaced by a secret: only the pack's own quote may appear, never the file."""
+    monkeypatch.setenv("TUNGSTEN_SOURCE_DIR", str(tree / "sources"))
     (tree / "sources" / "mini.txt").write_bytes(SECRET)
     pack = _pack(tree, "mini.txt", _sha(MINI_TEXT), "BEGIN OPENSSH")
-    code, output = _outputs(*command, "--facts", str(pack), "--source-dir", str(tree / "sources"))
+    code, output = _outputs(*command, "--facts", str(pack), *_folder(command, tree))
     assert _leaked(output, "BEGIN OPENSSH") == []
+    if command[0] == "report":
+        assert code == 0 and ">BEGIN OPENSSH<" in output  # the quote, from the pack
+        return
     assert "expected " + _sha(MINI_TEXT) in output
     assert code == (0 if command[0] == "show" else 1)  # show warns and goes on; the checks fail
 
@@ -129,14 +145,14 @@ def test_a_pin_mismatch_shows_no_context(tree: Path) -> None:
     changed = MINI_TEXT.replace(b"Testberg", b"Testborg")
     (tree / "sources" / "mini.txt").write_bytes(changed)
     pack = _pack(tree, "mini.txt", _sha(MINI_TEXT))
-    result = run("show", "acme", "--facts", str(pack), "--source-dir", str(tree / "sources"))
+    result = run("show", "testberg", "--facts", str(pack), "--source-dir", str(tree / "sources"))
     assert result.exit_code == 0, result.output
     context = changed.decode().replace(QUOTE, "\0")
     assert all(piece.strip() not in result.stdout for piece in context.split("\0") if piece.strip())
     assert f"»{QUOTE}«" in result.stdout and "(unverified)" in result.stdout
     warning = result.stderr.splitlines()
     assert len(warning) == 1 and warning[0].startswith("tungsten: warning: src: SHA-256 of ") and "expected" in warning[0]
-    (shown,) = json.loads(run("show", "acme", "--json", "--facts", str(pack), "--source-dir", str(tree / "sources")).stdout)
+    (shown,) = json.loads(run("show", "testberg", "--json", "--facts", str(pack), "--source-dir", str(tree / "sources")).stdout)
     assert "start" not in shown["citations"][0]
 
 
@@ -150,7 +166,7 @@ def test_verify_still_names_a_pin_mismatch(tree: Path) -> None:
 def test_a_subfolder_path_works(tree: Path) -> None:
     pack = _pack(tree, "sub/mini.txt", _sha(MINI_TEXT))
     assert run("verify", "--facts", str(pack), "--source-dir", str(tree / "sources")).exit_code == 0
-    out = run("show", "acme", "--facts", str(pack), "--source-dir", str(tree / "sources")).stdout
+    out = run("show", "testberg", "--facts", str(pack), "--source-dir", str(tree / "sources")).stdout
     assert f"»{QUOTE}« in Höhe von 255 Millionen US-Dollar bekannt." in out
 
 
@@ -163,7 +179,7 @@ def test_symlinks_the_user_made_are_followed(tree: Path) -> None:
     (tree / "linked-sources").symlink_to(tree / "sources", target_is_directory=True)
     pack = _pack(tree, "linked.txt", _sha(MINI_TEXT))
     for folder in ("sources", "linked-sources"):
-        result = run("show", "acme", "--facts", str(pack), "--source-dir", str(tree / folder))
+        result = run("show", "testberg", "--facts", str(pack), "--source-dir", str(tree / folder))
         assert f"»{QUOTE}« in Höhe" in result.stdout, result.output
 
 
@@ -172,17 +188,17 @@ def test_crlf_offsets_from_show_are_accepted_by_verify(tree: Path) -> None:
     (tree / "sources" / "mini.txt").write_bytes(crlf)
     pack = _pack(tree, "mini.txt", _sha(crlf))
     args = ("--facts", str(pack), "--source-dir", str(tree / "sources"))
-    (shown,) = json.loads(run("show", "acme", "--json", *args).stdout)
+    (shown,) = json.loads(run("show", "testberg", "--json", *args).stdout)
     citation = shown["citations"][0]
     assert crlf.decode()[citation["start"] : citation["end"]] == QUOTE
     _pack(tree, "mini.txt", _sha(crlf), anchor=f"      start: {citation['start']}\n      end: {citation['end']}\n")
     result = run("verify", *args)
     assert result.exit_code == 0, result.stdout
     # stdout_bytes: CliRunner's `stdout` turns CRLF into LF and would hide a stray CR
-    out = run("show", "acme", *args).stdout_bytes.decode()
+    out = run("show", "testberg", *args).stdout_bytes.decode()
     assert f"»{QUOTE}« in Höhe von 255 Millionen US-Dollar bekannt.\n" in out and "\r" not in out
     _pack(tree, "mini.txt", _sha(crlf), quote="Kopfzeile")
-    out = run("show", "acme", *args).stdout_bytes.decode()
+    out = run("show", "testberg", *args).stdout_bytes.decode()
     assert "»Kopfzeile« ohne Punkt\n" in out and "\r" not in out
 
 
@@ -191,7 +207,7 @@ def test_a_non_utf8_source_gives_one_clear_line(tree: Path) -> None:
     (tree / "sources" / "mini.txt").write_bytes(latin1)
     pack = _pack(tree, "mini.txt", _sha(latin1))
     args = ("--facts", str(pack), "--source-dir", str(tree / "sources"))
-    result = run("show", "acme", *args)
+    result = run("show", "testberg", *args)
     assert result.exit_code == 0 and result.exception is None
     offset = latin1.index(b"\xf6")
     assert result.stderr == (
