@@ -48,7 +48,7 @@ def test_kazakh_deposits() -> None:
         "Almaty",
         "producing",
     )
-    assert deposits["mirolyubovsky-district"]["resources_w_t"] == 6195
+    assert deposits["mirolyubovsky-district"]["resources_t"] == 6195 and deposits["mirolyubovsky-district"].get("resources_w_t") is None
 
 
 def test_deposit_table_shows_reserves_grades_and_quotes() -> None:
@@ -93,7 +93,10 @@ def test_china_quota_cut_is_signed() -> None:
 
 def test_tariffs() -> None:
     measures = by_id(run_json("quotas", "--country", "US", "--source", ARTICLE))
-    assert (measures["us-section-301-tariff-tungsten-china"]["additional_duty_pct"], measures["us-section-301-tariff-tungsten-china"]["date"]) == (
+    assert (
+        measures["us-section-301-tariff-tungsten-china"]["additional_duty_pct"],
+        measures["us-section-301-tariff-tungsten-china"]["date"],
+    ) == (
         25,
         "2025-09",
     )

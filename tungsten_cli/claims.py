@@ -70,6 +70,7 @@ def claim_row(member: Record, quantity: str) -> Record:
     return {
         "quantity": quantity,
         "id": member["id"],
+        "date": member.get("date"),
         "value": claimed_value(member),
         "comparator": member.get("comparator"),
         "approximate": bool(member.get("approximate")),

@@ -268,6 +268,8 @@ class Deposit(_Record):
     reserves_wo3_t: NonNegative | None = None
     reserves_rare_earth_t: NonNegative | None = None
     resources_w_t: NonNegative | None = None
+    # Tungsten resources in tonnes where the source does not say whether it counts metal or WO3.
+    resources_t: NonNegative | None = None
     grade_wo3_min_pct: Share | None = None
     grade_wo3_max_pct: Share | None = None
     molybdenum_t: NonNegative | None = None

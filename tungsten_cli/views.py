@@ -70,7 +70,12 @@ def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
 
 
 def _reserves(record: Record) -> str:
-    for name, suffix in (("reserves_wo3_t", " WO3"), ("reserves_rare_earth_t", " REE"), ("resources_w_t", " W res.")):
+    for name, suffix in (
+        ("reserves_wo3_t", " WO3"),
+        ("reserves_rare_earth_t", " REE"),
+        ("resources_w_t", " W res."),
+        ("resources_t", " res."),
+    ):
         if record.get(name) is not None:
             return cell_range(record, name, name, tonnes) + suffix
     return ""
@@ -371,7 +376,7 @@ VIEWS: dict[str, View] = {
                 source_column(),
                 id_column(priority=3),
             ),
-            extra_fields=("quantity", "id", "value", "comparator", "approximate", "unit", "basis", "source", "quote", "notes"),
+            extra_fields=("quantity", "id", "date", "value", "comparator", "approximate", "unit", "basis", "source", "quote", "notes"),
             rows=lambda facts, query: conflicts(facts),
             records=False,
         ),

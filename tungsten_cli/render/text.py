@@ -139,6 +139,7 @@ HEADLINE_FIELDS: tuple[tuple[str, Callable[[float | None], str]], ...] = (
     ("reserves_wo3_t", tonnes),
     ("reserves_rare_earth_t", tonnes),
     ("resources_w_t", tonnes),
+    ("resources_t", tonnes),
     ("share_pct", pct),
     ("change_pct", pct),
     ("rate_pct", pct),
