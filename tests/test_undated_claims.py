@@ -1,4 +1,4 @@
-"""Undated claims in `conflicts`: compared with every dated claim of their subject, measure and basis, never given a date."""
+"""Undated claims in `conflicts`: compared with the latest dated claims of their subject and measure, never given a date."""
 
 from __future__ import annotations
 
@@ -37,10 +37,10 @@ def test_the_article_gives_80_and_83_percent_no_year() -> None:
     }
 
 
-def test_an_undated_claim_joins_each_dated_quantity_of_its_basis() -> None:
-    rows = _quantities([_figure("a", 1, "2023"), _figure("b", 2, "2024"), _figure("u", 3), _figure("w", 1, "2023", basis="W")])
-    assert rows == [("US/m/2023", "a"), ("US/m/2023", "u"), ("US/m/2024", "b"), ("US/m/2024", "u")]
+def test_an_undated_claim_is_compared_with_the_latest_dated_claims() -> None:
+    rows = _quantities([_figure("a", 1, "2023"), _figure("b", 2, "2024"), _figure("u", 3), _figure("w", 1, "2024", basis="W")])
+    assert rows == [("US/m/2024", "b"), ("US/m/2024", "u")]
 
 
 def test_undated_claims_alone_are_one_quantity() -> None:
-    assert _quantities([_figure("u", 3), _figure("v", 4), _figure("w", 4, "2024", basis="W")]) == [("US/m", "u"), ("US/m", "v")]
+    assert _quantities([_figure("u", 3), _figure("v", 4)]) == [("US/m", "u"), ("US/m", "v")]

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from typing import Any
 
+from tungsten_cli.dates import bounds
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.tables import YEAR_KEY
 
@@ -32,11 +33,20 @@ def stated_value(record: Record) -> tuple[Any, ...]:
 
 
 def group_by_key(records: Iterable[Record]) -> dict[tuple[str, str, str], list[Record]]:
+    """Claims by comparison key. An undated claim joins the latest dated key of its subject and
+    measure: the source leaves its period open and speaks of the present, so it is compared with the
+    newest statement; only where there is none does it keep a key of its own."""
     groups: dict[tuple[str, str, str], list[Record]] = {}
     for record in records:
         key = comparison_key(record)
         if key is not None:
             groups.setdefault(key, []).append(record)
+    latest: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for key in groups:
+        if key[2] and (key[:2] not in latest or bounds(key[2])[1] > bounds(latest[key[:2]][2])[1]):
+            latest[key[:2]] = key
+    for key in [k for k in groups if not k[2] and k[:2] in latest]:
+        groups[latest[key[:2]]] += groups.pop(key)
     return groups
 
 
