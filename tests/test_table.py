@@ -144,3 +144,9 @@ def test_control_characters_are_escaped_in_show(monkeypatch: pytest.MonkeyPatch,
     out = io.StringIO()
     write_detail(HOSTILE, [Evidence("mini", "quote", before="before\x1b[31m ", after=" after", start=0)], [], [], out)
     _safe(out.getvalue())
+
+
+def test_show_wraps_quote_context_without_padding_and_keeps_the_quote_bold(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _rich(monkeypatch, 80, "show", "upper-kairakty")
+    assert "\x1b[1;4mDie Ust-Khakaljinzhenskoye" in out
+    assert all(line == line.rstrip() for line in _visible(out))

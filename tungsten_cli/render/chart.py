@@ -32,6 +32,7 @@ class Point(NamedTuple):
     panel: str  # rows of one measure in another basis or year get their own heading and scale
     date: str
     id: str  # the record the bar stands for
+    origin: str = ""  # the source edition (or id): tells apart rows that share a label
 
 
 def _figure(r: Record) -> Point:
@@ -109,7 +110,8 @@ def points(records: list[Record]) -> tuple[list[Point], int]:
         make = _POINTS.get(str(record.get("kind")))
         point = make(record) if make else None
         if point is not None:
-            found.append(point)
+            citations = record.get("citations") or [{}]
+            found.append(point._replace(origin=clean(str(record.get("edition") or citations[0].get("source") or ""))))
     if not found:
         raise UsageError("--chart: no row carries a number to draw (try production, reserves or imports)")
     kinds = sorted({f"{p.measure} ({p.unit})" for p in found})
@@ -142,6 +144,14 @@ def _marks(found: list[Point]) -> list[str]:
     return [name for name, present in legend if any(present(p) for p in found)]
 
 
+def _told_apart(rows: list[Point]) -> list[Point]:
+    """Rows that share a label but come from different editions get the edition beside the label."""
+    origins: dict[str, set[str]] = {}
+    for p in rows:
+        origins.setdefault(p.label, set()).add(p.origin)
+    return [p._replace(label=f"{p.label} ({p.origin})") if len(origins[p.label]) > 1 and p.origin else p for p in rows]
+
+
 class Panel(NamedTuple):
     heading: str
     rows: list[Point]
@@ -157,6 +167,7 @@ def panels(records: list[Record], *, keep_order: bool) -> tuple[list[Panel], int
     for panel, rows in groups.items():
         if len({p.date for p in rows}) > 1:
             rows = [p._replace(label=f"{p.label} {p.date}" if p.date else p.label) for p in rows]
+        rows = _told_apart(rows)
         if not keep_order:
             rows.sort(key=lambda p: (p.value is None, -(p.value or 0)))
         result.append(Panel(clean(f"{found[0].measure} ({found[0].unit})" + (f", {panel}" if panel else "")), rows))

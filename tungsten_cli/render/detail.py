@@ -74,15 +74,15 @@ def write_detail(record: Record, evidence: list[Evidence], related: list[Record]
         elif screen is None:
             emit(f"      {item.before}»{item.quote}«{item.after}")
         else:
-            from rich.padding import Padding
             from rich.text import Text
 
-            sentence = (
-                Text(clean(item.before), style="dim")
-                + Text(clean(item.quote), style="bold underline")
-                + Text(clean(item.after), style="dim")
-            )
-            screen.print(Padding(sentence, (0, 0, 0, 6)))
+            sentence = Text()
+            sentence.append(clean(item.before), style="dim")
+            sentence.append(clean(item.quote), style="bold underline")
+            sentence.append(clean(item.after), style="dim")
+            for part in sentence.wrap(screen, screen.width - 7):
+                part.rstrip()  # in place: no padding to the full width
+                screen.print(Text("      ") + part, soft_wrap=True)
     if record.get("notes"):
         emit("")
         emit(f"notes {NOTE_MARK}:", style="bold")
