@@ -90,5 +90,5 @@ def test_chart_of_rows_without_numbers_is_a_usage_error() -> None:
 
 def test_rows_sharing_a_label_across_editions_name_their_edition() -> None:
     lines = chart("reserves", "--country", "CN")
-    labels = [" ".join(line.split()[:3]) for line in lines[1:4]]
+    labels = [" ".join(line.split()[:4]) for line in lines[1:4]]
     assert labels == ["CN (MCS 2025) 2,400,000", "CN (MCS 2024) 2,300,000", "CN (MCS 2023) 1,800,000"]
