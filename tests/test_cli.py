@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -170,8 +173,17 @@ def test_cite_prints_quotes_beneath_rows() -> None:
     assert "1,216,000 t WO3" in out and "0.132 %" in out
 
 
-def test_json_is_stable_between_runs() -> None:
-    assert run("facts", "--json").stdout == run("facts", "--json").stdout
+@pytest.mark.parametrize("command", [["facts"], ["conflicts"], ["crosscheck"], ["search", "wolfram"]])
+def test_json_is_stable_between_runs(tmp_path: Path, command: list[str]) -> None:
+    """Two processes with other hash seeds (set and dict order of strings) and their own cold caches."""
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TUNGSTEN_CACHE_DIR": str(tmp_path / seed)}
+        done = subprocess.run(
+            [sys.executable, "-m", "tungsten_cli", *command, "--json"], env=env, capture_output=True, text=True, check=True
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1 and json.loads(outputs.pop())
 
 
 def test_facts_combine_builtin_and_own_pack() -> None:

@@ -29,9 +29,36 @@ def render(fmt: Format, records: list = RECORDS, **kw: object) -> str:
     return out.getvalue()
 
 
+def _markdown_rows(text: str) -> list[dict[str, str]]:
+    lines = text.splitlines()
+    header = [cell.strip() for cell in lines[0].strip("|").split(" | ")]
+    assert set(lines[1].replace("|", "").split()) == {"---"}
+    return [dict(zip(header, (cell.strip() for cell in line[2:-2].split(" | ")))) for line in lines[2:]]
+
+
+def _table_rows(text: str) -> list[dict[str, str]]:
+    return [{"id": line.split()[0].rstrip("†")} for line in text.splitlines()[2:] if line and not line.startswith("†")]
+
+
+# How to read each format back; a new Format without a reader here fails the test below.
+READERS = {
+    Format.json: json.loads,
+    Format.jsonl: lambda text: [json.loads(line) for line in text.splitlines()],
+    Format.csv: lambda text: list(csv.DictReader(io.StringIO(text))),
+    Format.yaml: yaml.safe_load,
+    Format.markdown: _markdown_rows,
+    Format.table: _table_rows,
+}
+
+
 @pytest.mark.parametrize("fmt", list(Format))
 def test_every_format_is_handled(fmt: Format) -> None:
-    assert render(fmt)
+    """Each format gives back every record, in order, with its id (and, where typed, its amount)."""
+    rows = READERS[fmt](render(fmt))
+    assert [row["id"] for row in rows] == ["a", "b"]
+    if fmt in (Format.json, Format.jsonl, Format.yaml):
+        assert [row["amount_usd"] for row in rows] == [4.2e9, None]
+    assert READERS[fmt](render(fmt, [RECORDS[1]]))[0]["id"] == "b"
 
 
 def test_json_is_an_array() -> None:
