@@ -158,6 +158,8 @@ def test_organisations_have_kinds_countries_and_aliases() -> None:
         ("cove-kaz-samruk-kazyna-jv-proposal-2025-09", "contradicted", "Lutnick"),
         ("cove-kaz-tau-ken-jv-2025-11", "context", "portfolio company of Samruk-Kazyna"),
         ("cove-kaz-qazgeology-rare-earth-jv-2025", "contradicted", "24 July 2024"),
+        ("american-tungsten-corp", "contradicted", "Vancouver"),
+        ("china-fivemetals", "context", "does not name China Minmetals"),
         ("us-section-301-tariff-tungsten-china", "contradicted", "2024"),
         ("tungsten-melting-point", "contradicted", "3422"),
         ("upper-kairakty", "unit-ambiguous", "1.216 Millionen"),
