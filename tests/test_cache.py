@@ -19,7 +19,7 @@ from tungsten_cli.views import VIEWS
 
 
 def test_every_module_a_validation_imports_is_in_the_cache_key() -> None:
-    code = "import sys, tungsten_cli.validate; print(' '.join(m for m in sys.modules if m.startswith('tungsten_cli.')))"
+    code = "import sys, tungsten_cli.validate, tungsten_cli.index; print(' '.join(m for m in sys.modules if m.startswith('tungsten_cli.')))"
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     missing = {name.removeprefix("tungsten_cli.") + ".py" for name in imported} - set(VALIDATING_MODULES)
     assert not missing, f"add {sorted(missing)} to load.VALIDATING_MODULES"

@@ -12,7 +12,7 @@ from tungsten_cli.search import _search_fields, fold, search
 
 def _fields(record: dict[str, Any]) -> dict[str, list[str]]:
     facts = load_facts()
-    return {k: [fold(v) for v in vs if v] for k, vs in _search_fields(record, facts.by_id()).items()}
+    return {k: [fold(v) for v in vs if v] for k, vs in _search_fields(record, facts.by_id().get).items()}
 
 
 def test_notes_are_searched_so_the_corrected_names_are_found() -> None:
@@ -41,7 +41,7 @@ def test_rank_follows_the_field_that_matches() -> None:
     quote = {**summary, "id": "c", "summary": "x", "citations": [{"source": "s", "quote": "a zebra"}]}
     note = {**quote, "id": "d", "citations": [{"source": "s", "quote": "q"}], "notes": [{"kind": "context", "text": "Zebra."}]}
     none = {**note, "id": "e", "notes": []}
-    ranked = search(facts._replace(records=[none, note, quote, summary, name]), "zebra")
+    ranked = search(facts._replace(records=[none, note, quote, summary, name], lookups=None), "zebra")
     assert [r["id"] for r in ranked] == ["a", "b", "c", "d"]
 
 

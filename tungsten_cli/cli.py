@@ -485,7 +485,7 @@ def show(
 ) -> None:
     """One record in full: fields, quotes in their sentences, notes, related records. Example: tungsten show bakuta"""
     chosen = _output({"fmt": fmt, "as_json": as_json}).fmt
-    warnings = show_record(load_facts(facts), record_id, _optional_source_dir(source_dir), chosen, sys.stdout)
+    warnings = show_record(load_facts(facts, kinds=()), record_id, _optional_source_dir(source_dir), chosen, sys.stdout)
     sys.stderr.write("".join(f"tungsten: warning: {warning}\n" for warning in warnings))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tungsten_cli.claims import basis_of, claimed_value, edition_of, group_by_key, latest
+from tungsten_cli.claims import basis_of, claimed_value, comparison_key, edition_of, group_by_key, latest
 from tungsten_cli.records import FactSet, Record
 
 # USGS MCS footnote: "A metric ton unit of tungsten trioxide contains 7.93 kilograms of tungsten",
@@ -142,21 +142,26 @@ def _pairs(facts: FactSet, group: list[Record]) -> Iterator[tuple[Claim, Claim]]
 
 
 def _missing_from_table(facts: FactSet, groups: dict[tuple[str, str, str], list[Record]]) -> Iterator[Record]:
-    """A country's claim that another source's country table leaves out: where it would rank there."""
-    tables: dict[tuple[str, str, str], list[Claim]] = {}
+    """A country's claim that another source's country table leaves out: where it would rank there.
+
+    Tables are grouped by measure and period first, so each is compared only with the few tables of
+    other sources about the same thing (linear in the claims, not quadratic in the tables).
+    """
+    tables: dict[tuple[str, str], dict[str, list[Claim]]] = {}
     for (subject, measure, period), group in groups.items():
-        for record in group:
-            if subject in facts.countries:
+        if subject in facts.countries:
+            for record in group:
                 claim = _claim(facts, record)
-                tables.setdefault((claim.source, measure, period), []).append(claim)
-    for (_, measure, period), claims in tables.items():
-        for (_, other_measure, other_period), table in tables.items():
-            if (other_measure, other_period) != (measure, period) or len(table) < _MIN_TABLE or not _apart(claims[0], table[0]):
-                continue
-            listed = {c.record["subject"] for c in table}
-            for claim in claims:
-                if claim.record["subject"] not in listed:
-                    yield _rank_row(claim, table, f"{claim.record['subject']}/{measure}" + (f"/{period}" if period else ""))
+                tables.setdefault((measure, period), {}).setdefault(claim.source, []).append(claim)
+    for (measure, period), by_source in tables.items():
+        for claims in by_source.values():
+            for table in by_source.values():
+                if len(table) < _MIN_TABLE or not _apart(claims[0], table[0]):
+                    continue
+                listed = {c.record["subject"] for c in table}
+                for claim in claims:
+                    if claim.record["subject"] not in listed:
+                        yield _rank_row(claim, table, f"{claim.record['subject']}/{measure}" + (f"/{period}" if period else ""))
 
 
 def _rank_row(claim: Claim, table: list[Claim], quantity: str) -> Record:
@@ -176,19 +181,35 @@ def _rank_row(claim: Claim, table: list[Claim], quantity: str) -> Record:
     return row
 
 
-def crosscheck(facts: FactSet) -> list[Record]:
+def crosscheck(facts: FactSet, only: Record | None = None) -> list[Record]:
     """Every cross-source pair with its verdict, plus claims another source's table leaves out.
 
     Each side of a series is its newest edition stating the quantity (`left_edition`, `right_edition`).
+    With `only`, just the rows about that record, computed from the claims it can meet: those with
+    its comparison key and, for a country's figure, the other country rows of its measure and period.
     """
-    groups = group_by_key(latest(facts, facts.records))
+    groups = group_by_key(latest(facts, facts.records if only is None else _neighbours(facts, only)))
     rows = []
     for (subject, measure, period), group in groups.items():
         quantity = "/".join(p for p in (subject, measure, period) if p)
         rows += [_row(quantity, a, b, verdict(a, b)) for a, b in _pairs(facts, group)]
     rows += list(_missing_from_table(facts, groups))
+    if only is not None:
+        rows = [r for r in rows if only["id"] in (r["left_id"], r["right_id"])]
     return sorted(rows, key=lambda r: (r["quantity"], r["left_id"], r["right_id"] or ""))
 
 
-def involving(rows: list[Record], record_id: str) -> list[Record]:
-    return [r for r in rows if record_id in (r["left_id"], r["right_id"])]
+def _neighbours(facts: FactSet, record: Record) -> list[Record]:
+    key = comparison_key(record)
+    if key is None:
+        return []
+    in_table = key[0] in facts.countries
+    if facts.lookups is not None:
+        ids = facts.lookups.ids("key", key) + (facts.lookups.ids("table", key[1:]) if in_table else [])
+        return facts.lookups.records(ids)
+
+    def meets(other: Record) -> bool:
+        other_key = comparison_key(other)
+        return other_key == key or (in_table and other_key is not None and other_key[0] in facts.countries and other_key[1:] == key[1:])
+
+    return [r for r in facts.records if meets(r)]

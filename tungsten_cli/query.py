@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from tungsten_cli.countries import resolve
 from tungsten_cli.dates import bounds
 from tungsten_cli.errors import NotFoundError, UsageError
-from tungsten_cli.records import FactSet, Record, party_names, references
+from tungsten_cli.records import FactSet, Record, party_names, record_countries, references
 from tungsten_cli.search import fold
 
 Predicate = Callable[[Record], bool]
@@ -41,13 +41,6 @@ def covers_year(record: Record, year: int) -> bool:
         return False
     start, end = bounds(date)
     return int(start[:4]) <= year <= int(end[:4])
-
-
-def record_countries(record: Record) -> set[str]:
-    """Every country a record is about: its own, importer/partner/target, and its parties' home countries."""
-    found = {record.get(key) for key in ("country", "importer", "partner", "target_country")}
-    found.update(party.get("country") for party in record.get("parties") or [])
-    return {c for c in found if c}
 
 
 _SUBKIND_FIELDS = ("deal_kind", "measure_kind", "org_kind", "event_kind", "measure")
@@ -84,8 +77,8 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
     if query.subkind:
         checks.append(lambda r: _subkind(r) == query.subkind)
     if query.party:
-        needle, by_id = fold(query.party), facts.by_id()
-        checks.append(lambda r: any(needle in fold(n) for n in party_names(r, by_id)))
+        needle, lookup = fold(query.party), facts.lookup()
+        checks.append(lambda r: any(needle in fold(n) for n in party_names(r, lookup)))
     checks += _date_range(query)
     return checks
 
@@ -102,8 +95,12 @@ def _date_range(query: Query) -> list[Predicate]:
 
 
 def select(facts: FactSet, query: Query) -> list[Record]:
+    """Records passing every filter; with a country, only that country's records are read (through the index)."""
     checks = predicates(query, facts)
-    return [r for r in facts.records if all(check(r) for check in checks)]
+    candidates = facts.records
+    if query.country and facts.lookups is not None:
+        candidates = facts.lookups.records(facts.lookups.ids("country", resolve(query.country, facts.countries)))
+    return [r for r in candidates if all(check(r) for check in checks)]
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -156,16 +153,32 @@ def referrers(records: Iterable[Record]) -> dict[str, list[str]]:
 def related(facts: FactSet, record: Record) -> list[Record]:
     """Records sharing a deposit or an organisation with `record` (or pointing at it)."""
     anchor = references(record) | {record["id"]}
-    return [r for r in facts.records if r["id"] != record["id"] and (references(r) | {r["id"]}) & anchor]
+    candidates = facts.records
+    if facts.lookups is not None:
+        pointing = [record_id for target in sorted(anchor) for record_id in facts.lookups.ids("ref", target)]
+        candidates = sorted(facts.lookups.records([*sorted(anchor), *pointing]), key=_position(facts))
+    return [r for r in candidates if r["id"] != record["id"] and (references(r) | {r["id"]}) & anchor]
+
+
+def _position(facts: FactSet) -> Callable[[Record], int]:
+    """The order the cache holds records in (by kind, then as written), for results found through the index."""
+    order = {record_id: i for i, record_id in enumerate(_all_ids(facts))}
+    return lambda record: order[record["id"]]
+
+
+def _all_ids(facts: FactSet) -> list[str]:
+    if facts.lookups is None:
+        return [r["id"] for r in facts.records]
+    return [record_id for ids in facts.lookups.table("kind").values() for record_id in ids]
 
 
 def find(facts: FactSet, record_id: str) -> Record:
-    by_id = facts.by_id()
-    if record_id in by_id:
-        return by_id[record_id]
+    found = facts.lookup()(record_id)
+    if found is not None:
+        return found
     import difflib
 
-    close = difflib.get_close_matches(record_id, list(by_id), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(record_id, _all_ids(facts), n=3, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}" if close else ""
     raise NotFoundError(f"no record '{record_id}'{hint}")
 

@@ -7,15 +7,39 @@ loader, the validator or the query layer with it.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 Record = dict[str, Any]
 
 
+class Index:
+    """Lookups kept beside the records (tables of ids by country, comparison key, link target, search
+    token), so a view over a large set reads only the records it shows.
+
+    `table(name)` gives one table, `fetch(id)` one record; a cache hit decodes either only when asked.
+    """
+
+    def __init__(self, table: Callable[[str], dict[Any, list[str]]], fetch: Callable[[str], Record | None]) -> None:
+        self.table = table
+        self.get = fetch
+
+    def ids(self, name: str, key: Any) -> list[str]:
+        return self.table(name).get(key, [])
+
+    def records(self, ids: Iterable[str]) -> list[Record]:
+        """The records of `ids`, once each, in the order given."""
+        found = (self.get(record_id) for record_id in dict.fromkeys(ids))
+        return [record for record in found if record is not None]
+
+
 class FactSet(NamedTuple):
-    """Validated records as plain JSON-ready dicts, with where each one was written."""
+    """Validated records as plain JSON-ready dicts, with where each one was written.
+
+    `records` holds the kinds the caller asked the loader for (all by default); `lookups` reaches
+    every record whatever was asked (None without a cache, or when `records` were replaced by hand).
+    """
 
     records: list[Record]
     sources: dict[str, Record]
@@ -23,9 +47,14 @@ class FactSet(NamedTuple):
     countries: dict[str, list[str]]
     vocab: dict[str, Any]
     files: list[str]
+    lookups: Index | None = None
 
     def by_id(self) -> dict[str, Record]:
         return {r["id"]: r for r in self.records}
+
+    def lookup(self) -> Callable[[str], Record | None]:
+        """Find any record by id: through the index when there is one, else among `records`."""
+        return self.lookups.get if self.lookups is not None else self.by_id().get
 
 
 @contextmanager
@@ -60,11 +89,18 @@ def references(record: Record) -> set[str]:
     return {target for _, _, target in reference_fields(record)}
 
 
-def party_names(record: Record, facts_by_id: dict[str, Record]) -> list[str]:
+def record_countries(record: Record) -> set[str]:
+    """Every country a record is about: its own, importer/partner/target, and its parties' home countries."""
+    found = {record.get(key) for key in ("country", "importer", "partner", "target_country")}
+    found.update(party.get("country") for party in record.get("parties") or [])
+    return {c for c in found if c}
+
+
+def party_names(record: Record, lookup: Callable[[str], Record | None]) -> list[str]:
     """Names and aliases of every organisation a record involves, for `--party` and search matching."""
     ids = [target for _, kind, target in reference_fields(record) if kind == "organization"]
     names: list[str] = list(ids)
     for org_id in ids:
-        org = facts_by_id.get(org_id, {})
+        org = lookup(org_id) or {}
         names += [org.get("name", ""), *list(org.get("aliases") or [])]
     return names

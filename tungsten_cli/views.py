@@ -63,7 +63,10 @@ class View(NamedTuple):
 
 
 def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
-    """Only what a listing reads, so a cache hit decodes little; `facts --kind K` needs just K."""
+    """Only what a listing reads, so a cache hit decodes little; `facts --kind K` needs just K, and a
+    plain listing of one country reads that country's records through the index."""
+    if query.country and view.rows is select:
+        return ()
     if view.subkind_vocab == "kind" and query.subkind:
         return (query.subkind,)
     return view.loads
@@ -99,7 +102,7 @@ def _share(record: Record) -> str:
 
 
 def _orgs(facts: FactSet, query: Query) -> list[Record]:
-    index = referrers(facts.records)
+    index = facts.lookups.table("ref") if facts.lookups is not None else referrers(facts.records)
     return [{**r, "appears_in": index.get(r["id"], [])} for r in select(facts, query)]
 
 
@@ -156,6 +159,9 @@ def _crosscheck(facts: FactSet, query: Query) -> list[Record]:
     from tungsten_cli.crosscheck import crosscheck
 
     return crosscheck(facts)
+
+
+_CLAIMS = ("figure", "import_share", "measure")  # the kinds with a comparison key
 
 
 def _sources(facts: FactSet, query: Query) -> list[Record]:
@@ -346,12 +352,14 @@ VIEWS: dict[str, View] = {
             ),
             records=False,
             rows=_crosscheck,
+            loads=_CLAIMS,
         ),
         View(
             "search",
             (),
             (id_column(priority=3), text_column("kind", fit="token", priority=2), _SUMMARY, text_column("score", fit="token", priority=4)),
             rows=lambda facts, query: search(facts, query.text or ""),
+            loads=(),  # the token index finds the records to score
             extra_fields=("score", "matched_quote"),
         ),
         View(
@@ -378,6 +386,7 @@ VIEWS: dict[str, View] = {
             ),
             extra_fields=("quantity", "id", "date", "value", "comparator", "approximate", "unit", "basis", "source", "quote", "notes"),
             rows=lambda facts, query: conflicts(facts),
+            loads=_CLAIMS,
             records=False,
         ),
         View(
@@ -472,13 +481,13 @@ def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format
 
     Returns one warning per source whose text could not be used, for the caller to print.
     """
-    from tungsten_cli.crosscheck import crosscheck, involving
+    from tungsten_cli.crosscheck import crosscheck
     from tungsten_cli.verify import evidence
 
     record = find(facts, record_id)
     found = evidence(facts, record, folder)
     others = related(facts, record)
-    checks = involving(crosscheck(facts), record_id)
+    checks = crosscheck(facts, only=record)
     if fmt is Format.table:
         from tungsten_cli.render.detail import write_detail
 

@@ -1,0 +1,31 @@
+"""The lookup tables a fact set keeps beside its records: ids by kind, country, comparison key, link target and search token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tungsten_cli.claims import comparison_key
+from tungsten_cli.records import Record, record_countries, references
+from tungsten_cli.search import tokens
+
+Tables = dict[str, dict[Any, list[str]]]
+
+
+def build_tables(records: list[Record], countries: dict[str, list[str]]) -> Tables:
+    """One pass over the records; every list keeps the records' order."""
+    tables: Tables = {name: {} for name in ("kind", "country", "key", "table", "ref", "token")}
+    by_id = {record["id"]: record for record in records}
+    for record in records:
+        record_id = record["id"]
+        keys: list[tuple[str, Any]] = [("kind", record["kind"])]
+        keys += [("country", code) for code in sorted(record_countries(record))]
+        key = comparison_key(record)
+        if key is not None:
+            keys.append(("key", key))
+            if key[0] in countries:  # a row of a country table, for the missing-from-table check
+                keys.append(("table", key[1:]))
+        keys += [("ref", target) for target in sorted(references(record))]
+        keys += [("token", token) for token in tokens(record, by_id.get)]
+        for name, value in keys:
+            tables[name].setdefault(value, []).append(record_id)
+    return tables
