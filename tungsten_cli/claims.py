@@ -211,6 +211,7 @@ def _verdict(sides: list[Record]) -> str:
 def _revision_row(quantity: str, key: tuple[str, str, str], basis: str, sides: list[Record], verdict: str | None = None) -> Record:
     change, change_pct = _change(sides) if verdict is None else (None, None)
     return {
+        "kind": "revision",
         "quantity": quantity,
         "subject": key[0],
         "measure": key[1],

@@ -315,6 +315,7 @@ VIEWS: dict[str, View] = {
             ),
             rows=_revisions,
             extra_fields=(
+                "kind",
                 "quantity",
                 "subject",
                 "measure",

@@ -31,7 +31,7 @@ class Point(NamedTuple):
     unit: str
     panel: str  # rows of one measure in another basis or year get their own heading and scale
     date: str
-    id: str  # the record the bar stands for
+    id: str  # the record the bar stands for (a `revisions` row: its quantity)
     origin: str = ""  # the source edition (or id): tells apart rows that share a label
 
 
@@ -57,7 +57,16 @@ def _field_point(
     def point(r: Record) -> Point | None:
         if r.get(field) is None:
             return None
-        return Point(clean(label(r)), r[field], hedge(r, field, text(r[field])), measure, unit, panel(r), r.get("date") or "", r["id"])
+        return Point(
+            clean(label(r)),
+            r[field],
+            hedge(r, field, text(r[field])),
+            measure,
+            unit,
+            panel(r),
+            r.get("date") or "",
+            str(r.get("id") or r.get("quantity")),
+        )
 
     return point
 
@@ -100,6 +109,8 @@ _POINTS: dict[str, Callable[[Record], Point | None]] = {
     "deposit": _field_point("reserves_wo3_t", "t", "reserves", lambda r: str(r["name"]), lambda r: "WO3"),
     "deal": _field_point("amount_usd", "usd", "deal amount", lambda r: f"{_first_party(r)} {r['deal_kind']}", lambda r: ""),
     "measure": _measure,
+    # `revisions`: how much each quantity moved from its first edition to its last, in percent.
+    "revision": _field_point("change_pct", "pct", "change between editions", lambda r: f"{r['subject']}/{r['measure']}", lambda r: ""),
 }
 
 
