@@ -253,3 +253,18 @@ def test_a_csv_source_off_its_pin_shows_no_row(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert "1800001" not in result.stdout and "Prod_t_est_2022" not in result.stdout
         assert result.stderr.startswith("tungsten: warning: cells-world: SHA-256 of ") and result.stderr.count("\n") == 1
+
+
+def test_a_pack_folder_cannot_link_to_a_file_outside_it(tree: Path) -> None:
+    """A shared pack folder (a clone, an archive) holds the stranger's symlinks, unlike the source folder."""
+    (tree / "tokens.yaml").write_text("- sk-live-SECRET-TOKEN\n", encoding="utf-8")
+    folder = tree / "pack"
+    folder.mkdir()
+    _pack(folder, "mini.txt", _sha(MINI_TEXT))
+    (folder / "inside.yaml").symlink_to("pack.yaml")  # a link within the folder is harmless
+    (folder / "x.yaml").symlink_to(tree / "tokens.yaml")
+    result = run("facts", "--facts", str(folder))
+    assert result.exit_code == 1 and "SECRET" not in result.output
+    assert result.stderr.startswith(f"{folder / 'x.yaml'}: a symlink out of the pack folder; name the file it points to if you mean it\n")
+    (folder / "x.yaml").unlink()
+    assert run("deposits", "--facts", str(folder), "--json").exit_code == 0

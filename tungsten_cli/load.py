@@ -110,7 +110,19 @@ def _yaml_files(folder: Path) -> list[Path]:
     for root, folders, names in os.walk(folder):
         folders[:] = [name for name in folders if not name.startswith(".")]
         found += [Path(root, name) for name in names if name.endswith((".yaml", ".yml")) and not name.startswith(".")]
+    _refuse_links_out(folder, found)
     return sorted(found)
+
+
+def _refuse_links_out(folder: Path, files: list[Path]) -> None:
+    """A pack folder is often a stranger's (a clone, an archive), and so are its symlinks: a link
+    to a file outside the folder would read, and echo in error messages, any YAML the user has.
+    os.walk already leaves linked folders alone; a file the user names on the command line is loaded
+    wherever it is."""
+    top = os.path.realpath(folder)
+    outside = [f for f in files if os.path.islink(f) and os.path.commonpath([top, os.path.realpath(f)]) != top]
+    if outside:
+        raise FactsError([Problem(str(f), "a symlink out of the pack folder; name the file it points to if you mean it") for f in outside])
 
 
 def configure_cache(*, enabled: bool = True, report: Callable[[str], None] | None = None) -> None:
