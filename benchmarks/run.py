@@ -140,7 +140,9 @@ def _arm_timeout(proc: subprocess.Popen[bytes], seconds: float) -> threading.Tim
     return timer
 
 
-def run_once(cmd: list[str], env: dict[str, str], *, use_pty: bool = False, keep_output: bool = False, cwd: Path = REPO) -> Sample:
+def run_once(
+    cmd: list[str], env: dict[str, str], *, use_pty: bool = False, keep_output: bool = False, cwd: Path = REPO, columns: int = PTY_SIZE[1]
+) -> Sample:
     """One run through the spawner: wall ms and peak RSS (KB) of the command alone, exit code, output."""
     result_r, result_w = os.pipe()
     spawner = [sys.executable, "-I", "-S", "-c", SPAWNER, str(result_w), *cmd]
@@ -148,7 +150,7 @@ def run_once(cmd: list[str], env: dict[str, str], *, use_pty: bool = False, keep
         master = slave = -1
         if use_pty:
             master, slave = pty.openpty()
-            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", PTY_SIZE[0], PTY_SIZE[1], 0, 0))
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", PTY_SIZE[0], columns, 0, 0))
         stdio: Any = slave if use_pty else out
         proc = subprocess.Popen(
             spawner,
@@ -200,6 +202,7 @@ class Bench:
     cmd: list[str]
     env: dict[str, str] = field(default_factory=dict)
     use_pty: bool = False
+    columns: int = PTY_SIZE[1]  # the pseudo-terminal's width
     check: Callable[[Sample], str | None] | None = None  # returns a complaint, or None
     cache_dir: Path | None = None
     cold: bool = False  # empty the cache before every run
@@ -230,7 +233,7 @@ def measure(bench: Bench, base_env: dict[str, str], *, record: bool, check: bool
         bench.cache_dir.mkdir(parents=True, exist_ok=True)
         env["TUNGSTEN_CACHE_DIR"] = str(bench.cache_dir)
     before = _cache_files(bench.cache_dir)
-    sample = run_once(bench.cmd, env, use_pty=bench.use_pty, keep_output=check)
+    sample = run_once(bench.cmd, env, use_pty=bench.use_pty, keep_output=check, columns=bench.columns)
     if sample.returncode != 0:
         text = (sample.stderr or sample.stdout).decode("utf-8", "replace")[-2000:]
         raise CommandFailed(f"{bench.label}: exit {sample.returncode}\n  command: {' '.join(bench.cmd)}\n{textwrap.indent(text, '  | ')}")
@@ -650,9 +653,10 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
     q_json = tb("json", "deposits --country KZ --json", [*QUERY, "--json"], check=_json_list, expect_hit=True)
     q_plain = tb("plain", "deposits --country KZ (pipe)", QUERY, check=_plain, expect_hit=True)
     q_pty = tb("pty", "deposits --country KZ (pty)", QUERY, use_pty=True, check=_rich, expect_hit=True)
+    q_pty80 = tb("pty80", "deposits --country KZ (pty, 80 columns)", QUERY, use_pty=True, columns=80, check=_rich, expect_hit=True)
     q_help = tb("help", "tungsten --help", ["--help"], check=_contains("Usage", "deposits"))
     q_complete = tb("complete", "completion: deposits --<Tab>", [], env=COMPLETE_ENV, check=_contains("--country", "--json"))
-    startup = [py_pass, imp_typer, imp_rich, mini, mini_pty, q_json, q_plain, q_pty, q_help, q_complete]
+    startup = [py_pass, imp_typer, imp_rich, mini, mini_pty, q_json, q_plain, q_pty, q_pty80, q_help, q_complete]
 
     other_typer: Bench | None = None
     other_note = ""
@@ -682,6 +686,7 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
         Row("deposits --country KZ (pipe)", q_plain, baseline=mini, limit=1.3),
         Row("minimal Typer app (pty)", mini_pty, baseline=mini),
         Row("deposits --country KZ (pty, rich)", q_pty, baseline=mini_pty, limit=2.2),
+        Row("deposits --country KZ (pty 80 columns, fitted)", q_pty80, baseline=mini_pty, limit=2.2),
         Row(
             "peak RSS: --json query",
             q_json,

@@ -92,3 +92,10 @@ def test_rows_sharing_a_label_across_editions_name_their_edition() -> None:
     lines = chart("reserves", "--country", "CN")
     labels = [" ".join(line.split()[:4]) for line in lines[1:4]]
     assert labels == ["CN (MCS 2025) 2,400,000", "CN (MCS 2024) 2,300,000", "CN (MCS 2023) 1,800,000"]
+
+
+def test_no_color_keeps_bars_but_drops_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = run("imports", "--chart").stdout
+    assert "█" in out and "\x1b[36m" not in out
