@@ -99,3 +99,9 @@ def test_no_color_keeps_bars_but_drops_colour(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("NO_COLOR", "1")
     out = run("imports", "--chart").stdout
     assert "█" in out and "\x1b[36m" not in out
+
+
+def test_an_empty_no_color_keeps_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "")
+    assert "\x1b[36m" in run("imports", "--chart").stdout

@@ -71,7 +71,8 @@ def test_footer_names_hidden_columns_and_how_to_see_them(monkeypatch: pytest.Mon
 
 def test_deal_parties_read_at_a_glance(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "\n".join(_visible(_rich(monkeypatch, 200, "deals", "--year", "2025")))
-    assert "Cove Kaz Capital Group 70 % (operator) · Tau-Ken Samruk 30 %" in text
+    assert "Cove Kaz Capital Group 70 % (operator) · Tau-Ken Samruk 30 %\n" in text + "\n" or "Tau-Ken Samruk 30 %  " in text
+    assert "(partner)" not in text and "(owner of Sangdong" not in text, "asides and a bare 'partner' are left to --fields parties"
     narrow = _visible(_rich(monkeypatch, 80, "deals", "--year", "2025"))
     row = next(i for i, line in enumerate(narrow) if "Cove Kaz Capital Group 70 % (operator)" in line)
     assert "Tau-Ken Samruk" in narrow[row] + narrow[row + 1] and "30 %" in narrow[row] + narrow[row + 1]

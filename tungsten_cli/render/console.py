@@ -19,8 +19,9 @@ def use_rich(out: IO[str]) -> bool:
 
 
 def console(out: IO[str]) -> Console:
-    """A Console on `out`: width from the terminal or COLUMNS, no colour under NO_COLOR, no markup or
-    highlighting (pack text is never interpreted)."""
+    """A Console on `out`: width from the terminal or COLUMNS, no markup or highlighting (pack text is
+    never interpreted). rich itself drops colour when NO_COLOR is set to a non-empty value, as
+    no-color.org says, and forces it under FORCE_COLOR; tests/test_chart.py pins both."""
     from rich.console import Console
 
-    return Console(file=out, no_color=bool(os.environ.get("NO_COLOR")) or None, highlight=False, markup=False, emoji=False)
+    return Console(file=out, highlight=False, markup=False, emoji=False)
