@@ -91,16 +91,50 @@ def _insert(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> N
     db.executemany(sql, [[_cell(row.get(c)) for c in columns] for row in rows])
 
 
+# Link fields and the table they point at (the one list of links is records.reference_fields).
+_LINKS = {"operator": "organizations", "deposit": "deposits"}
+_SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT", "array": "TEXT", "object": "TEXT"}
+
+
+def _column_types(kind: str) -> dict[str, str]:
+    """SQL types from the JSON Schema of a kind: numbers are REAL, booleans 0/1, lists and objects JSON text."""
+    from tungsten_cli.model import RECORD_MODELS
+
+    types = {}
+    for name, prop in RECORD_MODELS[kind].model_json_schema(mode="serialization")["properties"].items():
+        found = [prop.get("type"), *(option.get("type") for option in prop.get("anyOf", []))]
+        types[name] = next((sql for json_type, sql in _SQL_TYPES.items() if json_type in found), "TEXT")
+    return types
+
+
+def _column(name: str, sql_type: str) -> str:
+    if name == "id":
+        return "id TEXT PRIMARY KEY REFERENCES records(id)"
+    return f"{_name(name)} {sql_type}" + (f" REFERENCES {_LINKS[name]}(id)" if name in _LINKS else "")
+
+
+def _search_text(record: Record) -> dict[str, Any]:
+    """What the full-text index holds: names (with aliases), summary, quotes and notes."""
+    notes = record.get("notes") or []
+    return {
+        "name": "; ".join(n for n in [record.get("name") or record.get("title"), *(record.get("aliases") or [])] if n) or None,
+        "quotes": "\n".join(c["quote"] for c in record.get("citations") or []) or None,
+        "notes": "\n".join(n["text"] for n in notes) or None,
+    }
+
+
 def _fill(db: sqlite3.Connection, facts: FactSet) -> dict[str, int]:
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, summary TEXT)")
+    db.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT, summary TEXT, quotes TEXT, notes TEXT)")
     counts: dict[str, int] = {}
     everything: list[Record] = list(facts.sources.values()) + facts.records
-    _insert(db, "records", [{"id": r["id"], "kind": r["kind"], "summary": r.get("summary")} for r in everything])
+    _insert(db, "records", [{"id": r["id"], "kind": r["kind"], "summary": r.get("summary"), **_search_text(r)} for r in everything])
     for kind, table in TABLES.items():
         names = [n for n in facts.vocab["fields"][kind] if n not in _NESTED]
-        defs = ", ".join(f"{n} TEXT PRIMARY KEY REFERENCES records(id)" if n == "id" else _name(n) for n in names)
-        db.execute(f"CREATE TABLE {table} ({defs})")
+        types = _column_types(kind)
+        db.execute(f"CREATE TABLE {table} ({', '.join(_column(n, types.get(n, 'TEXT')) for n in names)})")
+        for link in sorted(set(names) & set(_LINKS)):
+            db.execute(f"CREATE INDEX {table}_{link} ON {table}({link})")
         rows = [{n: r.get(n) for n in names} for r in everything if r["kind"] == kind]
         _insert(db, table, rows)
         counts[table] = len(rows)
@@ -137,8 +171,22 @@ def _fill(db: sqlite3.Connection, facts: FactSet) -> dict[str, int]:
             for n in r.get("notes") or []
         ],
     )
+    _indexes_and_search(db)
     counts.update(citations=sum(len(r["citations"]) for r in facts.records), parties=len(party_rows))
     return counts
+
+
+def _indexes_and_search(db: sqlite3.Connection) -> None:
+    """Indexes on every foreign key, and `records_fts`: the name sqlite-utils and Datasette look for."""
+    for table, column in [("records", "kind"), ("citations", "record_id"), ("citations", "source"), ("parties", "deal_id")]:
+        db.execute(f"CREATE INDEX {table}_{column} ON {table}({column})")
+    db.execute("CREATE INDEX parties_org ON parties(org)")
+    db.execute("CREATE INDEX notes_record_id ON notes(record_id)")
+    db.execute(
+        "CREATE VIRTUAL TABLE records_fts USING fts5(name, summary, quotes, notes, content='records', content_rowid='rowid', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute("INSERT INTO records_fts(rowid, name, summary, quotes, notes) SELECT rowid, name, summary, quotes, notes FROM records")
 
 
 def _citation_row(record_id: str, position: int, citation: Record) -> dict[str, Any]:
