@@ -7,7 +7,7 @@ import inspect
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -21,7 +21,7 @@ from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenErr
 from tungsten_cli.load import configure_cache, load_facts
 from tungsten_cli.query import Query
 from tungsten_cli.records import FactSet
-from tungsten_cli.render import Format, write
+from tungsten_cli.render import Format, clean, write
 from tungsten_cli.views import (
     VIEWS,
     Output,
@@ -33,8 +33,14 @@ from tungsten_cli.views import (
 )
 
 
+def _lines(items: Iterable[object], prefix: str = "") -> str:
+    """One line per message, control characters escaped: problems and warnings quote pack values,
+    and a pack must not be able to recolour or retitle the terminal through them."""
+    return "".join(f"{prefix}{clean(str(item))}\n" for item in items)
+
+
 def _fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"tungsten: error: {message}\n")
+    sys.stderr.write(_lines([message], "tungsten: error: "))
     sys.exit(code)
 
 
@@ -61,7 +67,7 @@ class _Group(TyperGroup):
         except (click.Abort, KeyboardInterrupt):
             _fail("interrupted", ExitCode.INTERRUPTED)
         except FactsError as err:
-            sys.stderr.write("".join(f"{problem}\n" for problem in err.problems))
+            sys.stderr.write(_lines(err.problems))
             _fail(f"{len(err.problems)} problem(s) in the fact packs", err.exit_code)
         except TungstenError as err:
             _fail(str(err), err.exit_code)
@@ -486,7 +492,7 @@ def show(
     """One record in full: fields, quotes in their sentences, notes, related records. Example: tungsten show bakuta"""
     chosen = _output({"fmt": fmt, "as_json": as_json}).fmt
     warnings = show_record(load_facts(facts, kinds=()), record_id, _optional_source_dir(source_dir), chosen, sys.stdout)
-    sys.stderr.write("".join(f"tungsten: warning: {warning}\n" for warning in warnings))
+    sys.stderr.write(_lines(warnings, "tungsten: warning: "))
 
 
 @app.command("verify")
@@ -500,7 +506,7 @@ def verify_(
 
     loaded = load_facts(facts)
     report = run_verify(loaded, find_source_dir(source_dir))
-    sys.stdout.write("".join(f"{problem}\n" for problem in report.problems))
+    sys.stdout.write(_lines(report.problems))
     sys.stderr.write(
         f"checked {report.citations} citations in {report.records} records against {report.sources} sources: {len(report.problems)} problem(s)\n"
     )
@@ -527,7 +533,7 @@ def coverage_(
     from tungsten_cli.views import write_coverage
 
     report = coverage(load_facts(facts), find_source_dir(source_dir), sources or ())
-    sys.stdout.write("".join(f"{problem}\n" for problem in report.problems))
+    sys.stdout.write(_lines(report.problems))
     write_coverage(report, as_json, sys.stdout)
     gaps = sum(c.status in GAPS for c in report.units)
     sys.stderr.write(f"checked {len(report.units)} units: {gaps} gap(s), {len(report.problems)} problem(s)\n")
