@@ -187,3 +187,10 @@ def test_show_prints_the_row_beside_its_header() -> None:
 def test_show_json_fills_in_the_line() -> None:
     result = run("show", "pt-2022", "--facts", str(CELLS), "--source-dir", str(SOURCES), "--json")
     assert '"line": 3' in result.stdout
+
+
+def test_cite_names_the_cell() -> None:
+    result = run("facts", "--facts", str(CELLS), "--cite", "--kind", "figure", "--country", "CN")
+    assert "cells-world: Country=China, Type=Mine production, contained tungsten | Prod_t_2021 = 71000" in result.stdout
+    rows = run("facts", "--facts", str(CELLS), "--format", "csv", "--fields", "id,citations").stdout
+    assert "cells-salient: Year=2022 | NIR_pct = >50" in rows

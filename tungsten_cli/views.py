@@ -191,6 +191,14 @@ _FIGURES = (
 )
 _SHARE_FIELDS = ("share_of_world_pct", "share_comparator", "share_approximate", "share_derived")
 
+
+def _figures_view(name: str, measure: str) -> View:
+    """`production` and `reserves`: figures of one measure, every edition or (`--latest`) the newest."""
+    return View(
+        name, ("figure",), _FIGURES, loads=("figure",), rows=_by_edition(_shares_of(measure)), extra_fields=(*_SHARE_FIELDS, "edition")
+    )
+
+
 VIEWS: dict[str, View] = {
     view.name: view
     for view in (
@@ -287,22 +295,8 @@ VIEWS: dict[str, View] = {
             rows=_orgs,
             extra_fields=("appears_in",),
         ),
-        View(
-            "production",
-            ("figure",),
-            _FIGURES,
-            loads=("figure",),
-            rows=_by_edition(_shares_of("mine-production")),
-            extra_fields=(*_SHARE_FIELDS, "edition"),
-        ),
-        View(
-            "reserves",
-            ("figure",),
-            _FIGURES,
-            loads=("figure",),
-            rows=_by_edition(_shares_of("tungsten-reserves")),
-            extra_fields=(*_SHARE_FIELDS, "edition"),
-        ),
+        _figures_view("production", "mine-production"),
+        _figures_view("reserves", "tungsten-reserves"),
         View(
             "revisions",
             (),

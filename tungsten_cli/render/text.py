@@ -55,7 +55,7 @@ def flat(key: str, value: Any) -> str:
     if key == "parties":
         return "; ".join(party_text(p) for p in value)
     if key == "citations":
-        return " | ".join(f"{c['source']}: {c['quote']}" for c in value)
+        return " | ".join(f"{c['source']}: {citation_text(c)}" for c in value)
     if key == "notes":
         return " | ".join(f"{n['kind']}: {n['text']}" for n in value)
     if isinstance(value, list):
@@ -158,10 +158,18 @@ def value_text(record: Record) -> str:
     return record.get("as_written") or ""
 
 
+def citation_text(citation: Record) -> str:
+    """A quote as written; a table cell with its row keys and column, as `coverage` names cells."""
+    if citation.get("column") is None:
+        return str(citation["quote"])
+    keys = ", ".join(f"{name}={value}" for name, value in citation["row"].items())
+    return f"{keys} | {citation['column']} = {citation['quote']}"
+
+
 def quotes_of(record: Record) -> list[tuple[str, str]]:
     """(source id, quote) pairs of a record, or of a comparison row that carries one quote."""
     if record.get("citations"):
-        return [(c["source"], c["quote"]) for c in record["citations"]]
+        return [(c["source"], citation_text(c)) for c in record["citations"]]
     if record.get("quote"):
         return [(str(record.get("source") or ""), record["quote"])]
     return []
