@@ -105,3 +105,13 @@ def test_an_empty_no_color_keeps_colour(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("NO_COLOR", "")
     assert "\x1b[36m" in run("imports", "--chart").stdout
+
+
+def test_pack_text_in_a_chart_is_escaped() -> None:
+    from tungsten_cli.render.chart import points
+
+    figure = {"id": "x", "kind": "figure", "subject": "C\x1b[2JN", "measure": "m", "unit": "t", "value": None, "unavailable": "withheld"}
+    figure["as_written"] = "W\x1b[31m"
+    found, _ = points([figure, {**figure, "id": "y", "value": 5, "unavailable": None}])
+    point = next(p for p in found if p.id == "x")
+    assert point.label == "C\\x1b[2JN" and point.text == "W\\x1b[31m"

@@ -38,7 +38,7 @@ class Point(NamedTuple):
 def _figure(r: Record) -> Point:
     value = None if r.get("unavailable") else r["value"]
     return Point(
-        clean(str(r["subject"])),
+        str(r["subject"]),
         value,
         figure_value(r),
         r["measure"],
@@ -58,7 +58,7 @@ def _field_point(
         if r.get(field) is None:
             return None
         return Point(
-            clean(label(r)),
+            label(r),
             r[field],
             hedge(r, field, text(r[field])),
             measure,
@@ -78,7 +78,7 @@ def _first_party(r: Record) -> str:
 
 def _measure(r: Record) -> Point | None:
     target = f" → {r['target_country']}" if r.get("target_country") else ""
-    label = clean(f"{r['country']}{target} {r['measure_kind']}")
+    label = f"{r['country']}{target} {r['measure_kind']}"
     fields: tuple[tuple[str, Callable[[float], str]], ...] = (
         ("change_pct", pct),
         ("rate_pct", pct),
@@ -122,7 +122,8 @@ def points(records: list[Record]) -> tuple[list[Point], int]:
         point = make(record) if make else None
         if point is not None:
             citations = record.get("citations") or [{}]
-            found.append(point._replace(origin=clean(str(record.get("edition") or citations[0].get("source") or ""))))
+            origin = str(record.get("edition") or citations[0].get("source") or "")
+            found.append(point._replace(label=clean(point.label), text=clean(point.text), origin=clean(origin)))
     if not found:
         raise UsageError("--chart: no row carries a number to draw (try production, reserves or imports)")
     kinds = sorted({f"{p.measure} ({p.unit})" for p in found})
