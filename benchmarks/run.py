@@ -49,6 +49,14 @@ sys.path.insert(0, str(HERE))
 import make_pack  # noqa: E402  (a sibling script, stdlib only)
 
 QUERY = ["deposits", "--country", "KZ"]
+# The views the scale issue times at 100,000 records (warm), each with a 1 s target.
+VIEWS_100K = {
+    "show": ["show", "upper-kairakty", "--json"],
+    "search": ["search", "kairakty", "--json"],
+    "crosscheck": ["crosscheck", "--json"],
+    "facts": ["facts", "--country", "KZ", "--json"],
+}
+COLD_LIMITS_MS = {10_000: 2000.0, 100_000: 6000.0}
 COMPLETE_ENV = {"_TUNGSTEN_COMPLETE": "complete_bash", "COMP_WORDS": "tungsten deposits --", "COMP_CWORD": "2"}
 # Variables that would change what or how the children run; the harness controls these itself.
 SCRUB = (
@@ -221,7 +229,7 @@ class Bench:
 def _cache_files(folder: Path | None) -> set[str]:
     if folder is None or not folder.is_dir():
         return set()
-    return {p.name for p in folder.glob("*.json")}
+    return {p.name for p in folder.glob("*.facts-cache")}
 
 
 def measure(bench: Bench, base_env: dict[str, str], *, record: bool, check: bool = False) -> Sample:
@@ -295,6 +303,14 @@ def _json_list(sample: Sample) -> str | None:
     if any(r.get("kind") != "deposit" or r.get("country") != "KZ" for r in data):
         return "a record that is not a KZ deposit"
     return None
+
+
+def _non_empty_json(sample: Sample) -> str | None:
+    try:
+        data = json.loads(sample.stdout)
+    except ValueError as err:
+        return f"not JSON ({err})"
+    return None if isinstance(data, list) and data else "expected a non-empty JSON list"
 
 
 def _plain(sample: Sample) -> str | None:
@@ -728,6 +744,18 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
             )
 
         warm = {0: sb("builtin-warm", "built-in only, warm", [], False)}
+        # Views at 100k, warm: they share the cache the 100k JSON query fills.
+        views: dict[str, Bench] = {}
+        if 100_000 in packs:
+            for label, args in VIEWS_100K.items():
+                views[label] = Bench(
+                    f"view-{label}",
+                    f"100k warm: {' '.join(args)}",
+                    tungsten + args + ["--facts", "builtin", "--facts", str(packs[100_000])],
+                    cache_dir=work / "cache" / "100000",
+                    expect_hit=True,
+                    check=_non_empty_json,
+                )
         cold = {0: sb("builtin-cold", "built-in only, cold", [], True, cold_runs)}
         for n in sizes:
             extra = ["--facts", str(packs[n])]
@@ -739,15 +767,20 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
         run_group(small, base_env, cold_runs, 0, args.seed, "scale, cold")
         if 100_000 in cold:
             run_group([cold[100_000]], base_env, args.cold_runs_100k, 0, args.seed, "scale, cold 100k")
-        run_group(list(warm.values()), base_env, args.runs, max(1, args.warmup), args.seed, "scale, warm")
-        scale = [*warm.values(), *cold.values()]
+        run_group([*warm.values(), *views.values()], base_env, args.runs, max(1, args.warmup), args.seed, "scale, warm")
+        scale = [*warm.values(), *cold.values(), *views.values()]
         rows.append("scale: deposits --country KZ --json --facts builtin [--facts PACK]")
         rows.append(Row(warm[0].label, warm[0]))
         rows.append(Row(cold[0].label, cold[0], baseline=warm[0]))
         for n in sizes:
-            rows.append(Row(warm[n].label, warm[n], baseline=warm[0], limit=3.0 if n == 10_000 else None))
-            rows.append(Row(cold[n].label, cold[n], baseline=warm[0], limit=2000.0 if n == 10_000 else None, absolute=True))
-        for bench in warm.values():
+            rows.append(Row(warm[n].label, warm[n], baseline=warm[0], limit=1.5 if n == 10_000 else None))
+            rows.append(Row(cold[n].label, cold[n], baseline=warm[0], limit=COLD_LIMITS_MS.get(n), absolute=True))
+        if 100_000 in cold:
+            rss = cold[100_000].median_rss_mb()
+            rows.append(Row("peak RSS: built-in + 100k, cold", cold[100_000], value=rss, unit="MB", limit=600.0, absolute=True))
+        for bench in views.values():
+            rows.append(Row(bench.label, bench, baseline=warm[0], limit=1000.0, absolute=True))
+        for bench in [*warm.values(), *views.values()]:
             if bench.misses:
                 scale_notes.append(
                     f"{bench.label}: {bench.misses} run(s) missed the cache (a fact file or the validating code changed during the run) and were not counted"
