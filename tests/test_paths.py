@@ -86,3 +86,10 @@ def test_dev_stdin_says_what_it_is() -> None:
     )
     assert done.returncode == 1
     assert done.stderr.decode() == "tungsten: error: /dev/stdin: not a regular file but a pipe (FIFO)\n"
+
+
+@pytest.mark.parametrize("command", [["verify"], ["show", "acme"], ["coverage"]])
+def test_empty_source_dir_is_a_usage_error(command: list[str]) -> None:
+    result = run(*command, "--source-dir", "", "--facts", str(DATA / "mini"))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "tungsten: error: --source-dir is empty\n"

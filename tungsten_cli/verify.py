@@ -10,7 +10,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import NamedTuple
 
-from tungsten_cli.errors import NotFoundError, Problem
+from tungsten_cli.errors import NotFoundError, Problem, UsageError
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.source_files import SourceError, SourceReader
 from tungsten_cli.tables import Cell, CellError, Table, cell_years, describe, find_cell, is_table_file
@@ -47,7 +47,11 @@ class Report:
 
 
 def source_dir(explicit: str | None = None) -> Path:
-    """`--source-dir`, else `TUNGSTEN_SOURCE_DIR`; a missing folder is an error, never a silent pass."""
+    """`--source-dir`, else `TUNGSTEN_SOURCE_DIR`; a missing folder is an error, never a silent pass.
+
+    An empty `--source-dir ""` (an unset shell variable) is a usage error, not "use the default"."""
+    if explicit == "":
+        raise UsageError("--source-dir is empty")
     raw = explicit or os.environ.get(SOURCE_DIR_ENV)
     if not raw:
         raise NotFoundError(f"no source folder: pass --source-dir DIR or set {SOURCE_DIR_ENV}")
