@@ -16,18 +16,16 @@ from tungsten_cli.render import (
     Column,
     Format,
     Listing,
-    cell_range,
     id_column,
     parties_short,
     pct,
     source_column,
     text_column,
-    tonnes,
     usd,
     value_text,
     write,
 )
-from tungsten_cli.render.text import number
+from tungsten_cli.render.text import grade_text, number, reserves_text
 from tungsten_cli.search import search
 
 if TYPE_CHECKING:
@@ -70,22 +68,6 @@ def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
     if view.subkind_vocab == "kind" and query.subkind:
         return (query.subkind,)
     return view.loads
-
-
-def _reserves(record: Record) -> str:
-    for name, suffix in (
-        ("reserves_wo3_t", " WO3"),
-        ("reserves_rare_earth_t", " REE"),
-        ("resources_w_t", " W res."),
-        ("resources_t", " res."),
-    ):
-        if record.get(name) is not None:
-            return cell_range(record, name, name, tonnes) + suffix
-    return ""
-
-
-def _grade(record: Record) -> str:
-    return cell_range(record, "grade_wo3_min_pct", "grade_wo3_max_pct", pct)
 
 
 def _rate(record: Record) -> str:
@@ -209,8 +191,8 @@ VIEWS: dict[str, View] = {
                 id_column(priority=3),
                 text_column("name", fit="words"),
                 _COUNTRY,
-                Column("reserves", _reserves, numeric=True, field="reserves_wo3_t"),
-                Column("grade WO3", _grade, numeric=True, priority=2, field="grade_wo3_min_pct"),
+                Column("reserves", reserves_text, numeric=True, field="reserves_wo3_t"),
+                Column("grade WO3", grade_text, numeric=True, priority=2, field="grade_wo3_min_pct"),
                 text_column("status", fit="token", priority=3),
                 text_column("region", priority=4),
                 text_column("metals", "associated_metals", fit="prose", priority=5),

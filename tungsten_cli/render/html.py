@@ -18,7 +18,7 @@ from typing import IO
 from tungsten_cli.errors import UsageError
 from tungsten_cli.records import Record
 from tungsten_cli.render.chart import Panel, panels, scale_of
-from tungsten_cli.render.text import NOTE_MARK, clean, figure_value, number, parties_short, pct, tonnes, usd, value_text
+from tungsten_cli.render.text import NOTE_MARK, clean, figure_value, grade_text, number, parties_short, pct, reserves_text, usd, value_text
 
 _TEMPLATE = Path(__file__).with_name("report.html")
 
@@ -132,26 +132,14 @@ class _Page:
 
 
 def _deposit_rows(page: _Page, rows: list[Record]) -> list[list[str]]:
-    def reserves(r: Record) -> str:
-        for name, suffix in (("reserves_wo3_t", " WO3"), ("reserves_rare_earth_t", " REE"), ("resources_w_t", " W resources")):
-            if r.get(name) is not None:
-                return ("~" if name in r.get("approximate", []) else "") + tonnes(r[name]) + suffix
-        return ""
-
-    def grade(r: Record) -> str:
-        low, high = r.get("grade_wo3_min_pct"), r.get("grade_wo3_max_pct")
-        if low is None:
-            return ""
-        return pct(low) if high in (None, low) else f"{pct(low)} – {pct(high)}"
-
     return [
         [
             f"<b>{_e(r['name'])}</b>",
             _e(r.get("country")),
             _e(r.get("region")),
             _e(r.get("status")),
-            page.num(r["id"], reserves(r)),
-            page.num(r["id"], grade(r)),
+            page.num(r["id"], reserves_text(r)),
+            page.num(r["id"], grade_text(r)),
             page.ref(r["id"]),
         ]
         for r in rows

@@ -134,6 +134,23 @@ def cell_range(record: Record, low: str, high: str, unit: Callable[[float | None
     return text
 
 
+def reserves_text(record: Record) -> str:
+    """A deposit's headline tonnage with what it counts: WO3 reserves, rare earths, or resources."""
+    for name, suffix in (
+        ("reserves_wo3_t", " WO3"),
+        ("reserves_rare_earth_t", " REE"),
+        ("resources_w_t", " W res."),
+        ("resources_t", " res."),
+    ):
+        if record.get(name) is not None:
+            return cell_range(record, name, name, tonnes) + suffix
+    return ""
+
+
+def grade_text(record: Record) -> str:
+    return cell_range(record, "grade_wo3_min_pct", "grade_wo3_max_pct", pct)
+
+
 # The headline quantity of each non-figure kind: (field, unit text); a figure has `value` and `unit`.
 HEADLINE_FIELDS: tuple[tuple[str, Callable[[float | None], str]], ...] = (
     ("reserves_wo3_t", tonnes),
