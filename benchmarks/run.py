@@ -747,11 +747,11 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
         # Views at 100k, warm: they share the cache the 100k JSON query fills.
         views: dict[str, Bench] = {}
         if 100_000 in packs:
-            for label, args in VIEWS_100K.items():
+            for label, view_args in VIEWS_100K.items():
                 views[label] = Bench(
                     f"view-{label}",
-                    f"100k warm: {' '.join(args)}",
-                    tungsten + args + ["--facts", "builtin", "--facts", str(packs[100_000])],
+                    f"100k warm: {' '.join(view_args)}",
+                    tungsten + view_args + ["--facts", "builtin", "--facts", str(packs[100_000])],
                     cache_dir=work / "cache" / "100000",
                     expect_hit=True,
                     check=_non_empty_json,

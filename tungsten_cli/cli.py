@@ -1,11 +1,11 @@
 """The Typer app: parse options, call the library, render; the only place that prints errors or exits."""
 
-import _signal  # type: ignore[import-not-found]  # the C module: `signal` builds enums on import
 import errno
 import functools
 import inspect
 import io
 import os
+import signal  # imported by Typer's completion module anyway (through subprocess): no C-module shortcut pays
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -636,8 +636,8 @@ def app_for(argv: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry: die quietly like other Unix filters when the pipe's reader goes away."""
-    if hasattr(_signal, "SIGPIPE"):
-        _signal.signal(_signal.SIGPIPE, _signal.SIG_DFL)
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if sys.stdout is None:
         sys.stdout = _ClosedOutput()
     if sys.stderr is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib  # Click imports it anyway: a lazy import saved nothing (python -X importtime)
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -176,8 +177,6 @@ def find(facts: FactSet, record_id: str) -> Record:
     found = facts.lookup()(record_id)
     if found is not None:
         return found
-    import difflib
-
     close = difflib.get_close_matches(record_id, _all_ids(facts), n=3, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}" if close else ""
     raise NotFoundError(f"no record '{record_id}'{hint}")
