@@ -17,10 +17,10 @@ from typing import NamedTuple
 from tungsten_cli.errors import Problem
 from tungsten_cli.query import resolve_choice
 from tungsten_cli.records import FactSet, Record
-from tungsten_cli.source_files import SourceError, SourceReader
+from tungsten_cli.source_files import SourceReader
 from tungsten_cli.tables import CellError, Table, find_cell, is_table_file, selected_rows
 from tungsten_cli.tables import parse as parse_table
-from tungsten_cli.verify import NumberToken, locate, number_tokens, numbers_in, record_values
+from tungsten_cli.verify import NumberToken, locate, number_tokens, numbers_in, read_sources, record_values
 
 GAPS = ("uncited", "partly-cited")
 
@@ -298,16 +298,8 @@ def coverage(facts: FactSet, folder: Path, only: Sequence[str] = ()) -> Report:
     for source_id in only:
         resolve_choice(source_id, "source", facts.sources)
     chosen = list(only) or list(facts.sources)
-    reader = SourceReader(folder, facts.sources)
-    texts: dict[str, str] = {}
-    problems: list[Problem] = []
-    for source_id in facts.sources:
-        try:
-            texts[source_id] = reader.read(source_id).text
-        except SourceError as err:
-            if source_id in chosen:
-                origin = facts.origins.get(source_id, {})
-                problems.append(Problem(origin.get("file", "?"), str(err), origin.get("line"), record_id=source_id))
+    texts, read_problems = read_sources(facts, SourceReader(folder, facts.sources))
+    problems = [p for p in read_problems if p.record_id in chosen]
     tables = {sid: parse_table(text) for sid, text in texts.items() if is_table_file(facts.sources[sid]["file"])}
     units: list[Unit] = []
     for source_id, text in texts.items():

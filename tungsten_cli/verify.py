@@ -171,8 +171,10 @@ def locate(text: str, citation: Record) -> int | None:
     return anchored[0] if anchored else None
 
 
-def _source_problems(facts: FactSet, reader: SourceReader) -> tuple[dict[str, str], list[Problem]]:
-    """Each source's text, read through the one reader; a source that fails is a problem, never checked."""
+def read_sources(facts: FactSet, reader: SourceReader) -> tuple[dict[str, str], list[Problem]]:
+    """Each source's text, read through the one reader; a source that fails is a problem, never checked.
+
+    `verify` and `coverage` both start here, so they agree on which sources can be read."""
     texts: dict[str, str] = {}
     problems: list[Problem] = []
     for source_id in facts.sources:
@@ -324,7 +326,7 @@ def cell_problem(table: Table, source: Record, citation: Record, record: Record,
 
 def verify(facts: FactSet, folder: Path) -> Report:
     """Every problem with every citation of the loaded packs; an empty list means all holds."""
-    texts, problems = _source_problems(facts, SourceReader(folder, facts.sources))
+    texts, problems = read_sources(facts, SourceReader(folder, facts.sources))
     tables = _Tables()
     citations = 0
     for record in facts.records:
