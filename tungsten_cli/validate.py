@@ -72,7 +72,7 @@ def _no_path(self: Any, *args: Any) -> None:
 
 def _builder(loader: Any, duplicates: list[yaml.Node]) -> Callable[[yaml.Node], Any]:
     """Plain str/map/seq nodes straight to Python objects, repeated keys noted; anything else (numbers,
-    booleans, null, explicit tags) goes to the safe constructor. Eight times faster than construct_document."""
+    booleans, null, explicit tags) goes to the safe constructor. Six times faster than construct_document (0.35 s against 2.2 s for 10,000 records)."""
     construct = loader.construct_object
 
     def build(node: yaml.Node) -> Any:
