@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 from typing import Any
 
@@ -208,7 +208,9 @@ def _verdict(sides: list[Record]) -> str:
     return "estimate-revised" if estimated_then_reported else "revised"
 
 
-def _revision_row(quantity: str, key: tuple[str, str, str], basis: str, sides: list[Record], verdict: str | None = None) -> Record:
+def _revision_row(
+    quantity: str, key: tuple[str, str, str], basis: str, sides: list[Record], verdict: str | None = None, detail: str | None = None
+) -> Record:
     change, change_pct = _change(sides) if verdict is None else (None, None)
     return {
         "kind": "revision",
@@ -222,8 +224,42 @@ def _revision_row(quantity: str, key: tuple[str, str, str], basis: str, sides: l
         "change": change,
         "change_pct": change_pct,
         "verdict": verdict or _verdict(sides),
+        "detail": detail,
         "citations": [c for s in sides for c in s["citations"]],
     }
+
+
+AGGREGATES = frozenset({"world", "other", "unspecified"})
+_Table = tuple[str, str, str, str]
+
+
+def _table_of(record: Record) -> _Table:
+    """The table a country figure sits in: its source, measure, period and basis."""
+    return (record["citations"][0]["source"], str(record.get("measure")), str(record.get("date") or ""), basis_of(record))
+
+
+def _listed_by_table(facts: FactSet) -> dict[_Table, frozenset[str]]:
+    """The countries each table lists by name, read from the figures themselves.
+
+    "Other countries" is what an edition does not list by name, and the list changes (MCS 2023 has
+    no North Korea row, MCS 2024 adds Australia): two editions' "other" are one quantity only when
+    they list the same countries.
+    """
+    listed: dict[_Table, set[str]] = {}
+    for record in facts.records:
+        if record["kind"] == "figure" and record.get("subject") not in AGGREGATES:
+            listed.setdefault(_table_of(record), set()).add(record["subject"])
+    return {table: frozenset(subjects) for table, subjects in listed.items()}
+
+
+def _scope_change(before: tuple[str, frozenset[str]], after: tuple[str, frozenset[str]]) -> str:
+    """Why two editions' "other" differ: the countries one lists by name and the other does not."""
+    added, dropped = ", ".join(sorted(after[1] - before[1])), ", ".join(sorted(before[1] - after[1]))
+    parts = [
+        f"{after[0]} lists {added} by name, {before[0]}'s 'other' includes them" if added else "",
+        f"{after[0]} has no row for {dropped}, its 'other' includes them" if dropped else "",
+    ]
+    return "; ".join(p for p in parts if p)
 
 
 def _column_label(record: Record) -> str | None:
@@ -239,28 +275,44 @@ def _column_label(record: Record) -> str | None:
     return "/".join([*keys, citation["column"], record.get("date") or ""]).strip("/")
 
 
-def _series_changes(facts: FactSet, labelled: dict[tuple[str, str], dict[tuple[str, str], list[Record]]]) -> Iterator[Record]:
+_Quantity = tuple[str, str, str, str, frozenset[str]]
+
+
+def _series_changes(
+    facts: FactSet, labelled: dict[tuple[str, str], dict[tuple[str, str], list[Record]]], quantity_of: Callable[[Record], _Quantity]
+) -> Iterator[Record]:
     """`series-changed` rows: consecutive editions stating different quantities under one label."""
     seen: set[tuple[str, str]] = set()
     for (_, label), editions in labelled.items():
         sequence = [editions[order] for order in sorted(editions)]
         for a, b in pairwise(sequence):
-            qa, qb = _quantity(a[0]), _quantity(b[0])
-            if qa is None or qb is None or qa == qb or (a[0]["id"], b[0]["id"]) in seen:
+            qa, qb = quantity_of(a[0]), quantity_of(b[0])
+            if qa == qb or (a[0]["id"], b[0]["id"]) in seen:
                 continue
             seen.add((a[0]["id"], b[0]["id"]))
+            sa, sb = _side(facts, a), _side(facts, b)
             basis = f"{qa[3]} → {qb[3]}" if qa[3] != qb[3] else qa[3]
-            yield _revision_row(label, (qb[0], qb[1], qb[2]), basis, [_side(facts, a), _side(facts, b)], "series-changed")
+            detail = _scope_change((sa["edition"], qa[4]), (sb["edition"], qb[4])) if qa[4] != qb[4] else None
+            yield _revision_row(label, (qb[0], qb[1], qb[2]), basis, [sa, sb], "series-changed", detail)
 
 
 def revisions(facts: FactSet) -> list[Record]:
     """Every quantity two or more editions of a series state, with a verdict, largest relative change first.
 
-    Within one quantity (subject, measure, period and basis) the values are compared: `unchanged`,
-    `revised`, `estimate-revised`. Where one label (the same subject, measure and period, or the same
-    data-release column and row) holds another quantity from one edition to the next, a
-    `series-changed` row pairs the two without computing a change: they are not one quantity.
+    Within one quantity (subject, measure, period and basis; for "other", also the countries the
+    edition lists by name) the values are compared: `unchanged`, `revised`, `estimate-revised`.
+    Where one label (the same subject, measure and period, or the same data-release column and row)
+    holds another quantity from one edition to the next, a `series-changed` row pairs the two
+    without computing a change, with a `detail` saying why: they are not one quantity.
     """
+    listed = _listed_by_table(facts)
+
+    def quantity_of(record: Record) -> _Quantity:
+        quantity = _quantity(record)
+        assert quantity is not None
+        scope = listed.get(_table_of(record), frozenset()) if record.get("subject") == "other" else frozenset()
+        return (*quantity, scope)
+
     quantities: dict[tuple[Any, ...], dict[tuple[str, str], list[Record]]] = {}
     labelled: dict[tuple[str, str], dict[tuple[str, str], list[Record]]] = {}
     for record in facts.records:
@@ -268,7 +320,7 @@ def revisions(facts: FactSet) -> list[Record]:
         if source is None or quantity is None:
             continue
         order = _edition_order(source)
-        quantities.setdefault((source["series"], *quantity), {}).setdefault(order, []).append(record)
+        quantities.setdefault((source["series"], *quantity_of(record)), {}).setdefault(order, []).append(record)
         for label in ("/".join(p for p in quantity[:3] if p), _column_label(record)):
             if label:
                 labelled.setdefault((source["series"], label), {}).setdefault(order, []).append(record)
@@ -277,5 +329,5 @@ def revisions(facts: FactSet) -> list[Record]:
         for key, editions in quantities.items()
         if len(editions) > 1
     ]
-    rows += _series_changes(facts, labelled)
+    rows += _series_changes(facts, labelled, quantity_of)
     return sorted(rows, key=lambda r: (r["change_pct"] is None, -abs(r["change_pct"] or 0), r["quantity"], r["basis"] or ""))

@@ -288,6 +288,7 @@ VIEWS: dict[str, View] = {
                 Column("change", _revision_change, numeric=True, field="change_pct"),
                 text_column("verdict", fit="token"),
                 text_column("basis", priority=3),
+                text_column("detail", priority=4),
             ),
             rows=_revisions,
             extra_fields=(
@@ -302,6 +303,7 @@ VIEWS: dict[str, View] = {
                 "change",
                 "change_pct",
                 "verdict",
+                "detail",
                 "citations",
             ),
             records=False,
