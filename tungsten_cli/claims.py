@@ -192,12 +192,31 @@ def _side(facts: FactSet, records: list[Record]) -> Record:
     }
 
 
-def _change(sides: list[Record]) -> tuple[float | None, float | None]:
+_LOWER, _UPPER = (">", ">="), ("<", "<=")
+_FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+
+
+def _change_bound(first: str | None, last: str | None) -> str | None:
+    """The comparator of `last - first` when either end is a bound; "" when the change is unknown.
+
+    A change to a lower bound (3,800,000 → >4,600,000) is a lower bound itself (> +800,000); a change
+    from one is an upper bound; between two bounds pointing the same way (>50 → >50) it is unknown.
+    """
+    bounds = [c for c in (last, _FLIPPED.get(first or "")) if c]
+    if not bounds:
+        return None
+    if all(c in _LOWER for c in bounds) or all(c in _UPPER for c in bounds):
+        return next((c for c in bounds if len(c) == 1), bounds[0])
+    return ""
+
+
+def _change(sides: list[Record]) -> tuple[float | None, float | None, str | None]:
     first, last = sides[0]["value"], sides[-1]["value"]
-    if first is None or last is None:
-        return None, None
+    bound = _change_bound(sides[0]["comparator"], sides[-1]["comparator"])
+    if first is None or last is None or bound == "":
+        return None, None, None
     change = last - first
-    return change, (round(100 * change / first, 2) if first else None)
+    return change, (round(100 * change / first, 2) if first else None), bound
 
 
 def _verdict(sides: list[Record]) -> str:
@@ -211,7 +230,7 @@ def _verdict(sides: list[Record]) -> str:
 def _revision_row(
     quantity: str, key: tuple[str, str, str], basis: str, sides: list[Record], verdict: str | None = None, detail: str | None = None
 ) -> Record:
-    change, change_pct = _change(sides) if verdict is None else (None, None)
+    change, change_pct, change_comparator = _change(sides) if verdict is None else (None, None, None)
     return {
         "kind": "revision",
         "quantity": quantity,
@@ -223,6 +242,7 @@ def _revision_row(
         "claims": sides,
         "change": change,
         "change_pct": change_pct,
+        "change_comparator": change_comparator,
         "verdict": verdict or _verdict(sides),
         "detail": detail,
         "citations": [c for s in sides for c in s["citations"]],

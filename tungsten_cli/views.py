@@ -112,9 +112,10 @@ def _revision_values(row: Record) -> str:
 
 
 def _revision_change(row: Record) -> str:
+    """The change, a bound ("> +800,000 (> +21.05 %)") when either end is one."""
     if row["change"] is None:
         return ""
-    sign = "+" if row["change"] > 0 else ""
+    sign = (f"{row['change_comparator']} " if row["change_comparator"] else "") + ("+" if row["change"] > 0 else "")
     percent = f" ({sign}{number(row['change_pct'])} %)" if row["change_pct"] is not None else ""
     return f"{sign}{number(row['change'])}{percent}"
 
@@ -302,6 +303,7 @@ VIEWS: dict[str, View] = {
                 "claims",
                 "change",
                 "change_pct",
+                "change_comparator",
                 "verdict",
                 "detail",
                 "citations",

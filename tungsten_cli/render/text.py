@@ -106,12 +106,17 @@ UNIT_TEXT: dict[str, Callable[[float], str]] = {
 }
 
 
+# Where a field's comparator lives when the field is a bound (a `revisions` change to ">4,600,000").
+_BOUND_FIELDS = {"value": "comparator", "change_pct": "change_comparator"}
+
+
 def hedge(record: Record, name: str, text: str) -> str:
     """Prefix "~" when the source hedges the field, and the comparator when it is a bound."""
     if not text:
         return text
-    if name == "value" and record.get("comparator"):
-        return f"{record['comparator']}{text}"
+    bound = record.get(_BOUND_FIELDS.get(name, ""))
+    if bound:
+        return f"{bound}{text}"
     return "~" + text if name in record.get("approximate", []) else text
 
 
