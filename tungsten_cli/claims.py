@@ -7,8 +7,7 @@ from itertools import pairwise
 from typing import Any
 
 from tungsten_cli.dates import bounds
-from tungsten_cli.records import FactSet, Record
-from tungsten_cli.tables import YEAR_KEY
+from tungsten_cli.records import YEAR_KEY, FactSet, Record
 
 
 def comparison_key(record: Record) -> tuple[str, str, str] | None:

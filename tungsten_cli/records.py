@@ -13,6 +13,9 @@ from typing import Any, NamedTuple
 
 Record = dict[str, Any]
 
+# The key column that dates a row of a CSV source (the salient tables); claims and tables both read it.
+YEAR_KEY = "Year"
+
 
 class Index:
     """Lookups kept beside the records (tables of ids by country, comparison key, link target, search

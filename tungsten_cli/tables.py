@@ -13,8 +13,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from tungsten_cli.records import YEAR_KEY
+
 CODES = {"W": "withheld", "NA": "not-available"}
-YEAR_KEY = "Year"
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _NUMBER = re.compile(r"^([<>]=?)?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 
