@@ -415,7 +415,24 @@ def revisions(
     facts_paths: list[str] | None,
     output: Output,
 ) -> None:
-    """Each quantity as successive USGS editions state it, with the change and a verdict, largest first. Example: tungsten revisions --country CN"""
+    """Each quantity as successive USGS editions state it, with the change and a verdict, largest first.
+
+    unchanged: every edition states the same value (the same number, bound, W or NA).
+
+    revised: the editions state different values, and the last is an estimate too or no earlier one
+    was (a reported figure revised, or an estimate replaced by another estimate).
+
+    estimate-revised: an earlier edition's estimate (e) gave way to a value the last edition does not
+    mark as estimated (later revisions of that figure are folded into the one change).
+
+    series-changed: one label (subject, measure and year, or a data-release column and row) holds
+    another quantity in the next edition (another price series, basis or, for 'other', another list of
+    countries named separately); no change is computed and `detail` says why.
+
+    A change to or from a bound (>4,600,000) is a bound; between two bounds it is left empty.
+
+    Example: tungsten revisions --country CN
+    """
     _show("revisions", Query(country=country, measure=measure, year=year, min_change=min_change, source=source), facts_paths, output)
 
 

@@ -1,0 +1,15 @@
+"""`tungsten revisions --help` defines every verdict the command can give."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import run
+
+from tungsten_cli.claims import REVISION_VERDICTS
+
+
+def test_help_defines_each_verdict_in_a_sentence() -> None:
+    help_text = " ".join(run("revisions", "--help").stdout.split())
+    for verdict in REVISION_VERDICTS:
+        assert re.search(rf"(?:^|\s){re.escape(verdict)}: \w[^.]{{20,}}", help_text), verdict
