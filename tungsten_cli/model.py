@@ -98,17 +98,55 @@ NoteKind = Literal[
 ]
 
 
+# What a `contradicted` note corrects: value (a number, amount or bound), date, name (a person, body or
+# office), unit (the unit or basis a number is in), scope (what a statement counts or what kind of thing
+# it reports: imports of ores and concentrates for all forms, a loan received for a letter of interest),
+# place (a location, or the country a company belongs to).
+ErrorKind = Literal["value", "date", "name", "unit", "scope", "place"]
+
+
 class Note(_Strict):
-    """A curator's remark; `reference` is required when the note relies on outside knowledge."""
+    """A curator's remark; `reference` is required when the note relies on outside knowledge.
+
+    A `contradicted` note must say in `errors` what kind of error it corrects, so `tungsten
+    corrections` reads the kind from data instead of guessing it from the text; on any other note
+    `errors` is refused, since those notes state no error.
+    """
+
+    # The same rules for editors, which see only the JSON Schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"kind": {"const": "contradicted"}}},
+            "then": {"required": ["errors", "reference"]},
+            "else": {"not": {"required": ["errors"]}},
+        }
+    )
 
     kind: NoteKind
+    errors: (
+        Annotated[
+            list[ErrorKind],
+            Field(
+                min_length=1,
+                json_schema_extra={"uniqueItems": True},
+                description="contradicted notes only: what the source got wrong (value, date, name, unit, scope, place)",
+            ),
+        ]
+        | None
+    ) = None
     text: Text
     reference: Reference | None = None
 
     @model_validator(mode="after")
-    def _contradiction_needs_reference(self) -> Note:
+    def _contradiction_is_described(self) -> Note:
         if self.kind == "contradicted" and self.reference is None:
             raise ValueError("a 'contradicted' note needs a reference")
+        if self.kind == "contradicted" and self.errors is None:
+            raise ValueError(f"a 'contradicted' note needs errors: the kinds of error it corrects ({', '.join(get_args(ErrorKind))})")
+        if self.kind != "contradicted" and self.errors is not None:
+            raise ValueError(f"errors is for 'contradicted' notes; a '{self.kind}' note states no error")
+        if self.errors is not None and len(set(self.errors)) != len(self.errors):
+            raise ValueError(f"errors names a kind twice: {self.errors}")
         return self
 
 
@@ -460,6 +498,8 @@ def vocabulary() -> dict[str, Any]:
         "measure_kind": list(get_args(MeasureKind)),
         "org_kind": list(get_args(OrgKind)),
         "unit": list(get_args(Unit)),
+        "note_kind": list(get_args(NoteKind)),
+        "error_kind": list(get_args(ErrorKind)),
     }
 
 

@@ -87,7 +87,8 @@ def write_detail(record: Record, evidence: list[Evidence], related: list[Record]
         emit("")
         emit(f"notes {NOTE_MARK}:", style="bold")
         for note in record["notes"]:
-            emit(f"  - {note['kind']}: {note['text']}", hang=2)
+            errors = f" ({', '.join(note['errors'])})" if note.get("errors") else ""
+            emit(f"  - {note['kind']}{errors}: {note['text']}", hang=2)
             ref = note.get("reference")
             if ref:
                 emit("    reference: " + ", ".join(str(ref[k]) for k in ("publisher", "title", "date", "url") if ref.get(k)), hang=11)
