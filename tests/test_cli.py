@@ -116,9 +116,9 @@ def test_usage_errors_exit_2_with_one_line(args: list[str], message: str) -> Non
 
 
 def test_unknown_field_lists_valid_ones() -> None:
-    result = run("deposits", "--fields", "id,colour")
+    result = run("deposits", "--fields", "id,xyzzy")
     assert result.exit_code == 2
-    assert result.stderr.startswith("tungsten: error: unknown field 'colour'; valid fields: id, kind, name, aliases,")
+    assert result.stderr.startswith("tungsten: error: unknown field 'xyzzy'; valid fields: id, kind, name, aliases,")
 
 
 def test_field_completion_offers_names() -> None:

@@ -126,10 +126,17 @@ def sort_records(records: Sequence[Record], spec: str | None, valid: Iterable[st
 
 
 def check_fields(names: Iterable[str], valid: Iterable[str]) -> None:
+    """Refuse a field the view does not declare, naming the ones that contain it (`grade` ->
+    grade_wo3_min_pct, ...), else the closest spellings, else every valid one."""
     allowed = list(dict.fromkeys(valid))
     unknown = [n for n in names if n not in allowed]
-    if unknown:
-        raise UsageError(f"unknown field '{unknown[0]}'; valid fields: {', '.join(allowed)}")
+    if not unknown:
+        return
+    name = unknown[0]
+    close = [n for n in allowed if name in n][:4] or difflib.get_close_matches(name, allowed, n=4, cutoff=0.6)
+    if close:
+        raise UsageError(f"unknown field '{name}'; did you mean {', '.join(close)}?")
+    raise UsageError(f"unknown field '{name}'; valid fields: {', '.join(allowed)}")
 
 
 def resolve_choice(value: str | None, label: str, choices: Iterable[str]) -> str | None:

@@ -84,6 +84,6 @@ def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
     elif fmt is Format.yaml:
         formats.write_yaml(records, out)
     elif fmt is Format.markdown:
-        formats.write_markdown(records, out)
+        formats.write_markdown(listing.records, out, listing.fields)
     else:
         assert_never(fmt)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Literal, NamedTuple
 
 from tungsten_cli.records import Record
-from tungsten_cli.render.text import flat
+from tungsten_cli.render.text import field_text, flat, is_quantity
 
 # token: ids, numbers, dates, codes; never wrapped or cut.
 # words: names; may wrap between words onto a second line, never cut.
@@ -58,11 +58,16 @@ def source_column(priority: int = 1) -> Column:
     )
 
 
+def field_column(name: str) -> Column:
+    """A `--fields` column: the field as a person reads it, units and marks kept (`>50 %`, `1,216,000 t`)."""
+    return Column(name, lambda r: field_text(r, name), numeric=is_quantity(name), field=name)
+
+
 def table_columns(listing: Listing) -> list[Column]:
-    """The view's columns, or one text column per `--fields` name."""
+    """The view's columns, or one column per `--fields` name."""
     if listing.fields is None:
         return listing.columns
-    return [text_column(name) for name in listing.fields]
+    return [field_column(name) for name in listing.fields]
 
 
 def cells(columns: list[Column], records: list[Record]) -> list[list[str]]:

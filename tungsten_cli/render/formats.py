@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from tungsten_cli.records import Record
-from tungsten_cli.render.text import clean, flat
+from tungsten_cli.render.text import clean, field_text, flat
 
 
 def write_json(records: Sequence[Record], out: IO[str], indent: int | None) -> None:
@@ -47,9 +47,11 @@ def md_cell(text: str) -> str:
     return clean(text.replace("\\", "\\\\").replace("|", "\\|"))
 
 
-def write_markdown(records: Sequence[Record], out: IO[str]) -> None:
-    keys = _header(records) or ["id"]
+def write_markdown(records: Sequence[Record], out: IO[str], fields: list[str] | None = None) -> None:
+    """A table for people to paste: each field (all, or the `--fields` chosen) as a table shows it,
+    quantities with units and marks, which may come from fields not shown (`comparator`, `unit`)."""
+    keys = fields or _header(records) or ["id"]
     out.write("| " + " | ".join(keys) + " |\n")
     out.write("|" + "|".join(" --- " for _ in keys) + "|\n")
     for record in records:
-        out.write("| " + " | ".join(md_cell(flat(k, record.get(k))) for k in keys) + " |\n")
+        out.write("| " + " | ".join(md_cell(field_text(record, k)) for k in keys) + " |\n")

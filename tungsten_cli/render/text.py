@@ -106,8 +106,26 @@ UNIT_TEXT: dict[str, Callable[[float], str]] = {
 }
 
 
-# Where a field's comparator lives when the field is a bound (a `revisions` change to ">4,600,000").
-_BOUND_FIELDS = {"value": "comparator", "change_pct": "change_comparator"}
+# Where a field's comparator lives when the field is a bound (a `revisions` change to ">4,600,000",
+# a crosscheck side, a share of a lower-bound world total).
+_BOUND_FIELDS = {
+    "value": "comparator",
+    "change": "change_comparator",
+    "change_pct": "change_comparator",
+    "left_value": "left_comparator",
+    "right_value": "right_comparator",
+    "share_of_world_pct": "share_comparator",
+}
+# Derived fields that carry their own hedge flag instead of a place in `approximate`.
+_APPROXIMATE_FLAGS = {"share_of_world_pct": "share_approximate"}
+
+
+def _hedged(record: Record, name: str) -> bool:
+    """A record lists its hedged fields in `approximate`; a comparison row's `approximate` is one flag for its value."""
+    listed = record.get("approximate")
+    if isinstance(listed, list):
+        return name in listed or bool(record.get(_APPROXIMATE_FLAGS.get(name, "")))
+    return bool(listed) and name == "value"
 
 
 def hedge(record: Record, name: str, text: str) -> str:
@@ -117,7 +135,7 @@ def hedge(record: Record, name: str, text: str) -> str:
     bound = record.get(_BOUND_FIELDS.get(name, ""))
     if bound:
         return f"{bound}{text}"
-    return "~" + text if name in record.get("approximate", []) else text
+    return "~" + text if _hedged(record, name) else text
 
 
 def figure_value(record: Record) -> str:
@@ -178,6 +196,43 @@ def value_text(record: Record) -> str:
         if record.get(name) is not None:
             return hedge(record, name, unit(record[name]))
     return record.get("as_written") or ""
+
+
+# How a number field reads in a table, by name (README: the unit is the name's suffix); a figure's
+# `value` and `value_max` read in the record's own `unit`; comparison rows' values are bare numbers
+# (their unit is in the quantity). Other numbers (`year`, counts, scores) are shown as stored.
+_NAMED_UNITS: dict[str, Callable[[float], str]] = {
+    "additional_duty_pct": lambda v: f"+{pct(v)}",
+    "rate_cents_per_kg": lambda v: f"{number(v)}¢/kg",
+    "left_value": number,
+    "right_value": number,
+    "change": number,
+}
+_SUFFIX_UNITS: tuple[tuple[str, Callable[[float], str]], ...] = (("_t", tonnes), ("_pct", pct), ("_usd", usd))
+_OWN_UNIT = ("value", "value_max")
+
+
+def is_quantity(name: str) -> bool:
+    """Whether a field holds a quantity that `field_text` writes with its unit (and a table right-aligns)."""
+    return name in _OWN_UNIT or name in _NAMED_UNITS or name.endswith(tuple(suffix for suffix, _ in _SUFFIX_UNITS))
+
+
+def _unit_text(record: Record, name: str) -> Callable[[float], str]:
+    if name in _OWN_UNIT:
+        return UNIT_TEXT.get(record.get("unit") or "", number)
+    return _NAMED_UNITS.get(name) or next(unit for suffix, unit in _SUFFIX_UNITS if name.endswith(suffix))
+
+
+def field_text(record: Record, name: str) -> str:
+    """One field as a person reads it (`--fields` in a table, Markdown): a quantity with its unit and
+    its marks (`>` bound, `~` approximate, `(e)` estimated, W/NA as written); other fields as `flat`."""
+    value = record.get(name)
+    if name == "value" and record.get("unavailable"):
+        return figure_value(record)
+    if not is_quantity(name) or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return flat(name, value)
+    text = hedge(record, name, _unit_text(record, name)(value))
+    return text + (" (e)" if name in _OWN_UNIT and record.get("estimated") else "")
 
 
 def citation_text(citation: Record) -> str:

@@ -1,0 +1,86 @@
+"""`--fields` for people: chosen fields keep their units and marks in tables and Markdown, stay raw in
+data formats, and an unknown name gets the closest ones suggested."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import run
+
+from tungsten_cli.render.text import field_text
+
+
+def _plain(*args: str) -> str:
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    return str(result.stdout)
+
+
+def test_fields_keep_thousands_separators_and_units_in_a_table() -> None:
+    text = _plain("deposits", "--country", "KZ", "--fields", "name,reserves_wo3_t,grade_wo3_min_pct")
+    assert "1,216,000 t" in text and "0.132 %" in text
+    assert "~1,000,000 t" in text, "a hedged field keeps its ~"
+    assert "1216000" not in text
+
+
+def test_fields_keep_formatting_in_markdown_from_fields_not_shown() -> None:
+    text = _plain("deposits", "--country", "KZ", "--fields", "name,reserves_wo3_t", "--format", "markdown")
+    assert "| Upper Kairakty | 1,216,000 t |" in text
+    assert "| North Katpar | ~1,000,000 t |" in text
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_a_bound_stays_a_bound_under_fields(fmt: str) -> None:
+    """The comparator lives in another field; choosing only the value must not drop it."""
+    text = _plain("crosscheck", "--fields", "quantity,left_value,right_value", "--format", fmt)
+    assert ">50" in text and ">2,000,000" in text
+    figures = _plain("facts", "--kind", "figure", "--fields", "id,value", "--format", fmt)
+    assert ">50 %" in figures
+
+
+def test_estimates_and_withheld_values_keep_their_marks() -> None:
+    text = _plain("production", "--country", "US", "--fields", "subject,date,value,share_of_world_pct")
+    assert " (e)" in text and "~0 %" in text
+    withheld = _plain("facts", "--kind", "figure", "--fields", "id,value", "--limit", "1", "--sort", "-unavailable")
+    assert withheld.splitlines()[2].split()[-1] == "W"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_data_formats_keep_raw_values_under_fields(fmt: str) -> None:
+    text = _plain("deposits", "--country", "KZ", "--fields", "name,reserves_wo3_t", "--format", fmt)
+    rows = json.loads(text) if fmt == "json" else list(csv.DictReader(io.StringIO(text)))
+    assert str(rows[0]["reserves_wo3_t"]).replace(".0", "") == "1216000"
+
+
+def test_field_text_reads_each_kind_of_number() -> None:
+    record = {"kind": "figure", "value": 50, "comparator": ">", "unit": "pct", "approximate": [], "year": 2024, "records": 1234}
+    assert field_text(record, "value") == ">50 %"
+    assert field_text(record, "year") == "2024", "a year is not a quantity: no thousands separator"
+    assert field_text(record, "records") == "1234"
+    assert field_text({"amount_usd": 2.5e8}, "amount_usd") == "US$ 250 m"
+    assert field_text({"share_of_world_pct": 3.0, "share_approximate": True, "approximate": []}, "share_of_world_pct") == "~3 %"
+    assert field_text({"value": 7, "approximate": True, "unit": "t"}, "value") == "~7 t", "a comparison row's one flag"
+    assert field_text({"rate_cents_per_kg": 37.5}, "rate_cents_per_kg") == "37.5¢/kg"
+    assert field_text({"estimated": True, "value": 900, "unit": "t", "approximate": []}, "value") == "900 t (e)"
+
+
+@pytest.mark.parametrize(
+    ("field", "suggested"),
+    [
+        ("grade_wo3_pct", "did you mean grade_wo3_min_pct, grade_wo3_max_pct?"),
+        ("grade", "did you mean grade_wo3_min_pct, grade_wo3_max_pct?"),
+        ("nmae", "did you mean name?"),
+    ],
+)
+def test_unknown_field_suggests_close_names(field: str, suggested: str) -> None:
+    result = run("deposits", "--fields", f"name,{field}")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"tungsten: error: unknown field '{field}'; {suggested}\n"
+
+
+def test_unknown_sort_field_suggests_too() -> None:
+    result = run("deals", "--sort", "-amount")
+    assert result.exit_code == 2 and "did you mean amount_usd?" in result.stderr
