@@ -138,8 +138,13 @@ CiteOpt = Annotated[bool, typer.Option("--cite", help="Print each record's sourc
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Only records citing this source id. Example: --source usgs-mcs-2025")]
 CountryOpt = Annotated[str | None, typer.Option("--country", "-c", help="ISO 3166-1 code or English name. Example: --country KZ")]
 SourceDirOpt = Annotated[
-    str | None,
-    typer.Option("--source-dir", help="Folder of source texts (default: $TUNGSTEN_SOURCE_DIR). Example: --source-dir ../shared/sources"),
+    list[str] | None,
+    typer.Option(
+        "--source-dir",
+        help="Folder of source texts; repeatable, each source read from the first folder whose copy matches its SHA-256 "
+        "(default: $TUNGSTEN_SOURCE_DIR). Example: --source-dir ../shared/sources --source-dir my-pack/sources",
+        show_default=False,
+    ),
 ]
 LatestOpt = Annotated[
     bool,
@@ -259,15 +264,16 @@ def _date_option(name: str, value: str | None) -> str | None:
         raise click.BadParameter(str(err), param_hint=name) from None
 
 
-def _optional_source_dir(explicit: str | None) -> Path | None:
-    from tungsten_cli.verify import source_dir as find_source_dir
+def _optional_source_dirs(explicit: list[str] | None) -> list[Path]:
+    """`show` works without sources (quotes unverified), unless the user named a folder that is not there."""
+    from tungsten_cli.verify import source_dirs
 
     try:
-        return find_source_dir(explicit)
+        return source_dirs(explicit or ())
     except NotFoundError:
         if explicit:
             raise
-        return None
+        return []
 
 
 @app.command()
@@ -508,7 +514,7 @@ def show(
 ) -> None:
     """One record in full: fields, quotes in their sentences, notes, related records. Example: tungsten show bakuta"""
     chosen = _output({"fmt": fmt, "as_json": as_json}).fmt
-    warnings = show_record(load_facts(facts, kinds=()), record_id, _optional_source_dir(source_dir), chosen, sys.stdout)
+    warnings = show_record(load_facts(facts, kinds=()), record_id, _optional_source_dirs(source_dir), chosen, sys.stdout)
     sys.stderr.write(_lines(warnings, "tungsten: warning: "))
 
 
@@ -518,11 +524,11 @@ def verify_(
     facts: FactsOpt = None,
 ) -> None:
     """Check every citation against the source texts: hash, verbatim quote, anchor, numbers. Example: tungsten verify --source-dir ../shared/sources"""
-    from tungsten_cli.verify import source_dir as find_source_dir
+    from tungsten_cli.verify import source_dirs
     from tungsten_cli.verify import verify as run_verify
 
     loaded = load_facts(facts)
-    report = run_verify(loaded, find_source_dir(source_dir))
+    report = run_verify(loaded, source_dirs(source_dir or ()))
     sys.stdout.write(_lines(report.problems))
     sys.stderr.write(
         f"checked {report.citations} citations in {report.records} records against {report.sources} sources: {len(report.problems)} problem(s)\n"
@@ -546,10 +552,10 @@ def coverage_(
     (listed in its source's coverage_ignore) or has no numbers. Example: tungsten coverage usgs-mcs-2025
     """
     from tungsten_cli.coverage import GAPS, coverage
-    from tungsten_cli.verify import source_dir as find_source_dir
+    from tungsten_cli.verify import source_dirs
     from tungsten_cli.views import write_coverage
 
-    report = coverage(load_facts(facts), find_source_dir(source_dir), sources or ())
+    report = coverage(load_facts(facts), source_dirs(source_dir or ()), sources or ())
     sys.stdout.write(_lines(report.problems))
     write_coverage(report, as_json, sys.stdout)
     gaps = sum(c.status in GAPS for c in report.units)

@@ -293,12 +293,12 @@ def _judge(unit: Unit, citing: _Citing, ignores: list[_Ignore], used: set[tuple[
     return Covered(unit, status, records, tuple(missing), "; ".join(dict.fromkeys(reasons)) or None, tuple(held_by))
 
 
-def coverage(facts: FactSet, folder: Path, only: Sequence[str] = ()) -> Report:
+def coverage(facts: FactSet, folders: Path | Sequence[Path], only: Sequence[str] = ()) -> Report:
     """Every unit of the chosen sources (all by default) with its status, and every stale ignore entry."""
     for source_id in only:
         resolve_choice(source_id, "source", facts.sources)
     chosen = list(only) or list(facts.sources)
-    texts, read_problems = read_sources(facts, SourceReader(folder, facts.sources))
+    texts, read_problems = read_sources(facts, SourceReader(folders, facts.sources))
     problems = [p for p in read_problems if p.record_id in chosen]
     tables = {sid: parse_table(text) for sid, text in texts.items() if is_table_file(facts.sources[sid]["file"])}
     units: list[Unit] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -77,33 +78,70 @@ class SourceText:
     text: str
 
 
-def read_pinned(folder: Path, file: str, sha256: str) -> SourceText:
-    """The source's bytes and text, only when the file is inside `folder` and matches `sha256`."""
-    path = _located(folder, file)
+def read_pinned(folders: Path | Sequence[Path], file: str, sha256: str) -> SourceText:
+    """The source's bytes and text from the first folder, in the order given, whose copy matches `sha256`.
+
+    The pin decides, the order only breaks ties between identical copies: a same-named file in an
+    earlier folder that holds other bytes (another edition, a draft) does not shadow the pinned
+    one. The file must lie inside each folder it is looked for in; when no copy matches, the one
+    error names every copy found and its SHA-256, or every folder looked in.
+    """
+    chosen = folders_of(folders)
+    failures: list[str] = []
+    for folder in chosen:
+        path = _located(folder, file)
+        data = _bytes(path)
+        if data is None:
+            continue
+        if isinstance(data, SourceError):
+            failures.append(str(data))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest == sha256:
+            return SourceText(path, data, _decoded(path, data))
+        failures.append(f"SHA-256 of {path} is {digest}, expected {sha256}")
+    if len(failures) == 1:
+        raise SourceError(failures[0])
+    if failures:
+        raise SourceError(f"no copy of {file} matches its pin: " + "; ".join(failures))
+    if len(chosen) == 1:
+        raise SourceError(f"source file missing: {_located(chosen[0], file)}")
+    raise SourceError(f"source file missing: {file} is in none of " + ", ".join(map(str, chosen)))
+
+
+def folders_of(folders: Path | Sequence[Path] | None) -> tuple[Path, ...]:
+    """One folder or several, as a tuple in lookup order (None: no folder)."""
+    if folders is None:
+        return ()
+    return (folders,) if isinstance(folders, Path) else tuple(folders)
+
+
+def _bytes(path: Path) -> bytes | SourceError | None:
+    """The file's bytes; None when there is no such file, an error when it cannot be read."""
     try:
         if not path.is_file():
-            raise SourceError(f"source file missing: {path}")
-        data = path.read_bytes()
+            return None
+        return path.read_bytes()
     except OSError as err:  # also from is_file(): a name too long, a folder without search permission
-        raise SourceError(f"cannot read {path}: {err.strerror}") from None
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != sha256:
-        raise SourceError(f"SHA-256 of {path} is {digest}, expected {sha256}")
+        return SourceError(f"cannot read {path}: {err.strerror}")
+
+
+def _decoded(path: Path, data: bytes) -> str:
     try:
-        text = data.decode(ENCODING)
+        return data.decode(ENCODING)
     except UnicodeDecodeError as err:
         raise SourceError(f"{path} is not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}") from None
-    return SourceText(path, data, text)
 
 
 class SourceReader:
     """Reads each source of a fact set at most once per run, remembering failures as well.
 
-    `folder` None means no source folder was configured: every read fails with one message.
+    `folders` are looked in, in order, for each source (see `read_pinned`); none (or None) means no
+    source folder was configured: every read fails with one message.
     """
 
-    def __init__(self, folder: Path | None, sources: dict[str, Record]) -> None:
-        self.folder = folder
+    def __init__(self, folders: Path | Sequence[Path] | None, sources: dict[str, Record]) -> None:
+        self.folders = folders_of(folders)
         self._sources = sources
         self._read: dict[str, SourceText | SourceError] = {}
 
@@ -120,9 +158,9 @@ class SourceReader:
         source = self._sources.get(source_id)
         if source is None:
             return SourceError(f"unknown source '{source_id}'")
-        if self.folder is None:
+        if not self.folders:
             return SourceError("no source folder")
         try:
-            return read_pinned(self.folder, source["file"], source["sha256"])
+            return read_pinned(self.folders, source["file"], source["sha256"])
         except SourceError as err:
             return err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
@@ -46,19 +46,20 @@ class Report:
     sources: int
 
 
-def source_dir(explicit: str | None = None) -> Path:
-    """`--source-dir`, else `TUNGSTEN_SOURCE_DIR`; a missing folder is an error, never a silent pass.
+def source_dirs(explicit: Sequence[str] = ()) -> list[Path]:
+    """The `--source-dir` values in order, else `TUNGSTEN_SOURCE_DIR` (folders joined by the OS path
+    separator); a missing folder is an error, never a silent pass.
 
     An empty `--source-dir ""` (an unset shell variable) is a usage error, not "use the default"."""
-    if explicit == "":
+    if "" in explicit:
         raise UsageError("--source-dir is empty")
-    raw = explicit or os.environ.get(SOURCE_DIR_ENV)
+    raw = list(explicit) or [p for p in os.environ.get(SOURCE_DIR_ENV, "").split(os.pathsep) if p]
     if not raw:
         raise NotFoundError(f"no source folder: pass --source-dir DIR or set {SOURCE_DIR_ENV}")
-    folder = Path(raw)
-    if not folder.is_dir():
-        raise NotFoundError(f"source folder not found: {raw}")
-    return folder
+    missing = [folder for folder in raw if not Path(folder).is_dir()]
+    if missing:
+        raise NotFoundError(f"source folder not found: {', '.join(missing)}")
+    return [Path(folder) for folder in raw]
 
 
 def _readings(token: str, scale: float) -> set[float]:
@@ -324,9 +325,11 @@ def cell_problem(table: Table, source: Record, citation: Record, record: Record,
     return f"{where}: {problem}" if problem else None
 
 
-def verify(facts: FactSet, folder: Path) -> Report:
-    """Every problem with every citation of the loaded packs; an empty list means all holds."""
-    texts, problems = read_sources(facts, SourceReader(folder, facts.sources))
+def verify(facts: FactSet, folders: Path | Sequence[Path]) -> Report:
+    """Every problem with every citation of the loaded packs; an empty list means all holds.
+
+    Each source is looked for in `folders` in order; the first copy matching its pin is read."""
+    texts, problems = read_sources(facts, SourceReader(folders, facts.sources))
     tables = _Tables()
     citations = 0
     for record in facts.records:
@@ -378,18 +381,18 @@ def _cell_evidence(text: str, source: Record, citation: Record) -> Evidence:
     return Evidence(citation["source"], citation["quote"], cells=pairs, column=cell.column, line=cell.row.line)
 
 
-def evidence(facts: FactSet, record: Record, sources: SourceReader | Path | None) -> list[Evidence]:
+def evidence(facts: FactSet, record: Record, sources: SourceReader | Path | Sequence[Path] | None) -> list[Evidence]:
     """Each citation placed in its sentence or its table row; the quote alone when the pinned text is not available.
 
     Context comes only from `SourceReader`, so no output built on this shows a byte of a file that
     is outside the source folder or does not match its pin. Pass one reader to read each source
-    once across many records; a folder (or None) reads afresh.
+    once across many records; folders (a folder, or none) read afresh.
     """
     reader = sources if isinstance(sources, SourceReader) else SourceReader(sources, facts.sources)
     found = []
     for citation in record["citations"]:
         try:
-            text = reader.read(citation["source"]).text if reader.folder is not None else None
+            text = reader.read(citation["source"]).text if reader.folders else None
         except SourceError as err:
             found.append(Evidence(citation["source"], citation["quote"], unverified=str(err)))
             continue

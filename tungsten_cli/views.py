@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
@@ -457,7 +457,7 @@ def _with_offsets(record: Record, found: list[Evidence]) -> Record:
     return {**record, "citations": [_anchored(c, e) for c, e in zip(record["citations"], found)]}
 
 
-def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format, out: IO[str]) -> list[str]:
+def show_record(facts: FactSet, record_id: str, folders: Sequence[Path], fmt: Format, out: IO[str]) -> list[str]:
     """`tungsten show`: a detail block for people, or a one-element array in the data formats.
 
     Returns one warning per source whose text could not be used, for the caller to print.
@@ -466,7 +466,7 @@ def show_record(facts: FactSet, record_id: str, folder: Path | None, fmt: Format
     from tungsten_cli.verify import evidence
 
     record = find(facts, record_id)
-    found = evidence(facts, record, folder)
+    found = evidence(facts, record, folders)
     others = related(facts, record)
     checks = crosscheck(facts, only=record)
     if fmt is Format.table:
