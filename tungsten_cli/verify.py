@@ -235,7 +235,7 @@ def header_problem(text: str, record: Record, citation: Record) -> str | None:
 
     The header must stand in the quote; its year must be the record's (the end year of an interval,
     as a fiscal year ends); an `e` column (estimates) needs `estimated` or a withheld/NA cell; and the
-    cell of the record's row (its first citation) that sits under the header, right-aligned as the
+    cell of the record's row (the citation before the header: a record may cite two tables) that sits under the header, right-aligned as the
     layout keeps it, must state the record's value. Where no cell sits under it (a header spanning
     two columns, as "FY 2024" does), the year is still checked.
     """
@@ -250,7 +250,7 @@ def header_problem(text: str, record: Record, citation: Record) -> str | None:
         return f"column {header!r} is for {', '.join(years) or 'no year'}, the record is dated {date or 'nothing'}"
     if header.endswith("e") and not (record.get("estimated") or record.get("unavailable")):
         return f"column {header!r} holds estimates, but the record is not marked estimated"
-    row = record["citations"][0]
+    row = _row_before(record, citation)
     header_at, row_at = locate(text, citation), locate(text, row)
     if header_at is None or row_at is None or row is citation:
         return None
@@ -263,6 +263,13 @@ def header_problem(text: str, record: Record, citation: Record) -> str | None:
     if not record.get("unavailable"):
         states = record.get("value") is not None and round(abs(float(record["value"])), 6) in numbers_in(cell)
     return None if states else f"the cell under {header!r} reads {cell!r}, not the record's value"
+
+
+def _row_before(record: Record, header: Record) -> Record:
+    """The row a header citation dates: the nearest citation before it that is not itself a header."""
+    citations = record["citations"]
+    before = citations[: next(i for i, c in enumerate(citations) if c is header)]
+    return next((c for c in reversed(before) if c.get("year_header") is None), citations[0])
 
 
 class _Tables:
