@@ -52,7 +52,7 @@ def test_imports_chart_has_a_panel_per_basis() -> None:
 def test_sort_overrides_the_descending_order() -> None:
     lines = chart("production", "--year", "2024", "--source", "usgs-mcs-2025", "--sort", "value")
     values = [line.split()[0] for line in lines[1:4]]
-    assert values == ["US", "US", "PT"]
+    assert values == ["US", "PT", "ES"]
 
 
 def test_bars_scale_to_the_width(monkeypatch: pytest.MonkeyPatch) -> None:
