@@ -677,4 +677,21 @@ def main() -> None:
             # The boundary has already reported this write error; exiting normally would flush the
             # same unwritable buffer again and print a second message.
             os._exit(code if isinstance(code, int) and code else ExitCode.DATA)
-    sys.exit(code)
+    _exit(code)
+
+
+def _exit(code: object) -> NoReturn:
+    """Leave without tearing the interpreter down: freeing every module's objects costs more than the
+    whole warm query (12.6 ms of 69.6 ms CPU, benchmarks' interleaved runs). Nothing is left to
+    finish: output is flushed here, files are written through `atomic.replacing`, the database is
+    closed, and no atexit hook is registered. `sys.exit`'s meaning of the code is kept."""
+    status: int = ExitCode.OK
+    if isinstance(code, int):
+        status = code
+    elif code is not None:
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    try:
+        sys.stderr.flush()
+    finally:
+        os._exit(status)
