@@ -120,9 +120,43 @@ def test_verbose_reports_cache_failures(tmp_path: Path, monkeypatch: pytest.Monk
         (entry,) = (tmp_path / "cache").glob("*.facts-cache")
         entry.write_bytes(entry.read_bytes()[:-1])
         damaged = run("-v", "facts", "--facts", str(MINI), "--json")
-        assert damaged.stderr == f"tungsten: cache: {entry} is damaged (checksum); validating again\n"
+        assert damaged.stderr == f"tungsten: cache: {entry} is damaged (size); validating again\n"
     finally:
         load.configure_cache()
+
+
+def _flip_byte_in(entry: Path, section: str) -> None:
+    """Corrupt one byte in the middle of a cache section (a kind's records: `records:KIND`)."""
+    data = bytearray(entry.read_bytes())
+    length = int.from_bytes(data[:4], "big")
+    header = load._CacheFile(memoryview(bytes(data))).header
+    kind = section.removeprefix("records:")
+    start, stop, _ = header["spans"][kind] if section != kind else header["sections"][section]
+    data[8 + length + (start + stop) // 2] ^= 0xFF
+    entry.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("section", "command"),
+    [
+        ("records:deposit", ["deposits", "--json"]),  # read by the listing itself: a miss, validated again
+        ("index:token", ["search", "kairakty", "--json"]),  # read lazily, after the hit was taken
+        ("index:country", ["facts", "--country", "KZ", "--json"]),
+        ("index:id", ["show", "upper-kairakty", "--json"]),
+    ],
+)
+def test_a_damaged_section_is_noticed_and_the_answer_stays_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, section: str, command: list[str]
+) -> None:
+    monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
+    expected = run(*command)
+    assert expected.exit_code == 0 and expected.stdout.strip() not in ("", "[]")
+    (entry,) = (tmp_path / "cache").glob("*.facts-cache")
+    _flip_byte_in(entry, section)
+    damaged = run("-v", *command)
+    assert (damaged.exit_code, damaged.stdout) == (0, expected.stdout)
+    assert damaged.stderr == f"tungsten: cache: {entry} is damaged (checksum); validating again\n"
+    assert not _validates([load.BUILTIN]), "the damaged cache was not rewritten"
 
 
 def test_no_home_folder_means_no_cache_and_nothing_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
