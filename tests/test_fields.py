@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 
 import pytest
 from conftest import run
+from test_pty import SGR, TUNGSTEN, screen
 
 from tungsten_cli.render.text import field_text
 
@@ -84,3 +86,23 @@ def test_unknown_field_suggests_close_names(field: str, suggested: str) -> None:
 def test_unknown_sort_field_suggests_too() -> None:
     result = run("deals", "--sort", "-amount")
     assert result.exit_code == 2 and "did you mean amount_usd?" in result.stderr
+
+
+needs_pty = pytest.mark.skipif(TUNGSTEN is None or sys.platform == "win32", reason="needs the installed tungsten and a POSIX pty")
+
+
+@needs_pty
+def test_an_empty_result_on_a_terminal_says_so_in_one_line() -> None:
+    assert SGR.sub("", screen(["deposits", "--country", "FR", "--status", "producing"], 80)) == (
+        "no records match: --country FR --status producing\n"
+    )
+
+
+def test_the_empty_result_line_goes_to_stderr_and_pipes_keep_their_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    piped = run("deposits", "--country", "FR")
+    assert piped.exit_code == 0 and piped.stdout.startswith("id  name") and piped.stderr == ""
+    assert run("deposits", "--country", "FR", "--json").stdout == "[]\n"
+    monkeypatch.setenv("FORCE_COLOR", "1")  # the table is drawn as on a terminal
+    drawn = run("search", "no such words", "--source", "usgs-mcs-2025")
+    assert drawn.exit_code == 0 and drawn.stdout == ""
+    assert drawn.stderr == "no records match: 'no such words' --source usgs-mcs-2025\n"

@@ -22,6 +22,7 @@ from tungsten_cli.load import configure_cache, load_facts
 from tungsten_cli.query import Query
 from tungsten_cli.records import FactSet
 from tungsten_cli.render import Format, clean, write
+from tungsten_cli.render.console import use_rich
 from tungsten_cli.views import (
     VIEWS,
     Output,
@@ -254,7 +255,29 @@ def listing_command(*, cite: bool = True, chart: bool = True) -> Callable[[Calla
 
 def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output) -> None:
     facts: FactSet = load_facts(facts_paths, kinds=kinds_to_load(VIEWS[view], query))
-    write(listing(facts, VIEWS[view], query, output), output.fmt, sys.stdout)
+    result = listing(facts, VIEWS[view], query, output)
+    if not result.records and output.fmt is Format.table and use_rich(sys.stdout):
+        # An empty frame on a terminal reads like a drawing error; pipes and data formats keep their shape.
+        filters = _filters()
+        sys.stderr.write(_lines([f"no records match: {filters}" if filters else "no records"]))
+        return
+    write(result, output.fmt, sys.stdout)
+
+
+def _filters() -> str:
+    """The filters given on the command line, as typed options: `--country FR --year 2024`."""
+    import shlex
+
+    context = click.get_current_context()
+    shared = {name for name, _ in _SHARED}
+    given = []
+    for param in context.command.params:
+        value = context.params.get(param.name or "")
+        if param.name in shared or value in (None, False) or value == param.default:
+            continue
+        flag = f"{param.opts[0]} " if isinstance(param, click.Option) else ""
+        given.append(flag.rstrip() if value is True else flag + shlex.quote(str(value)))
+    return " ".join(given)
 
 
 def _date_option(name: str, value: str | None) -> str | None:
@@ -609,17 +632,36 @@ def report(
 
 @app.command()
 def export(
-    sqlite: Annotated[Path, typer.Option("--sqlite", help="Database file to (re)write atomically. Example: --sqlite tungsten.db")],
+    sqlite: Annotated[
+        Path | None, typer.Option("--sqlite", help="Database file to (re)write atomically. Example: --sqlite tungsten.db")
+    ] = None,
+    csv_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv",
+            metavar="DIR",
+            help="Folder for one CSV per table, the same tables as --sqlite (created if missing). Example: --csv out/",
+        ),
+    ] = None,
     facts: FactsOpt = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing file that is not an earlier tungsten export. Example: --force")
+        bool, typer.Option("--force", help="Replace existing files that are not an earlier tungsten export. Example: --force")
     ] = False,
 ) -> None:
-    """Write every record kind, citations, parties and notes to SQLite. Example: tungsten export --sqlite out.db"""
-    from tungsten_cli.export import export_sqlite
+    """Write every record kind, citations, parties and notes to SQLite or CSV files. Example: tungsten export --sqlite out.db"""
+    if sqlite is None and csv_dir is None:
+        raise click.UsageError("say where to write: --sqlite FILE, --csv DIR, or both")
+    loaded = load_facts(facts)
+    if sqlite is not None:
+        from tungsten_cli.export import export_sqlite
 
-    counts = export_sqlite(load_facts(facts), sqlite, force=force)
-    sys.stderr.write(f"wrote {sqlite}: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + "\n")
+        counts = export_sqlite(loaded, sqlite, force=force)
+        sys.stderr.write(f"wrote {sqlite}: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + "\n")
+    if csv_dir is not None:
+        from tungsten_cli.export_csv import export_csv
+
+        counts = export_csv(loaded, csv_dir, force=force)
+        sys.stderr.write(f"wrote {csv_dir}: " + ", ".join(f"{table}.csv ({n})" for table, n in counts.items()) + "\n")
 
 
 def _name_of(info: CommandInfo) -> str:

@@ -1,4 +1,4 @@
-"""Write the fact set to SQLite: a table per record kind, citations, parties and notes with foreign keys."""
+"""The export tables (a table per record kind, citations, parties and notes) and the SQLite database built from them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tungsten_cli.atomic import replacing
 from tungsten_cli.errors import ExportError, NotFoundError, UsageError
@@ -70,7 +70,8 @@ def is_export(path: Path) -> bool:
     return header.startswith(_HEADER) and int.from_bytes(header[68:72], "big") == APPLICATION_ID
 
 
-def _cell(value: Any) -> Any:
+def cell(value: Any) -> Any:
+    """A value as both exports store it: lists and objects as JSON text, booleans as 0/1."""
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     if isinstance(value, bool):
@@ -88,7 +89,7 @@ def _insert(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> N
         return
     columns = list(rows[0])
     sql = f"INSERT INTO {table} ({', '.join(map(_name, columns))}) VALUES ({', '.join('?' for _ in columns)})"
-    db.executemany(sql, [[_cell(row.get(c)) for c in columns] for row in rows])
+    db.executemany(sql, [[cell(row.get(c)) for c in columns] for row in rows])
 
 
 # Link fields and the table they point at (the one list of links is records.reference_fields).
@@ -108,9 +109,10 @@ def _column_types(kind: str) -> dict[str, str]:
 
 
 def _column(name: str, sql_type: str) -> str:
+    """A kind table column's type and constraints: the id is the record's, a link field a foreign key."""
     if name == "id":
-        return "id TEXT PRIMARY KEY REFERENCES records(id)"
-    return f"{_name(name)} {sql_type}" + (f" REFERENCES {_LINKS[name]}(id)" if name in _LINKS else "")
+        return "TEXT PRIMARY KEY REFERENCES records(id)"
+    return sql_type + (f" REFERENCES {_LINKS[name]}(id)" if name in _LINKS else "")
 
 
 def _search_text(record: Record) -> dict[str, Any]:
@@ -123,56 +125,88 @@ def _search_text(record: Record) -> dict[str, Any]:
     }
 
 
-def _fill(db: sqlite3.Connection, facts: FactSet) -> dict[str, int]:
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT, summary TEXT, quotes TEXT, notes TEXT)")
-    counts: dict[str, int] = {}
+class Table(NamedTuple):
+    """One table of both exports: SQLite creates it from `columns` (name, then type and constraints),
+    `export --csv` writes it as NAME.csv with the same column names and values."""
+
+    name: str
+    columns: list[tuple[str, str]]
+    rows: list[dict[str, Any]]
+
+
+def tables(facts: FactSet) -> list[Table]:
+    """A table per record kind (nested citations, notes and parties left out), then those three.
+
+    The SQLite `records` table and its full-text index are a search aid built from these, not a table of their own.
+    """
     everything: list[Record] = list(facts.sources.values()) + facts.records
-    _insert(db, "records", [{"id": r["id"], "kind": r["kind"], "summary": r.get("summary"), **_search_text(r)} for r in everything])
+    found = []
     for kind, table in TABLES.items():
         names = [n for n in facts.vocab["fields"][kind] if n not in _NESTED]
         types = _column_types(kind)
-        db.execute(f"CREATE TABLE {table} ({', '.join(_column(n, types.get(n, 'TEXT')) for n in names)})")
-        for link in sorted(set(names) & set(_LINKS)):
-            db.execute(f"CREATE INDEX {table}_{link} ON {table}({link})")
-        rows = [{n: r.get(n) for n in names} for r in everything if r["kind"] == kind]
-        _insert(db, table, rows)
-        counts[table] = len(rows)
-    db.execute(
-        "CREATE TABLE citations (record_id TEXT NOT NULL REFERENCES records(id), position INTEGER, "
-        "source TEXT NOT NULL REFERENCES sources(id), quote TEXT NOT NULL, start_offset INTEGER, end_offset INTEGER, prefix TEXT, suffix TEXT, row_keys TEXT, column_name TEXT, line INTEGER)"
-    )
-    _insert(db, "citations", [_citation_row(r["id"], i, c) for r in facts.records for i, c in enumerate(r["citations"])])
-    db.execute(
-        "CREATE TABLE parties (deal_id TEXT NOT NULL REFERENCES deals(id), org TEXT NOT NULL REFERENCES organizations(id), name TEXT, country TEXT, role TEXT, stake_pct REAL)"
-    )
-    party_rows = [
-        {
-            "deal_id": r["id"],
-            "org": p["org"],
-            "name": p.get("name"),
-            "country": p.get("country"),
-            "role": p.get("role"),
-            "stake_pct": p.get("stake_pct"),
-        }
-        for r in facts.records
-        for p in r.get("parties") or []
+        columns = [(n, _column(n, types.get(n, "TEXT"))) for n in names]
+        found.append(Table(table, columns, [{n: r.get(n) for n in names} for r in everything if r["kind"] == kind]))
+    citations = [_citation_row(r["id"], i, c) for r in facts.records for i, c in enumerate(r["citations"])]
+    parties = [{"deal_id": r["id"], **_party_row(p)} for r in facts.records for p in r.get("parties") or []]
+    notes = [
+        {"record_id": r["id"], "kind": n["kind"], "text": n["text"], "reference": n.get("reference")}
+        for r in everything
+        for n in r.get("notes") or []
     ]
-    _insert(db, "parties", party_rows)
-    db.execute(
-        "CREATE TABLE notes (record_id TEXT NOT NULL REFERENCES records(id), kind TEXT NOT NULL, text TEXT NOT NULL, reference TEXT)"
-    )
-    _insert(
-        db,
-        "notes",
-        [
-            {"record_id": r["id"], "kind": n["kind"], "text": n["text"], "reference": n.get("reference")}
-            for r in everything
-            for n in r.get("notes") or []
-        ],
-    )
+    return [
+        *found,
+        Table("citations", _CITATION_COLUMNS, citations),
+        Table("parties", _PARTY_COLUMNS, parties),
+        Table("notes", _NOTE_COLUMNS, notes),
+    ]
+
+
+_CITATION_COLUMNS = [
+    ("record_id", "TEXT NOT NULL REFERENCES records(id)"),
+    ("position", "INTEGER"),
+    ("source", "TEXT NOT NULL REFERENCES sources(id)"),
+    ("quote", "TEXT NOT NULL"),
+    ("start_offset", "INTEGER"),
+    ("end_offset", "INTEGER"),
+    ("prefix", "TEXT"),
+    ("suffix", "TEXT"),
+    ("row_keys", "TEXT"),
+    ("column_name", "TEXT"),
+    ("line", "INTEGER"),
+]
+_PARTY_COLUMNS = [
+    ("deal_id", "TEXT NOT NULL REFERENCES deals(id)"),
+    ("org", "TEXT NOT NULL REFERENCES organizations(id)"),
+    ("name", "TEXT"),
+    ("country", "TEXT"),
+    ("role", "TEXT"),
+    ("stake_pct", "REAL"),
+]
+_NOTE_COLUMNS = [
+    ("record_id", "TEXT NOT NULL REFERENCES records(id)"),
+    ("kind", "TEXT NOT NULL"),
+    ("text", "TEXT NOT NULL"),
+    ("reference", "TEXT"),
+]
+
+
+def _party_row(party: Record) -> dict[str, Any]:
+    return {name: party.get(name) for name, _ in _PARTY_COLUMNS[1:]}
+
+
+def _fill(db: sqlite3.Connection, facts: FactSet) -> dict[str, int]:
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT, summary TEXT, quotes TEXT, notes TEXT)")
+    everything: list[Record] = list(facts.sources.values()) + facts.records
+    _insert(db, "records", [{"id": r["id"], "kind": r["kind"], "summary": r.get("summary"), **_search_text(r)} for r in everything])
+    counts: dict[str, int] = {}
+    for table in tables(facts):
+        db.execute(f"CREATE TABLE {table.name} ({', '.join(f'{_name(n)} {declared}' for n, declared in table.columns)})")
+        for link in sorted({n for n, _ in table.columns} & set(_LINKS)):
+            db.execute(f"CREATE INDEX {table.name}_{link} ON {table.name}({link})")
+        _insert(db, table.name, table.rows)
+        counts[table.name] = len(table.rows)
     _indexes_and_search(db)
-    counts.update(citations=sum(len(r["citations"]) for r in facts.records), parties=len(party_rows))
     return counts
 
 
