@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
-from conftest import run
+from conftest import ROOT, run
 
-from tungsten_cli.countries import COMMON_NAMES, name_table, resolve
+from tungsten_cli.countries import resolve
 from tungsten_cli.errors import UsageError
+from tungsten_cli.vocabulary import COUNTRIES
 
-TABLE = name_table()
+sys.path.insert(0, str(ROOT / "scripts"))
+from generate_vocabulary import COMMON_NAMES
 
 
 @pytest.mark.parametrize(
@@ -32,31 +36,31 @@ TABLE = name_table()
     ],
 )
 def test_names_people_type(typed: str, code: str) -> None:
-    assert resolve(typed, TABLE) == code
+    assert resolve(typed) == code
 
 
 @pytest.mark.parametrize(("code", "names"), sorted(COMMON_NAMES.items()))
 def test_every_common_name_resolves_to_its_own_country(code: str, names: tuple[str, ...]) -> None:
-    assert code in TABLE
+    assert code in COUNTRIES
     for name in names:
-        assert resolve(name, TABLE) == code, name
+        assert resolve(name) == code, name
 
 
 def test_ambiguous_name_lists_candidates() -> None:
     with pytest.raises(
         UsageError, match=r"^ambiguous country 'Korea': KP \(Korea, Democratic People's Republic of\), KR \(Korea, Republic of\)$"
     ):
-        resolve("Korea", TABLE)
+        resolve("Korea")
 
 
 def test_near_miss_suggests() -> None:
     with pytest.raises(UsageError, match=r"^unknown country 'Kasachstan'; did you mean KZ \(Kazakhstan\)\?"):
-        resolve("Kasachstan", TABLE)
+        resolve("Kasachstan")
 
 
 def test_nonsense_gets_no_suggestion() -> None:
     with pytest.raises(UsageError) as err:
-        resolve("Atlantis", TABLE)
+        resolve("Atlantis")
     assert "did you mean" not in str(err.value)
 
 

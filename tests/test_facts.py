@@ -9,6 +9,7 @@ from conftest import run, run_json
 
 from tungsten_cli.load import load_facts
 from tungsten_cli.verify import numbers_in, record_values
+from tungsten_cli.vocabulary import VOCAB
 
 ARTICLE = "sunsirs-2025-11-21"
 
@@ -21,7 +22,7 @@ def test_every_record_dates_carry_year_and_first_quote_states_a_value() -> None:
     facts = load_facts()
     for record in facts.records:
         assert record["year"] == (int(record["date"][:4]) if record.get("date") else None), record["id"]
-        values = [abs(v) for _, v in record_values(record, facts.vocab["value_fields"][record["kind"]])]
+        values = [abs(v) for _, v in record_values(record, VOCAB["value_fields"][record["kind"]])]
         if values:
             first = numbers_in(record["citations"][0]["quote"])
             assert any(round(v, 6) in first for v in values), f"{record['id']}: first quote states none of its values"

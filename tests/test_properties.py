@@ -15,6 +15,7 @@ from tungsten_cli.errors import TungstenError
 from tungsten_cli.load import load_facts, validate
 from tungsten_cli.render import Format
 from tungsten_cli.views import VIEWS, view_fields
+from tungsten_cli.vocabulary import VOCAB
 
 SEED = (DATA / "mini" / "records.yaml").read_text(encoding="utf-8")
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -97,7 +98,7 @@ def valid_command(draw: st.DrawFn) -> list[str]:
     command = draw(st.sampled_from(sorted(OWN_OPTIONS)))
     options = draw(st.lists(st.sampled_from([*OWN_OPTIONS[command], "--fields", "--sort", "--limit", "--format"]), max_size=4, unique=True))
     args = [command, "acme"] if command == "search" else [command]
-    kind = draw(st.sampled_from(MINI_FACTS.vocab[KIND_VOCAB[command]])) if "--kind" in options else None
+    kind = draw(st.sampled_from(VOCAB[KIND_VOCAB[command]])) if "--kind" in options else None
     for option in options:
         args += [option, kind if option == "--kind" and kind else _valid_value(draw, command, option, kind)]
     return args

@@ -21,6 +21,7 @@ from tungsten_cli.source_files import SourceReader
 from tungsten_cli.tables import CellError, Table, find_cell, is_table_file, selected_rows
 from tungsten_cli.tables import parse as parse_table
 from tungsten_cli.verify import NumberToken, locate, number_tokens, numbers_in, read_sources, record_values
+from tungsten_cli.vocabulary import VOCAB
 
 GAPS = ("uncited", "partly-cited")
 
@@ -207,7 +208,7 @@ class _Citing:
         self.spans: dict[str, list[tuple[int, int, str, set[float]]]] = {}
         self.cells: dict[tuple[str, int, str], list[tuple[str, set[float]]]] = {}
         for record in facts.records:
-            values = held_values(record, facts.vocab["value_fields"][record["kind"]])
+            values = held_values(record, VOCAB["value_fields"][record["kind"]])
             for citation in record["citations"]:
                 self._add(facts, texts, tables, record["id"], citation, values)
 

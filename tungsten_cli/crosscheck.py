@@ -14,6 +14,7 @@ from typing import Any
 
 from tungsten_cli.claims import basis_of, claimed_value, comparison_key, edition_of, group_by_key, latest
 from tungsten_cli.records import FactSet, Record
+from tungsten_cli.vocabulary import COUNTRIES
 
 # USGS MCS footnote: "A metric ton unit of tungsten trioxide contains 7.93 kilograms of tungsten",
 # i.e. WO3 is 79.3 % W by mass (183.84 / 231.84). Every converted value is marked derived.
@@ -149,7 +150,7 @@ def _missing_from_table(facts: FactSet, groups: dict[tuple[str, str, str], list[
     """
     tables: dict[tuple[str, str], dict[str, list[Claim]]] = {}
     for (subject, measure, period), group in groups.items():
-        if subject in facts.countries:
+        if subject in COUNTRIES:
             for record in group:
                 claim = _claim(facts, record)
                 tables.setdefault((measure, period), {}).setdefault(claim.source, []).append(claim)
@@ -203,13 +204,13 @@ def _neighbours(facts: FactSet, record: Record) -> list[Record]:
     key = comparison_key(record)
     if key is None:
         return []
-    in_table = key[0] in facts.countries
+    in_table = key[0] in COUNTRIES
     if facts.lookups is not None:
         ids = facts.lookups.ids("key", key) + (facts.lookups.ids("table", key[1:]) if in_table else [])
         return facts.lookups.records(ids)
 
     def meets(other: Record) -> bool:
         other_key = comparison_key(other)
-        return other_key == key or (in_table and other_key is not None and other_key[0] in facts.countries and other_key[1:] == key[1:])
+        return other_key == key or (in_table and other_key is not None and other_key[0] in COUNTRIES and other_key[1:] == key[1:])
 
     return [r for r in facts.records if meets(r)]

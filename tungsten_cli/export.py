@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from tungsten_cli.atomic import replacing
 from tungsten_cli.errors import ExportError, NotFoundError, UsageError
 from tungsten_cli.records import FactSet, Record
+from tungsten_cli.vocabulary import VOCAB
 
 _NESTED = ("citations", "notes", "parties")
 
@@ -142,7 +143,7 @@ def tables(facts: FactSet) -> list[Table]:
     everything: list[Record] = list(facts.sources.values()) + facts.records
     found = []
     for kind, table in TABLES.items():
-        names = [n for n in facts.vocab["fields"][kind] if n not in _NESTED]
+        names = [n for n in VOCAB["fields"][kind] if n not in _NESTED]
         types = _column_types(kind)
         columns = [(n, _column(n, types.get(n, "TEXT"))) for n in names]
         found.append(Table(table, columns, [{n: r.get(n) for n in names} for r in everything if r["kind"] == kind]))

@@ -7,11 +7,12 @@ from typing import Any
 from tungsten_cli.claims import comparison_key
 from tungsten_cli.records import Record, record_countries, references
 from tungsten_cli.search import tokens
+from tungsten_cli.vocabulary import COUNTRIES
 
 Tables = dict[str, dict[Any, list[str]]]
 
 
-def build_tables(records: list[Record], countries: dict[str, list[str]]) -> Tables:
+def build_tables(records: list[Record]) -> Tables:
     """One pass over the records; every list keeps the records' order."""
     tables: Tables = {name: {} for name in ("kind", "country", "key", "table", "ref", "token")}
     by_id = {record["id"]: record for record in records}
@@ -22,7 +23,7 @@ def build_tables(records: list[Record], countries: dict[str, list[str]]) -> Tabl
         key = comparison_key(record)
         if key is not None:
             keys.append(("key", key))
-            if key[0] in countries:  # a row of a country table, for the missing-from-table check
+            if key[0] in COUNTRIES:  # a row of a country table, for the missing-from-table check
                 keys.append(("table", key[1:]))
         keys += [("ref", target) for target in sorted(references(record))]
         keys += [("token", token) for token in tokens(record, by_id.get)]

@@ -1,6 +1,6 @@
 """Find fact packs, validate them into plain records, and cache the result keyed by content.
 
-The hot path (a cache hit) imports neither yaml nor pydantic nor pycountry: they cost more than
+The hot path (a cache hit) imports neither yaml nor pydantic: they cost more than
 the whole query, so they load only when a pack changed and must be validated again.
 """
 
@@ -40,6 +40,7 @@ VALIDATING_MODULES = (
     "errors.py",
     "source_files.py",
     "tables.py",
+    "vocabulary.py",
 )
 
 
@@ -198,7 +199,7 @@ def _fresh(files: Sequence[Path]) -> tuple[FactSet, dict[str, dict[Any, list[str
 
     facts = validate(files)
     records = [record for section in _by_kind(facts.records).values() for record in section]
-    return facts._replace(records=records), build_tables(records, facts.countries)
+    return facts._replace(records=records), build_tables(records)
 
 
 def validate(files: Sequence[Path]) -> FactSet:
@@ -284,7 +285,7 @@ def _read_cache(path: Path, signature: str, kinds: Collection[str] | None, files
     for origin in origins.values():
         origin["file"] = names[origin["file"]]
     lazy = _Lazy(cache, lambda: _rebuild(path, signature, files))
-    return FactSet(records, sources, origins, cache.header["countries"], cache.header["vocab"], names, Index(lazy.table, lazy.get))
+    return FactSet(records, sources, origins, names, Index(lazy.table, lazy.get))
 
 
 class _Damaged(Exception):
@@ -377,17 +378,16 @@ def _rebuild(path: Path, signature: str, files: Sequence[Path]) -> tuple[dict[st
 
 
 def _libraries() -> list[tuple[str, int, int, int]]:
-    """The files that carry pydantic's, pydantic-core's and pycountry's versions and country data.
+    """The files that carry pydantic's and pydantic-core's versions.
 
     Their stat, stored in the cache and compared on reading, stands for the versions: an upgrade
     replaces them. Computed after a validation, when these libraries are imported anyway; checking
-    costs four stat() calls, where asking for the versions would import the libraries.
+    costs two stat() calls, where asking for the versions would import the libraries.
     """
-    import pycountry
     import pydantic.version
     import pydantic_core
 
-    paths = [pydantic.version.__file__, pydantic_core.__file__, pycountry.__file__, pycountry.DATABASE_DIR + "/iso3166-1.json"]
+    paths = [pydantic.version.__file__, pydantic_core.__file__]
     return _stats([(os.path.abspath(p), 0, 0, 0) for p in paths])
 
 
@@ -451,8 +451,6 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
         {
             "signature": signature,
             "libraries": _libraries(),
-            "countries": facts.countries,
-            "vocab": facts.vocab,
             "kinds": list(spans),
             "spans": spans,
             "sections": sections,

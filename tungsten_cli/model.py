@@ -21,6 +21,7 @@ from pydantic import (
 from tungsten_cli import SCHEMA_VERSION, dates
 from tungsten_cli.source_files import CONTROLS, OUTSIDE, inside_folder
 from tungsten_cli.tables import is_table_file
+from tungsten_cli.vocabulary import COUNTRIES
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
@@ -42,15 +43,8 @@ Change = Annotated[float, Field(ge=-100)]
 SUM_TOLERANCE_PCT = 1.0
 
 
-@cache
-def _alpha2_codes() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(c.alpha_2 for c in pycountry.countries)
-
-
 def _check_country(code: str) -> str:
-    if code not in _alpha2_codes():
+    if code not in COUNTRIES:
         raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code")
     return code
 

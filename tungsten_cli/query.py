@@ -61,11 +61,11 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
     if query.kinds:
         checks.append(lambda r: r["kind"] in query.kinds)
     if query.country:
-        code = resolve(query.country, facts.countries)
+        code = resolve(query.country)
         checks.append(lambda r: code in record_countries(r))
     for key, value in (("importer", query.importer), ("partner", query.partner)):
         if value:
-            code = "other" if key == "partner" and fold(value) in ("other", "others") else resolve(value, facts.countries)
+            code = "other" if key == "partner" and fold(value) in ("other", "others") else resolve(value)
             checks.append(_field_equals(key, code))
     if query.year is not None:
         year = query.year
@@ -100,7 +100,7 @@ def select(facts: FactSet, query: Query) -> list[Record]:
     checks = predicates(query, facts)
     candidates = facts.records
     if query.country and facts.lookups is not None:
-        candidates = facts.lookups.records(facts.lookups.ids("country", resolve(query.country, facts.countries)))
+        candidates = facts.lookups.records(facts.lookups.ids("country", resolve(query.country)))
     return [r for r in candidates if all(check(r) for check in checks)]
 
 

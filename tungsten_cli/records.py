@@ -47,8 +47,6 @@ class FactSet(NamedTuple):
     records: list[Record]
     sources: dict[str, Record]
     origins: dict[str, dict[str, Any]]
-    countries: dict[str, list[str]]
-    vocab: dict[str, Any]
     files: list[str]
     lookups: Index | None = None
 

@@ -11,9 +11,8 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from tungsten_cli.countries import name_table
 from tungsten_cli.errors import FactsError, Problem
-from tungsten_cli.model import RECORD_MODELS, SUM_TOLERANCE_PCT, Entry, entry_adapter, ordered_fields, vocabulary
+from tungsten_cli.model import RECORD_MODELS, SUM_TOLERANCE_PCT, Entry, entry_adapter, ordered_fields
 from tungsten_cli.records import FactSet, Record, gc_paused, reference_fields
 
 Origin = dict[str, Any]
@@ -307,7 +306,7 @@ def _assemble(entries: list[tuple[Record, Origin]], problems: list[Problem], fil
             records.append(record)
     problems.extend(_reference_problems(records, sources, origins))
     _attach_party_names(records)
-    return FactSet(records, sources, origins, name_table(), vocabulary(), files)
+    return FactSet(records, sources, origins, files)
 
 
 def _share_sum_problems(facts: FactSet) -> Iterator[Problem]:

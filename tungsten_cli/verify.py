@@ -16,6 +16,7 @@ from tungsten_cli.source_files import SourceError, SourceReader
 from tungsten_cli.tables import Cell, CellError, Table, cell_years, describe, find_cell, is_table_file
 from tungsten_cli.tables import parse as parse_table
 from tungsten_cli.tables import reading as cell_reading
+from tungsten_cli.vocabulary import VOCAB
 
 SOURCE_DIR_ENV = "TUNGSTEN_SOURCE_DIR"
 _NUMBER = re.compile(
@@ -191,7 +192,7 @@ def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tabl
     origin = facts.origins[record["id"]]
     numbers: set[float] = set()
     negatives: set[float] = set()
-    fields = facts.vocab["value_fields"][record["kind"]]
+    fields = VOCAB["value_fields"][record["kind"]]
     for i, citation in enumerate(record["citations"]):
         line = origin["citations"][i] if i < len(origin["citations"]) else origin["line"]
         numbers |= numbers_in(citation["quote"])

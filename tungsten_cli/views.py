@@ -27,6 +27,7 @@ from tungsten_cli.render import (
 )
 from tungsten_cli.render.text import grade_text, number, reserves_text
 from tungsten_cli.search import search
+from tungsten_cli.vocabulary import VOCAB
 
 if TYPE_CHECKING:
     from tungsten_cli.coverage import Report as CoverageReport
@@ -125,7 +126,7 @@ def _revisions(facts: FactSet, query: Query) -> list[Record]:
     rows = every = revisions(facts)
     if query.country:
         wanted = query.country.strip().lower()
-        code = wanted if wanted in ("world", "other") else resolve(query.country, facts.countries)
+        code = wanted if wanted in ("world", "other") else resolve(query.country)
         rows = [r for r in rows if any(c["subject"] == code for c in r["claims"])]
     if query.measure:
         resolve_choice(query.measure, "measure", {c["measure"] for r in every for c in r["claims"]})
@@ -404,8 +405,8 @@ def view_fields(facts: FactSet, view: View, kinds: tuple[str, ...] = ()) -> list
     so an empty result is `[]`, not an error."""
     names: list[str] = []
     if view.records:
-        for kind in kinds or view.kinds or facts.vocab["kind"]:
-            names += facts.vocab["fields"][kind]
+        for kind in kinds or view.kinds or VOCAB["kind"]:
+            names += VOCAB["fields"][kind]
     return list(dict.fromkeys([*names, *view.extra_fields]))
 
 
@@ -422,12 +423,12 @@ def _finish(records: list[Record], view: View, output: Output, valid: list[str])
 def _checked(facts: FactSet, view: View, query: Query) -> Query:
     resolve_choice(query.source, "source", facts.sources)
     if view.status_vocab:
-        resolve_choice(query.status, "status", facts.vocab[view.status_vocab])
+        resolve_choice(query.status, "status", VOCAB[view.status_vocab])
     if view.subkind_vocab == "kind":
-        kind = resolve_choice(query.subkind, "kind", facts.vocab["kind"])
+        kind = resolve_choice(query.subkind, "kind", VOCAB["kind"])
         return query._replace(kinds=(kind,) if kind else view.kinds, subkind=None)
     if view.subkind_vocab:
-        resolve_choice(query.subkind, "kind", facts.vocab[view.subkind_vocab])
+        resolve_choice(query.subkind, "kind", VOCAB[view.subkind_vocab])
     return query._replace(kinds=view.kinds)
 
 
