@@ -12,7 +12,10 @@ import pytest
 from conftest import run
 from test_pty import SGR, TUNGSTEN, screen
 
+from tungsten_cli.load import load_facts
+from tungsten_cli.model import Deposit
 from tungsten_cli.render.text import field_text
+from tungsten_cli.views import VIEWS, view_fields
 
 
 def _plain(*args: str) -> str:
@@ -80,7 +83,7 @@ def test_field_text_reads_each_kind_of_number() -> None:
 def test_unknown_field_suggests_close_names(field: str, suggested: str) -> None:
     result = run("deposits", "--fields", f"name,{field}")
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == f"tungsten: error: unknown field '{field}'; {suggested}\n"
+    assert result.stderr == f"tungsten: error: unknown field '{field}'; {suggested} (tungsten fields deposits explains each)\n"
 
 
 def test_unknown_sort_field_suggests_too() -> None:
@@ -106,3 +109,47 @@ def test_the_empty_result_line_goes_to_stderr_and_pipes_keep_their_shape(monkeyp
     drawn = run("search", "no such words", "--source", "usgs-mcs-2025")
     assert drawn.exit_code == 0 and drawn.stdout == ""
     assert drawn.stderr == "no records match: 'no such words' --source usgs-mcs-2025\n"
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_every_field_a_view_accepts_is_explained(view: str) -> None:
+    """A field added to a model or a view without a description fails here, not in front of a user."""
+    rows = json.loads(_plain("fields", view, "--json"))
+    facts = load_facts(None, kinds=())
+    assert [r["field"] for r in rows] == view_fields(facts, VIEWS[view])
+    assert all(r["type"] and r["meaning"] for r in rows), [r for r in rows if not (r["type"] and r["meaning"])]
+
+
+def test_record_fields_are_described_by_the_model() -> None:
+    rows = {r["field"]: r for r in json.loads(_plain("fields", "deposits", "--json"))}
+    assert rows["reserves_wo3_t"] == {
+        "field": "reserves_wo3_t",
+        "type": "number",
+        "meaning": Deposit.model_fields["reserves_wo3_t"].description,
+    }
+    assert rows["status"]["type"] == "choice" and "not-mined" in rows["status"]["meaning"]
+    assert rows["citations"]["type"] == "list of citations"
+    facts = {r["field"]: r for r in json.loads(_plain("fields", "facts", "--json"))}
+    assert facts["country"]["meaning"].startswith("The country it concerns"), "the meaning most kinds share comes first"
+    assert "measure: Country imposing it" in facts["country"]["meaning"]
+
+
+def test_fields_piped_is_one_line_per_field() -> None:
+    lines = _plain("fields", "production").splitlines()
+    assert lines[0].split() == ["field", "type", "meaning"]
+    assert any(line.startswith("share_of_world_pct  ") and "percent" in line for line in lines)
+    assert len(lines) == 1 + len(json.loads(_plain("fields", "production", "--json")))
+
+
+@needs_pty
+def test_fields_on_a_terminal_wraps_under_the_meaning_instead_of_cutting() -> None:
+    text = SGR.sub("", screen(["fields", "deposits"], 80))
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80 and "…" not in text
+    indent = lines[0].index("meaning")
+    assert any(line.startswith(" " * indent) and line[indent] != " " for line in lines), "continuations hang under the meaning"
+
+
+def test_an_unknown_view_is_a_usage_error() -> None:
+    result = run("fields", "deposit")
+    assert result.exit_code == 2 and result.stderr.startswith("tungsten: error: unknown view 'deposit'; choose from: conflicts, ")

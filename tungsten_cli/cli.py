@@ -612,6 +612,21 @@ def schema(
     sys.stdout.write(schema_text(kind))
 
 
+@app.command("fields")
+def fields_(
+    view: Annotated[
+        str, typer.Argument(metavar="VIEW", help="A listing command: deposits, production, crosscheck, ... Example: tungsten fields deals")
+    ],
+    facts: FactsOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Each field a listing's --fields and --sort accept, with its type and meaning. Example: tungsten fields deposits"""
+    from tungsten_cli.fields import write_fields
+
+    write_fields(load_facts(facts, kinds=()), view, _output({"fmt": fmt, "as_json": as_json}).fmt, sys.stdout)
+
+
 @app.command()
 def report(
     html_file: Annotated[

@@ -185,15 +185,17 @@ class Citation(_Strict):
 class _Record(_Strict):
     """Fields every claim shares; `approximate` names the value fields the source hedges."""
 
-    id: Slug
-    summary: Text
-    date: IsoDate | None = None
-    country: Country | None = None
-    approximate: list[str] = []
-    citations: Annotated[list[Citation], Field(min_length=1)]
-    notes: list[Note] = []
+    id: Slug = Field(description="Stable, readable record id (a slug), unique across packs")
+    summary: Text = Field(description="One English sentence: what the record states")
+    date: IsoDate | None = Field(None, description="When it holds: YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END")
+    country: Country | None = Field(None, description="The country it concerns, ISO 3166-1 alpha-2 code")
+    approximate: list[str] = Field([], description="Value fields the source hedges ('about', 'around'), marked ~ in tables")
+    citations: Annotated[list[Citation], Field(min_length=1)] = Field(
+        description="Where the sources state it: quotes or table cells, at least one"
+    )
+    notes: list[Note] = Field([], description="Curator notes: translations, interpretations, contradictions")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="The first year of date (2025 for 2025-11 or 2025/2026)")  # type: ignore[prop-decorator]
     @property
     def year(self) -> int | None:
         """The first year of `date`, so that `--year` and jq filters need no date parsing."""
@@ -232,25 +234,29 @@ class Source(_Strict):
     says which headers identify a row (`key_columns`) and may select the rows it is cited for (`rows`).
     """
 
-    kind: Literal["source"] = "source"
-    id: Slug
-    title: Text
-    publisher: Text
-    credited_to: Text | None = None
-    published: IsoDate
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
-    file: SourceFile
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    url: Text | None = None
-    license: Text | None = None
-    edition: Text | None = None
-    series: Slug | None = None
-    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
-    table: Text | None = None
-    key_columns: list[Text] = []
-    rows: Annotated[dict[Text, str], Field(min_length=1)] | None = None
-    notes: list[Note] = []
-    coverage_ignore: list[CoverageIgnore] = []
+    kind: Literal["source"] = Field("source", description="The record kind")
+    id: Slug = Field(description="Source id, as citations name it")
+    title: Text = Field(description="Title as published")
+    publisher: Text = Field(description="Who published it")
+    credited_to: Text | None = Field(None, description="Author or agency the source credits, where named")
+    published: IsoDate = Field(description="Publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = Field(description="Language of the text, ISO 639-1 code")
+    file: SourceFile = Field(description="The text's file name in the source folder")
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
+        description="SHA-256 of the file's bytes; verify checks it"
+    )
+    url: Text | None = Field(None, description="Where the source is online")
+    license: Text | None = Field(None, description="The source's licence or terms of use")
+    edition: Text | None = Field(None, description="Which edition of its series (MCS 2025)")
+    series: Slug | None = Field(None, description="Id shared by the editions of one publication")
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = Field(None, description="Digital Object Identifier")
+    table: Text | None = Field(None, description="A CSV source: which table of the publication it holds")
+    key_columns: list[Text] = Field([], description="A CSV source: the headers that identify a row")
+    rows: Annotated[dict[Text, str], Field(min_length=1)] | None = Field(
+        None, description="A CSV source: the rows it is cited for (header: value)"
+    )
+    notes: list[Note] = Field([], description="Curator notes on the source")
+    coverage_ignore: list[CoverageIgnore] = Field([], description="Parts of the text coverage need not find in the facts, with reasons")
 
     @model_validator(mode="after")
     def _table_fields_for_csv(self) -> Source:
@@ -276,10 +282,10 @@ OrgKind = Literal[
 class Organization(_Record):
     """A company, state body or bank that deals, events and deposits refer to by id."""
 
-    kind: Literal["organization"] = "organization"
-    name: Text
-    aliases: list[Text] = []
-    org_kind: OrgKind
+    kind: Literal["organization"] = Field("organization", description="The record kind")
+    name: Text = Field(description="Name in English, as the sources give it")
+    aliases: list[Text] = Field([], description="Other names and spellings, garbled ones from the source included")
+    org_kind: OrgKind = Field(description="What kind of organisation")
 
 
 DepositStatus = Literal["not-mined", "producing", "construction", "prospect", "discovery", "acquisition-target"]
@@ -288,24 +294,24 @@ DepositStatus = Literal["not-mined", "producing", "construction", "prospect", "d
 class Deposit(_Record):
     """A deposit or mine project; garbled spellings from the source go into `aliases`."""
 
-    kind: Literal["deposit"] = "deposit"
-    name: Text
-    aliases: list[Text] = []
-    country: Country
-    region: Text | None = None
-    status: DepositStatus | None = None
-    commodities: list[Text] = ["tungsten"]
-    associated_metals: list[Text] = []
-    operator: Slug | None = None
-    reserves_wo3_t: NonNegative | None = None
-    reserves_rare_earth_t: NonNegative | None = None
-    resources_w_t: NonNegative | None = None
+    kind: Literal["deposit"] = Field("deposit", description="The record kind")
+    name: Text = Field(description="Deposit or mine name")
+    aliases: list[Text] = Field([], description="Other names and spellings, garbled ones from the source included")
+    country: Country = Field(description="Country it lies in, ISO 3166-1 alpha-2 code")
+    region: Text | None = Field(None, description="Region or province, as the source names it")
+    status: DepositStatus | None = Field(None, description="Mining status")
+    commodities: list[Text] = Field(["tungsten"], description="What it is mined or explored for")
+    associated_metals: list[Text] = Field([], description="Other metals the source names with it")
+    operator: Slug | None = Field(None, description="Organisation id of its operator or owner")
+    reserves_wo3_t: NonNegative | None = Field(None, description="WO3 reserves, tonnes")
+    reserves_rare_earth_t: NonNegative | None = Field(None, description="Rare-earth reserves, tonnes")
+    resources_w_t: NonNegative | None = Field(None, description="Tungsten resources (W content), tonnes")
     # Tungsten resources in tonnes where the source does not say whether it counts metal or WO3.
-    resources_t: NonNegative | None = None
-    grade_wo3_min_pct: Share | None = None
-    grade_wo3_max_pct: Share | None = None
-    molybdenum_t: NonNegative | None = None
-    reserves_as_of: IsoDate | None = None
+    resources_t: NonNegative | None = Field(None, description="Tungsten resources, tonnes, W or WO3 not stated")
+    grade_wo3_min_pct: Share | None = Field(None, description="Ore grade, percent WO3 (the low end of a range)")
+    grade_wo3_max_pct: Share | None = Field(None, description="Ore grade, percent WO3, the high end of a range")
+    molybdenum_t: NonNegative | None = Field(None, description="Associated molybdenum, tonnes")
+    reserves_as_of: IsoDate | None = Field(None, description="Date the reserves are stated for")
 
     @model_validator(mode="after")
     def _grade_range_ordered(self) -> Deposit:
@@ -323,19 +329,19 @@ Availability = Literal["withheld", "not-available"]
 class Figure(_Record):
     """One quantity: what is measured (`subject` + `measure` + `date` + `basis`) is the comparison key."""
 
-    kind: Literal["figure"] = "figure"
-    subject: Text
-    measure: Slug
-    value: float | None = None
-    value_max: float | None = None
-    unit: Unit
-    basis: Text | None = None
-    comparator: Comparator | None = None
-    unavailable: Availability | None = None
-    estimated: bool = False
-    as_written: Text | None = None
-    deposit: Slug | None = None
-    orgs: list[Slug] = []
+    kind: Literal["figure"] = Field("figure", description="The record kind")
+    subject: Text = Field(description="What the number is about: a country code, world, other, or a name")
+    measure: Slug = Field(description="What is measured (mine-production, tungsten-reserves, ...)")
+    value: float | None = Field(None, description="The number as the source states it, in `unit`")
+    value_max: float | None = Field(None, description="The upper end, when the source gives a range")
+    unit: Unit = Field(description="Unit of value and value_max")
+    basis: Text | None = Field(None, description="What is counted (WO3, W content, ore, ...), where the source says")
+    comparator: Comparator | None = Field(None, description="Set when the value is a bound (>50)")
+    unavailable: Availability | None = Field(None, description="Why there is no value: withheld (W) or not-available (NA)")
+    estimated: bool = Field(False, description="The source marks the value as an estimate (e)")
+    as_written: Text | None = Field(None, description="The value as the source writes it, where that differs")
+    deposit: Slug | None = Field(None, description="Id of the deposit it is about")
+    orgs: list[Slug] = Field([], description="Ids of the organisations it is about")
 
     @model_validator(mode="after")
     def _value_or_reason(self) -> Figure:
@@ -349,12 +355,12 @@ class Figure(_Record):
 class ImportShare(_Record):
     """A partner's share of one country's imports over a period (`date` is an interval like 2020/2023)."""
 
-    kind: Literal["import_share"] = "import_share"
-    importer: Country
-    partner: Partner
-    share_pct: Share
-    forms: Text
-    date: IsoDate
+    kind: Literal["import_share"] = Field("import_share", description="The record kind")
+    importer: Country = Field(description="Importing country, ISO 3166-1 alpha-2 code")
+    partner: Partner = Field(description="Country imported from (ISO code), or 'other'")
+    share_pct: Share = Field(description="Partner's share of the importer's imports, percent")
+    forms: Text = Field(description="Which forms of tungsten the share counts")
+    date: IsoDate = Field(description="The period the share covers (an interval like 2020/2023)")
 
     @field_validator("partner")
     @classmethod
@@ -375,20 +381,22 @@ class Measure(_Record):
     quantity (a quota 6.45 % below the year before is -6.45), never a duty.
     """
 
-    kind: Literal["measure"] = "measure"
-    measure_kind: MeasureKind
-    country: Country
-    target_country: Country | None = None
-    products: Text | None = None
-    rate_pct: NonNegative | None = None
-    change_pct: Change | None = None
-    additional_duty_pct: NonNegative | None = None
-    rate_cents_per_kg: NonNegative | None = None
-    hts_code: Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{2}\.\d{4}$")] | None = None
-    legal_basis: Text | None = None
-    as_written: Text | None = None
-    status: Literal["announced", "issued", "in-force", "threatened"] | None = None
-    orgs: list[Slug] = []
+    kind: Literal["measure"] = Field("measure", description="The record kind")
+    measure_kind: MeasureKind = Field(description="What kind of measure")
+    country: Country = Field(description="Country imposing it, ISO 3166-1 alpha-2 code")
+    target_country: Country | None = Field(None, description="Country it is aimed at, ISO code")
+    products: Text | None = Field(None, description="Products it covers")
+    rate_pct: NonNegative | None = Field(None, description="Duty rate, percent ad valorem")
+    change_pct: Change | None = Field(None, description="Relative change of a quantity (a quota 6.45 % lower: -6.45), percent")
+    additional_duty_pct: NonNegative | None = Field(None, description="Duty added on top of the existing rate, percentage points")
+    rate_cents_per_kg: NonNegative | None = Field(None, description="Specific duty, US cents per kilogram")
+    hts_code: Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{2}\.\d{4}$")] | None = Field(
+        None, description="US Harmonized Tariff Schedule code"
+    )
+    legal_basis: Text | None = Field(None, description="The law or order it rests on")
+    as_written: Text | None = Field(None, description="The rate or change as the source writes it")
+    status: Literal["announced", "issued", "in-force", "threatened"] | None = Field(None, description="Stage of the measure")
+    orgs: list[Slug] = Field([], description="Ids of the organisations involved")
 
 
 class Party(_Strict):
@@ -415,13 +423,13 @@ DealKind = Literal[
 class Deal(_Record):
     """A loan, agreement, joint venture, acquisition, listing or investment between organisations."""
 
-    kind: Literal["deal"] = "deal"
-    deal_kind: DealKind
-    parties: Annotated[list[Party], Field(min_length=1)]
-    amount_usd: NonNegative | None = None
-    offtake_pct: Share | None = None
-    deposit: Slug | None = None
-    status: Literal["announced", "signed", "completed", "planned", "lost"] | None = None
+    kind: Literal["deal"] = Field("deal", description="The record kind")
+    deal_kind: DealKind = Field(description="What kind of deal")
+    parties: Annotated[list[Party], Field(min_length=1)] = Field(description="Organisations taking part, with role and stake")
+    amount_usd: NonNegative | None = Field(None, description="Amount, US dollars")
+    offtake_pct: Share | None = Field(None, description="Share of output promised to a buyer, percent")
+    deposit: Slug | None = Field(None, description="Id of the deposit it concerns")
+    status: Literal["announced", "signed", "completed", "planned", "lost"] | None = Field(None, description="Stage of the deal")
 
     @field_validator("parties")
     @classmethod
@@ -435,10 +443,10 @@ class Deal(_Record):
 class Event(_Record):
     """Something that happened or was stated without a quantity to compare."""
 
-    kind: Literal["event"] = "event"
-    event_kind: Slug
-    orgs: list[Slug] = []
-    deposit: Slug | None = None
+    kind: Literal["event"] = Field("event", description="The record kind")
+    event_kind: Slug = Field(description="What happened (a slug such as production-start)")
+    orgs: list[Slug] = Field([], description="Ids of the organisations involved")
+    deposit: Slug | None = Field(None, description="Id of the deposit concerned")
 
 
 Fact = Annotated[

@@ -112,31 +112,33 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (1, fold(str(value)))
 
 
-def sort_records(records: Sequence[Record], spec: str | None, valid: Iterable[str]) -> list[Record]:
+def sort_records(records: Sequence[Record], spec: str | None, valid: Iterable[str], hint: str = "") -> list[Record]:
     """`spec` is a field name, prefixed with `-` for descending; missing values sort last either way."""
     if not spec:
         return list(records)
     descending = spec.startswith("-")
     name = spec.lstrip("-")
-    check_fields([name], valid)
+    check_fields([name], valid, hint)
     present = [r for r in records if _sort_key(r.get(name))[0] < 2]
     missing = [r for r in records if _sort_key(r.get(name))[0] == 2]
     present.sort(key=lambda r: _sort_key(r.get(name)), reverse=descending)
     return present + missing
 
 
-def check_fields(names: Iterable[str], valid: Iterable[str]) -> None:
+def check_fields(names: Iterable[str], valid: Iterable[str], hint: str = "") -> None:
     """Refuse a field the view does not declare, naming the ones that contain it (`grade` ->
-    grade_wo3_min_pct, ...), else the closest spellings, else every valid one."""
+    grade_wo3_min_pct, ...), else the closest spellings, else every valid one; `hint` says where
+    they are explained."""
     allowed = list(dict.fromkeys(valid))
     unknown = [n for n in names if n not in allowed]
     if not unknown:
         return
     name = unknown[0]
     close = [n for n in allowed if name in n][:4] or difflib.get_close_matches(name, allowed, n=4, cutoff=0.6)
+    suffix = f" ({hint})" if hint else ""
     if close:
-        raise UsageError(f"unknown field '{name}'; did you mean {', '.join(close)}?")
-    raise UsageError(f"unknown field '{name}'; valid fields: {', '.join(allowed)}")
+        raise UsageError(f"unknown field '{name}'; did you mean {', '.join(close)}?{suffix}")
+    raise UsageError(f"unknown field '{name}'; valid fields: {', '.join(allowed)}{suffix}")
 
 
 def resolve_choice(value: str | None, label: str, choices: Iterable[str]) -> str | None:

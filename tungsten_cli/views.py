@@ -412,9 +412,10 @@ def view_fields(facts: FactSet, view: View, kinds: tuple[str, ...] = ()) -> list
 
 def _finish(records: list[Record], view: View, output: Output, valid: list[str]) -> Listing:
     """The output options every listing shares: `--fields` check, `--sort`, `--limit`."""
+    hint = f"tungsten fields {view.name} explains each"
     if output.fields:
-        check_fields(output.fields, valid)
-    records = sort_records(records, output.sort, valid)
+        check_fields(output.fields, valid, hint)
+    records = sort_records(records, output.sort, valid, hint)
     if output.limit is not None:
         records = records[: output.limit]
     return Listing(records, list(view.columns), cite=output.cite, fields=output.fields, chart=output.chart, sorted=bool(output.sort))

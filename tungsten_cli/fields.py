@@ -1,0 +1,169 @@
+"""`tungsten fields VIEW`: every field a view's `--fields` and `--sort` accept, with its type and meaning.
+
+Record fields are described where they are declared, in the models (pydantic descriptions; types from
+the JSON Schema). What a view adds to its rows, or holds in rows that are not records, is described
+below, once per name; a test checks every field a view declares has a description.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any, NamedTuple
+
+from tungsten_cli.query import resolve_choice
+from tungsten_cli.records import FactSet, Record
+from tungsten_cli.render import Format, Listing, write
+from tungsten_cli.views import VIEWS, view_fields
+
+# Fields views add to records.
+_DERIVED: dict[str, tuple[str, str]] = {
+    "edition": ("text", "Edition of the record's source within its series (MCS 2025)"),
+    "share_of_world_pct": ("number", "Share of the world total of the same source, period and basis, percent (derived)"),
+    "share_comparator": ("text", "Set when the share is a bound: a share of a lower-bound total is an upper bound (<)"),
+    "share_approximate": ("true/false", "The share rests on a rounded or hedged figure"),
+    "share_derived": ("true/false", "A share was computed (a world total of the same source exists)"),
+    "appears_in": ("list of text", "Ids of the records that refer to the organisation"),
+    "score": ("integer", "Search rank: where the words occur, name first; higher matches better"),
+    "matched_quote": ("text", "The first quote holding a search word (else the first quote)"),
+    "records": ("integer", "How many loaded records cite the source"),
+}
+_QUANTITY = ("text", "The quantity compared: subject/measure/period (a comparison key)")
+_VERDICT_DETAIL = {"verdict": ("text", "The outcome of the comparison (see the command's --help)"), "detail": ("text", "Why, in words")}
+_CROSSCHECK_SIDE = {
+    "id": ("text", "record id"),
+    "source": ("text", "source id"),
+    "edition": ("text", "source edition"),
+    "value": ("number", "value as stated"),
+    "comparator": ("text", "comparator, when the value is a bound (>50)"),
+    "basis": ("text", "basis (WO3, W content, ...)"),
+    "date": ("text", "date"),
+    "quote": ("text", "quote"),
+}
+# Rows of the comparison views, which are not records: the same name may mean something else there.
+_COMPARISONS: dict[str, dict[str, tuple[str, str]]] = {
+    "revisions": {
+        "kind": ("text", "Always 'revision'"),
+        "quantity": _QUANTITY,
+        "subject": ("text", "What the number is about: a country code, world or other"),
+        "measure": ("text", "What is measured (mine-production, tungsten-reserves, ...)"),
+        "date": ("text", "The period the editions state it for"),
+        "basis": ("text", "What is counted (WO3, W content, ...)"),
+        "editions": ("list of text", "The editions stating it, oldest first"),
+        "claims": ("list of objects", "Each edition's claim: id, value, comparator, estimated, unit, citations"),
+        "change": ("number", "Last edition's value minus the first's, in the quantity's unit"),
+        "change_pct": ("number", "The change relative to the first edition's value, percent"),
+        "change_comparator": ("text", "Set when the change is a bound (either end is one)"),
+        **_VERDICT_DETAIL,
+        "citations": ("list of objects", "Every edition's citations"),
+    },
+    "crosscheck": {
+        "quantity": _QUANTITY,
+        **_VERDICT_DETAIL,
+        **{
+            f"{side}_{name}": (kind, f"The {side} claim's {meaning}")
+            for side in ("left", "right")
+            for name, (kind, meaning) in _CROSSCHECK_SIDE.items()
+        },
+        "rank": ("integer", "Where a claim the reference table leaves out would rank in it"),
+    },
+    "conflicts": {
+        "quantity": _QUANTITY,
+        "id": ("text", "Id of the record making this claim"),
+        "date": ("text", "The period the claim is for"),
+        "value": ("number", "The value as stated, in `unit`"),
+        "comparator": ("text", "Set when the value is a bound (>50)"),
+        "approximate": ("true/false", "The source hedges the value"),
+        "unit": ("text", "Unit of value"),
+        "basis": ("text", "What is counted (WO3, W content, ...)"),
+        "source": ("text", "Source id of the claim"),
+        "quote": ("text", "The claim's quote"),
+        "notes": ("list of objects", "Curator notes on the record"),
+    },
+}
+
+
+def write_fields(facts: FactSet, view_name: str, fmt: Format, out: IO[str]) -> None:
+    """`tungsten fields VIEW`: like --help on a terminal or a pipe, rows of field, type, meaning in the data formats."""
+    resolve_choice(view_name, "view", VIEWS)
+    rows = describe(facts, view_name)
+    if fmt is Format.table:
+        from tungsten_cli.render.definitions import write_definitions
+
+        write_definitions(rows, ("field", "type", "meaning"), out)
+    else:
+        write(Listing(rows, []), fmt, out)
+
+
+def describe(facts: FactSet, view_name: str) -> list[Record]:
+    """One row per field the view accepts: field, type, meaning; raises KeyError for a field nobody describes."""
+    view = VIEWS[view_name]
+    own = _COMPARISONS.get(view_name, {})
+    model = _model_fields(view.kinds or tuple(facts.vocab["kind"])) if view.records else {}
+    rows = []
+    for name in view_fields(facts, view):
+        kind, meaning = own.get(name) or model.get(name) or _DERIVED[name]
+        rows.append({"field": name, "type": kind, "meaning": meaning})
+    return rows
+
+
+class _Group(NamedTuple):
+    """The kinds that describe one field alike, with its types and choices there."""
+
+    kinds: list[str]
+    types: list[str]
+    choices: list[str]
+
+
+def _model_fields(kinds: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """Type and meaning of each field of these kinds: the meaning most kinds share first, then where
+    a kind means something else by the name (`country` of a measure is the country imposing it)."""
+    from tungsten_cli.model import RECORD_MODELS
+
+    found: dict[str, dict[str, _Group]] = {}
+    for kind in kinds:
+        for name, prop in RECORD_MODELS[kind].model_json_schema(mode="serialization")["properties"].items():
+            group = found.setdefault(name, {}).setdefault(str(prop.get("description", "")), _Group([], [], []))
+            group.kinds.append(kind)
+            group.types.append(_type_text(prop))
+            group.choices.extend(_choices(prop))
+    described = {}
+    for name, groups in found.items():
+        ordered = sorted(groups.items(), key=lambda item: -len(item[1].kinds))
+        parts = [_meaning(text, group.choices) for text, group in ordered]
+        others = [f"{'/'.join(group.kinds)}: {part}" for (_, group), part in zip(ordered[1:], parts[1:])]
+        kinds_types = dict.fromkeys(t for _, group in ordered for t in group.types)
+        described[name] = (" or ".join(kinds_types), "; ".join([parts[0], *others]))
+    return described
+
+
+def _meaning(text: str, choices: list[str]) -> str:
+    unique = list(dict.fromkeys(choices))
+    return f"{text} (one of: {', '.join(unique)})" if len(unique) > 1 else text
+
+
+def _choices(prop: dict[str, Any]) -> list[str]:
+    """Enumerated values, and a record kind's constant `kind`, so `facts` lists every kind."""
+    return [
+        str(v) for option in prop.get("anyOf", [prop]) for v in [*option.get("enum", []), *([option["const"]] if "const" in option else [])]
+    ]
+
+
+_JSON_TYPES = {"string": "text", "number": "number", "integer": "integer", "boolean": "true/false", "object": "object"}
+
+
+def _type_text(prop: dict[str, Any]) -> str:
+    """`number`, `text`, `choice`, `list of text`, `list of citations`: what a value holds, null aside."""
+    options = [o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"]
+    return " or ".join(dict.fromkeys(_one_type(o) for o in options))
+
+
+def _one_type(option: dict[str, Any]) -> str:
+    if "enum" in option:
+        return "choice"
+    if "$ref" in option:
+        return str(option["$ref"]).rsplit("/", 1)[-1].lower()
+    if option.get("type") == "array":
+        item = _one_type(option.get("items", {}))
+        return (
+            f"list of {item}" if item in ("text", "object") else f"list of {item.removesuffix('y')}{'ies' if item.endswith('y') else 's'}"
+        )
+    return _JSON_TYPES.get(str(option.get("type")), "value")
