@@ -13,6 +13,7 @@ from tungsten_cli.query import resolve_choice
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import Format, Listing, write
 from tungsten_cli.views import VIEWS, view_fields
+from tungsten_cli.vocabulary import VOCAB
 
 # Fields views add to records.
 _DERIVED: dict[str, tuple[str, str]] = {
@@ -97,7 +98,7 @@ def describe(facts: FactSet, view_name: str) -> list[Record]:
     """One row per field the view accepts: field, type, meaning; raises KeyError for a field nobody describes."""
     view = VIEWS[view_name]
     own = _COMPARISONS.get(view_name, {})
-    model = _model_fields(view.kinds or tuple(facts.vocab["kind"])) if view.records else {}
+    model = _model_fields(view.kinds or tuple(VOCAB["kind"])) if view.records else {}
     rows = []
     for name in view_fields(facts, view):
         kind, meaning = own.get(name) or model.get(name) or _DERIVED[name]
