@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from test_strict_packs import ORGS, accepted, rejected
 
 from tungsten_cli import validate as validate_module
@@ -24,6 +26,77 @@ def test_whole_file_validation_gives_what_record_by_record_gives(path: Path) -> 
         slow = list(validate_module._validate_items(str(path), pairs, duplicates, problems))  # type: ignore[arg-type]
     assert fast == slow and not problems
     assert all(isinstance(origin["line"], int) for _, origin in fast)
+
+
+def _node_path(path: Path) -> list[object]:
+    problems: list[object] = []
+    parsed = validate_module._parse(str(path), path.read_bytes(), problems)  # type: ignore[arg-type]
+    assert parsed is not None and not problems
+    return validate_module._validate_file(str(path), *parsed, problems)  # type: ignore[arg-type,return-value]
+
+
+def _pack_files(tmp_path: Path) -> list[Path]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import make_pack
+
+    make_pack.generate(300, tmp_path, per_file=300)
+    return [*fact_files([str(builtin_dir())]), *fact_files([str(tmp_path / "pack")])]
+
+
+def test_events_path_gives_what_the_node_path_gives(tmp_path: Path) -> None:
+    """Records and origins (record and citation lines) alike, for every shipped file and a synthetic one."""
+    with gc_paused():
+        for path in _pack_files(tmp_path):
+            assert validate_module._fast_file(str(path), path.read_bytes()) == _node_path(path), path
+
+
+_RECORD = "- kind: organization\n  id: gamma\n  name: Gamma\n  org_kind: bank\n  summary: G.\n  citations: [{source: mini, quote: Acme}]\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _RECORD.replace("  name: Gamma\n", "  name: Gamma\n  name: Delta\n"),
+        _RECORD.replace("quote: Acme}", "quote: Acme, quote: Beta}"),
+        _RECORD.replace("name: Gamma", "name: &n Gamma") + _RECORD.replace("gamma", "delta").replace("name: Gamma", "name: *n"),
+        _RECORD.replace("name: Gamma", "name: &n Gamma"),
+        _RECORD.replace("name: Gamma", "name: !!str Gamma"),
+        _RECORD.replace("citations: [", "citations: !cited ["),
+        _RECORD.replace("  <<", "").replace("  name: Gamma\n", "  <<: {name: Gamma}\n"),
+        _RECORD.replace("  name: Gamma\n", "  [name]: Gamma\n"),
+        _RECORD.replace("org_kind: bank", "org_kind: bnak"),
+        _RECORD + "- just text\n",
+        _RECORD + "---\n" + _RECORD,
+        "kind: organization\n",
+        "",
+        "# only a comment\n",
+        _RECORD + "- [unclosed\n",
+        "- name: \xff\n",
+    ],
+    ids=[
+        "duplicate-key",
+        "duplicate-key-in-citation",
+        "alias",
+        "anchor",
+        "explicit-tag",
+        "unknown-tag-on-a-list",
+        "merge-key",
+        "list-as-key",
+        "invalid-record",
+        "record-not-a-mapping",
+        "two-documents",
+        "not-a-list",
+        "empty",
+        "comment-only",
+        "syntax-error",
+        "not-utf8",
+    ],
+)
+def test_events_path_leaves_the_unusual_and_the_wrong_to_the_node_path(text: str) -> None:
+    """The node path reports it (or loads what is merely unusual) exactly as before."""
+    blob = text.encode("utf-8") if "\xff" not in text else text.replace("\xff", "").encode() + b"\xff\n"
+    assert validate_module._fast_file("pack.yaml", blob) is None
+    assert validate_module._fast_file("pack.yaml", _RECORD.encode()) is not None
 
 
 def test_one_bad_record_among_good_ones_is_located_and_the_rest_still_checked(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -98,21 +99,148 @@ def _builder(loader: Any, duplicates: list[yaml.Node]) -> Callable[[yaml.Node], 
 def build(files: list[Path], blobs: list[bytes]) -> FactSet:
     """Validate all files and cross-check them; raise one FactsError listing every problem."""
     with gc_paused():
-        return _build(files, blobs)
+        facts = _build(files, blobs)
+        # Everything built so far lives as long as the command: without this the first collections
+        # after the pause walk all of it again (1.1 s CPU of a 100,000-record cold load: 13.1 -> 11.9).
+        gc.freeze()
+    return facts
 
 
 def _build(files: list[Path], blobs: list[bytes]) -> FactSet:
     problems: list[Problem] = []
     entries: list[tuple[Record, Origin]] = []
     for path, blob in zip(files, blobs):
+        fast = _fast_file(str(path), blob)
+        if fast is not None:
+            entries.extend(fast)
+            continue
         parsed = _parse(str(path), blob, problems)
         if parsed is not None:
             entries.extend(_validate_file(str(path), *parsed, problems))
+        del parsed  # a file's node tree goes before the next one is built
     facts = _assemble(entries, problems, [str(f) for f in files])
     problems.extend(_share_sum_problems(facts))
     if problems:
         raise FactsError(problems)
     return facts
+
+
+def _fast_file(name: str, blob: bytes) -> list[tuple[Record, Origin]] | None:
+    """The happy path: YAML events straight to Python objects, one pydantic call for the file.
+
+    No node tree is built, so nothing can be located here: None whenever anything is wrong or
+    merely unusual (bad bytes or syntax, an anchor, a tag, a repeated key, a record that is not a
+    mapping, a failed validation), and the node path (`_parse`) loads the file again and reports
+    exactly what it always reported. Per 10,000-record file: 0.32 s where regex, nodes and builder
+    took 0.52 s; a 100,000-record cold load from 912 MB peak memory to 657 MB (no node trees).
+    """
+    try:
+        loader = _loader()(blob.decode("utf-8"))
+        try:
+            parsed = _data_from_events(loader)
+        finally:
+            loader.dispose()
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if parsed is None:
+        return None
+    items, lines, citation_lines = parsed
+    try:
+        models = _list_adapter().validate_python(items)
+    except ValidationError:
+        return None
+    dumped = _list_adapter().dump_python(models, mode="json")
+    return [
+        (_ordered(record), {"file": name, "line": line, "citations": citations})
+        for record, line, citations in zip(dumped, lines, citation_lines)
+    ]
+
+
+_CONSTRUCTED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+_NO_KEY = object()
+
+
+def _data_from_events(loader: Any) -> tuple[list[dict[str, Any]], list[int], list[list[int]]] | None:
+    """A file's records built from parser events, with each record's line and its citations' lines;
+    None for anything `_builder` would not build the plain way, or `_parse` would refuse."""
+    get_event, resolvers, constructors = loader.get_event, loader.yaml_implicit_resolvers, loader.yaml_constructors
+    plain: dict[str, Any] = {}  # plain scalars repeat (kinds, countries, units): each resolved once
+    stack: list[tuple[Any, Any]] = []
+    container: Any = None
+    key: Any = _NO_KEY
+    root: list[dict[str, Any]] = []
+    lines: list[int] = []
+    citation_lines: list[list[int]] = []
+    citations: Any = None  # the current record's `citations` list, whose items' lines are kept
+    if type(get_event()) is not yaml.StreamStartEvent or type(get_event()) is not yaml.DocumentStartEvent:
+        return None
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.tag is not None or event.anchor is not None or container is None:
+                return None
+            value = event.value
+            if event.implicit[0]:
+                if value in plain:
+                    value = plain[value]
+                else:
+                    value = plain[value] = _plain_scalar(loader, resolvers, constructors, value)
+                    if value is _NO_KEY:
+                        return None
+            if key is not _NO_KEY:
+                container[key] = value
+                key = _NO_KEY
+            elif type(container) is dict:
+                if value in container:
+                    return None
+                key = value
+            else:  # a text as a record fails validation below
+                if container is citations:
+                    citation_lines[-1].append(event.start_mark.line + 1)
+                container.append(value)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.tag is not None or event.anchor is not None:
+                return None
+            new: Any = {} if kind is yaml.MappingStartEvent else []
+            if container is None:
+                if kind is not yaml.SequenceStartEvent:
+                    return None
+                new = root
+            elif key is not _NO_KEY:
+                container[key] = new
+                if key == "citations" and len(stack) == 2:
+                    citations = new
+            elif type(container) is dict:
+                return None  # a mapping or list as a key
+            elif container is root:
+                if kind is not yaml.MappingStartEvent:
+                    return None
+                lines.append(event.start_mark.line + 1)
+                citation_lines.append([])
+                container.append(new)
+            else:
+                if container is citations:
+                    citation_lines[-1].append(event.start_mark.line + 1)
+                container.append(new)
+            stack.append((container, key))
+            container, key = new, _NO_KEY
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            container, key = stack.pop()
+            key = _NO_KEY
+        elif kind is yaml.DocumentEndEvent:
+            return (root, lines, citation_lines) if type(get_event()) is yaml.StreamEndEvent else None
+        else:
+            return None  # an alias
+
+
+def _plain_scalar(loader: Any, resolvers: dict[str, Any], constructors: dict[str, Any], text: str) -> Any:
+    """What `_resolve` and the safe constructor make of an untagged plain scalar; `_NO_KEY` for a
+    merge key or anything else that is not text, a number, a boolean or null."""
+    for tag, pattern in resolvers.get(text[:1], ()):
+        if pattern.match(text):
+            return constructors[tag](loader, yaml.ScalarNode(tag, text)) if tag in _CONSTRUCTED else _NO_KEY
+    return text
 
 
 def _parse(name: str, blob: bytes, problems: list[Problem]) -> tuple[list[Any], yaml.SequenceNode, list[yaml.Node]] | None:
