@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from conftest import DATA, ROOT, run
+
+from tungsten_cli import load
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import make_pack
@@ -48,3 +51,16 @@ def test_index_and_scan_agree(command: list[str], pack: Path, tmp_path: Path, mo
     assert scanned.stdout.strip() not in ("", "[]"), "a command that finds nothing proves nothing"
     assert cold.stdout == scanned.stdout
     assert warm.stdout == scanned.stdout
+
+
+@pytest.mark.parametrize("command", [["facts"], ["deposits"], ["deals"], ["orgs"], ["quotas"]], ids=" ".join)
+def test_a_warm_country_listing_decodes_only_that_countrys_records(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
+    args = [*command, "--country", "KZ", "--json"]
+    cold = run(*args)
+    assert cold.exit_code == 0 and cold.stdout.strip() != "[]", cold.stderr
+    with mock.patch.object(load._CacheFile, "records", side_effect=AssertionError("decoded a whole kind")):
+        warm = run(*args)
+    assert (warm.exit_code, warm.stdout) == (0, cold.stdout), warm.stderr

@@ -33,8 +33,9 @@ class Index:
 
     def records(self, ids: Iterable[str]) -> list[Record]:
         """The records of `ids`, once each, in the order given."""
-        found = (self.get(record_id) for record_id in dict.fromkeys(ids))
-        return [record for record in found if record is not None]
+        with gc_paused():
+            found = (self.get(record_id) for record_id in dict.fromkeys(ids))
+            return [record for record in found if record is not None]
 
 
 class FactSet(NamedTuple):

@@ -64,7 +64,7 @@ class View(NamedTuple):
 def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
     """Only what a listing reads, so a cache hit decodes little; `facts --kind K` needs just K, and a
     plain listing of one country reads that country's records through the index."""
-    if query.country and view.rows is select:
+    if query.country and view.rows in (select, _SELECTED_BY_EDITION, _orgs):
         return ()
     if view.subkind_vocab == "kind" and query.subkind:
         return (query.subkind,)
@@ -97,6 +97,9 @@ def _shares_of(measure: str) -> Callable[[FactSet, Query], list[Record]]:
 def _by_edition(rows: Callable[[FactSet, Query], list[Record]]) -> Callable[[FactSet, Query], list[Record]]:
     """Rows with the `edition` of their source; with `--latest`, only the newest edition's claim per quantity."""
     return lambda facts, query: with_edition(facts, latest(facts, rows(facts, query)) if query.latest else rows(facts, query))
+
+
+_SELECTED_BY_EDITION = _by_edition(select)
 
 
 def _claim_text(claim: Record) -> str:
@@ -216,7 +219,7 @@ VIEWS: dict[str, View] = {
                 text_column("forms", fit="prose", priority=4),
             ),
             loads=("import_share",),
-            rows=_by_edition(select),
+            rows=_SELECTED_BY_EDITION,
             extra_fields=("edition",),
         ),
         View(
@@ -262,7 +265,7 @@ VIEWS: dict[str, View] = {
                 _SUMMARY,
             ),
             subkind_vocab="kind",
-            rows=_by_edition(select),
+            rows=_SELECTED_BY_EDITION,
             extra_fields=("edition",),
         ),
         View(
