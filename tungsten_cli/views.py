@@ -25,7 +25,7 @@ from tungsten_cli.render import (
     value_text,
     write,
 )
-from tungsten_cli.render.text import grade_text, number, reserves_text
+from tungsten_cli.render.text import field_text, grade_text, number, reserves_text
 from tungsten_cli.search import search
 from tungsten_cli.vocabulary import VOCAB
 
@@ -72,16 +72,7 @@ def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
 
 
 def _rate(record: Record) -> str:
-    if record.get("rate_cents_per_kg") is not None:
-        return f"{record['rate_cents_per_kg']:g}¢/kg"
-    return value_text(record)
-
-
-def _share(record: Record) -> str:
-    share = record.get("share_of_world_pct")
-    if share is None:
-        return ""
-    return (record.get("share_comparator") or ("~" if record.get("share_approximate") else "")) + pct(share)
+    return field_text(record, "rate_cents_per_kg") or value_text(record)
 
 
 def _orgs(facts: FactSet, query: Query) -> list[Record]:
@@ -171,7 +162,7 @@ _FIGURES = (
     text_column("subject", fit="token"),
     _EDITION,
     Column("value", value_text, numeric=True, field="value"),
-    Column("share of world", _share, numeric=True, priority=2, field="share_of_world_pct"),
+    Column("share of world", lambda r: field_text(r, "share_of_world_pct"), numeric=True, priority=2, field="share_of_world_pct"),
     _DATE._replace(priority=2),
     text_column("basis", priority=3),
     source_column(),
