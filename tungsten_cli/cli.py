@@ -31,6 +31,8 @@ from tungsten_cli.views import (
     listing,
     schema_text,
     show_record,
+    template_text,
+    write_schema_summary,
 )
 
 
@@ -607,9 +609,28 @@ def schema(
         str | None,
         typer.Argument(help="A record kind (deposit, figure, ...); none for a whole pack file. Example: tungsten schema deposit"),
     ] = None,
+    summary: Annotated[
+        bool,
+        typer.Option("--summary", help="A table of the kind's fields (required, type, unit, example) instead. Example: --summary"),
+    ] = False,
 ) -> None:
     """Print the JSON Schema of a record kind or of a pack file, for editors and CI. Example: tungsten schema deposit"""
-    sys.stdout.write(schema_text(kind))
+    if not summary:
+        sys.stdout.write(schema_text(kind))
+    elif kind is None:
+        raise click.UsageError("--summary describes one record kind: tungsten schema deposit --summary")
+    else:
+        write_schema_summary(kind, sys.stdout)
+
+
+@app.command()
+def new(
+    kind: Annotated[
+        str, typer.Argument(help="A record kind: source, deposit, figure, deal, ... Example: tungsten new deposit > my-pack.yaml")
+    ],
+) -> None:
+    """Print a commented YAML template of one record: required fields first, each with its type, unit and an example. Example: tungsten new deposit"""
+    sys.stdout.write(template_text(kind))
 
 
 @app.command("fields")

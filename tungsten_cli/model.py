@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal, get_args
 
@@ -23,7 +24,16 @@ from tungsten_cli.source_files import CONTROLS, OUTSIDE, inside_folder
 from tungsten_cli.tables import is_table_file
 from tungsten_cli.vocabulary import COUNTRIES
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+@dataclass(frozen=True)
+class Hint:
+    """A type in words and an example of it, for `tungsten new` and `schema --summary`; pydantic ignores it."""
+
+    text: str
+    example: Any
+
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"), Hint("slug: a-z, 0-9 and single hyphens", "my-id")]
 
 
 def _not_blank(value: str) -> str:
@@ -33,12 +43,14 @@ def _not_blank(value: str) -> str:
 
 
 # Some text that is not only whitespace; editors get the same rule as a (searched, unanchored) pattern.
-Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"})]
-NonNegative = Annotated[float, Field(ge=0)]
+Text = Annotated[
+    str, StringConstraints(min_length=1), AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"}), Hint("text", "text")
+]
+NonNegative = Annotated[float, Field(ge=0), Hint("number >= 0", 1000)]
 # A part of a whole (import shares, stakes, offtake, ore grades): 0-100.
-Share = Annotated[float, Field(ge=0, le=100)]
+Share = Annotated[float, Field(ge=0, le=100), Hint("number 0-100", 30)]
 # A signed change: nothing can fall by more than all of it.
-Change = Annotated[float, Field(ge=-100)]
+Change = Annotated[float, Field(ge=-100), Hint("number >= -100, negative for a fall", -6.45)]
 # Parts of one whole may sum to this much over 100 before a pack is rejected: sources round each part.
 SUM_TOLERANCE_PCT = 1.0
 
@@ -55,12 +67,19 @@ def _check_source_file(file: str) -> str:
     return file
 
 
-Country = Annotated[str, AfterValidator(_check_country)]
-IsoDate = Annotated[str, AfterValidator(dates.check)]
-Partner = Annotated[str, AfterValidator(lambda v: v if v == "other" else _check_country(v))]
+Country = Annotated[str, AfterValidator(_check_country), Hint("ISO 3166-1 alpha-2 country code", "KZ")]
+IsoDate = Annotated[str, AfterValidator(dates.check), Hint("date YYYY, YYYY-MM or YYYY-MM-DD, or an interval START/END", "2025-05")]
+Partner = Annotated[
+    str, AfterValidator(lambda v: v if v == "other" else _check_country(v)), Hint("ISO 3166-1 alpha-2 country code or 'other'", "CN")
+]
 # Editors get the same rule as a pattern; tests check it agrees with `inside_folder`.
 _INSIDE_FOLDER_PATTERN = rf"^(?![/\\])(?!.:)(?!.*\\)(?!(.*/)?\.\.(/|$))(?!(\./?)+$)(?=.*\S)[^{CONTROLS}]+$"
-SourceFile = Annotated[Text, AfterValidator(_check_source_file), Field(json_schema_extra={"pattern": _INSIDE_FOLDER_PATTERN})]
+SourceFile = Annotated[
+    Text,
+    AfterValidator(_check_source_file),
+    Field(json_schema_extra={"pattern": _INSIDE_FOLDER_PATTERN}),
+    Hint("path inside a source folder", "article.txt"),
+]
 
 
 class _Strict(BaseModel):
@@ -240,16 +259,20 @@ class Source(_Strict):
     publisher: Text = Field(description="Who published it")
     credited_to: Text | None = Field(None, description="Author or agency the source credits, where named")
     published: IsoDate = Field(description="Publication date: YYYY, YYYY-MM or YYYY-MM-DD")
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = Field(description="Language of the text, ISO 639-1 code")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$"), Hint("ISO 639-1 language code", "de")] = Field(
+        description="Language of the text, ISO 639-1 code"
+    )
     file: SourceFile = Field(description="The text's file name in the source folder")
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$"), Hint("64 hex digits (sha256sum FILE)", "0" * 64)] = Field(
         description="SHA-256 of the file's bytes; verify checks it"
     )
     url: Text | None = Field(None, description="Where the source is online")
     license: Text | None = Field(None, description="The source's licence or terms of use")
     edition: Text | None = Field(None, description="Which edition of its series (MCS 2025)")
     series: Slug | None = Field(None, description="Id shared by the editions of one publication")
-    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = Field(None, description="Digital Object Identifier")
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$"), Hint("DOI", "10.3133/mcs2025")] | None = Field(
+        None, description="Digital Object Identifier"
+    )
     table: Text | None = Field(None, description="A CSV source: which table of the publication it holds")
     key_columns: list[Text] = Field([], description="A CSV source: the headers that identify a row")
     rows: Annotated[dict[Text, str], Field(min_length=1)] | None = Field(
@@ -390,8 +413,8 @@ class Measure(_Record):
     change_pct: Change | None = Field(None, description="Relative change of a quantity (a quota 6.45 % lower: -6.45), percent")
     additional_duty_pct: NonNegative | None = Field(None, description="Duty added on top of the existing rate, percentage points")
     rate_cents_per_kg: NonNegative | None = Field(None, description="Specific duty, US cents per kilogram")
-    hts_code: Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{2}\.\d{4}$")] | None = Field(
-        None, description="US Harmonized Tariff Schedule code"
+    hts_code: Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{2}\.\d{4}$"), Hint("HTS code NNNN.NN.NNNN", "8101.94.0000")] | None = (
+        Field(None, description="US Harmonized Tariff Schedule code")
     )
     legal_basis: Text | None = Field(None, description="The law or order it rests on")
     as_written: Text | None = Field(None, description="The rate or change as the source writes it")

@@ -492,6 +492,31 @@ def schema_text(kind: str | None) -> str:
     return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def template_text(kind: str) -> str:
+    """`tungsten new KIND`: a commented YAML template of one record to fill in."""
+    from tungsten_cli.model import RECORD_MODELS
+    from tungsten_cli.template import template
+
+    resolve_choice(kind, "kind", RECORD_MODELS)
+    return template(kind)
+
+
+def write_schema_summary(kind: str, out: IO[str]) -> None:
+    """`tungsten schema KIND --summary`: the template's information as a table, one row per field."""
+    from tungsten_cli.model import RECORD_MODELS
+    from tungsten_cli.template import summary_rows
+
+    resolve_choice(kind, "kind", RECORD_MODELS)
+    columns = [
+        text_column("field", fit="token"),
+        text_column("required", priority=2),
+        text_column("type"),
+        text_column("unit", priority=3),
+        text_column("example", priority=2),
+    ]
+    write(Listing(summary_rows(kind), columns), Format.table, out)
+
+
 def _count_column(name: str) -> Column:
     return Column(name, lambda r: str(r[name]), numeric=True)
 
