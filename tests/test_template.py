@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -87,13 +88,22 @@ def test_summary_is_the_same_information_as_a_table() -> None:
     result = run("schema", "deposit", "--summary")
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line for line in result.stdout.splitlines()}
-    assert lines["field"].split() == ["field", "required", "type", "unit", "example"]
-    assert re.fullmatch(r"reserves_wo3_t +number >= 0 +t of WO3 +1000", lines["reserves_wo3_t"])
-    assert re.fullmatch(r"country +yes +ISO 3166-1 alpha-2 country code +KZ", lines["country"])
+    assert lines["field"].split() == ["field", "required", "type", "unit", "example", "meaning"]
+    assert re.fullmatch(r"reserves_wo3_t +number >= 0 +t of WO3 +1000 +WO3 reserves, tonnes", lines["reserves_wo3_t"])
+    assert re.fullmatch(r"country +yes +ISO 3166-1 alpha-2 country code +KZ +Country it lies in, .*", lines["country"])
     assert re.fullmatch(r"citations\[\]\.quote +yes +text +Die Mine .*", lines["citations[].quote"])
     deposit = _new("deposit")
     for doc in field_docs("deposit"):
         assert doc.name in lines and f"{doc.name}: " in deposit and doc.type in deposit and doc.type in lines[doc.name]
+
+
+def test_summary_takes_the_output_options_its_footer_suggests() -> None:
+    rows = json.loads(run("schema", "deposit", "--summary", "--json").stdout)
+    assert {"field": "reserves_wo3_t", "required": "", "type": "number >= 0", "unit": "t of WO3", "example": "1000"}.items() <= rows[
+        [r["field"] for r in rows].index("reserves_wo3_t")
+    ].items()
+    out = run("schema", "deposit", "--summary", "--fields", "field,example", "--format", "csv").stdout
+    assert out.splitlines()[:2] == ["field,example", "kind,deposit"]
 
 
 def test_raw_schema_is_unchanged_by_the_hints() -> None:

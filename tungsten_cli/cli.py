@@ -611,16 +611,22 @@ def schema(
     ] = None,
     summary: Annotated[
         bool,
-        typer.Option("--summary", help="A table of the kind's fields (required, type, unit, example) instead. Example: --summary"),
+        typer.Option("--summary", help="A table of the kind's fields (required, type, unit, example, meaning) instead. Example: --summary"),
     ] = False,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
 ) -> None:
     """Print the JSON Schema of a record kind or of a pack file, for editors and CI. Example: tungsten schema deposit"""
+    output = _output({"fmt": fmt, "as_json": as_json, "fields": fields})
     if not summary:
+        if fmt is not None or as_json or fields is not None:
+            raise click.UsageError("--format, --json and --fields go with --summary; the JSON Schema is always JSON")
         sys.stdout.write(schema_text(kind))
     elif kind is None:
         raise click.UsageError("--summary describes one record kind: tungsten schema deposit --summary")
     else:
-        write_schema_summary(kind, sys.stdout)
+        write_schema_summary(kind, output, sys.stdout)
 
 
 @app.command()

@@ -83,6 +83,7 @@ class FieldDoc:
     type: str
     unit: str | None
     example: Any
+    about: str = ""  # the model's field description
     nested: tuple[FieldDoc, ...] = ()
     many: bool = False  # a list of nested records
 
@@ -93,7 +94,7 @@ def field_docs(kind: str, model: type[BaseModel] | None = None) -> list[FieldDoc
     model = model or RECORD_MODELS[kind]
     names = [n for n in ordered_fields(model) if n in model.model_fields and not (top and n == "kind")]
     docs = [_doc(kind, model, name) for name in names]
-    lead = [FieldDoc("kind", True, "the record kind", None, kind)] if top else []
+    lead = [FieldDoc("kind", True, "the record kind, as written", None, kind)] if top else []
     return lead + [d for d in docs if d.required] + [d for d in docs if not d.required]
 
 
@@ -105,7 +106,7 @@ def _doc(kind: str, model: type[BaseModel], name: str) -> FieldDoc:
     if isinstance(inner, type) and issubclass(inner, BaseModel):
         nested = tuple(field_docs(kind, inner))
         text = ("list, at least one" if info.is_required() else "list") if many else "record"
-        return FieldDoc(name, info.is_required(), text, None, None, nested, many)
+        return FieldDoc(name, info.is_required(), text, None, None, info.description or "", nested, many)
     # pydantic keeps a required field's Annotated metadata on the field, an optional one's in the union
     hint = _last_hint(info.metadata)
     text, example = (hint.text, hint.example) if hint else _describe(annotation)
@@ -114,7 +115,7 @@ def _doc(kind: str, model: type[BaseModel], name: str) -> FieldDoc:
     elif name == "approximate":
         example = value_fields(model)[:1]
     example = _EXAMPLES.get(name, example)
-    return FieldDoc(name, info.is_required(), text, unit, example)
+    return FieldDoc(name, info.is_required(), text, unit, example, info.description or "")
 
 
 def _last_hint(metadata: Any) -> Hint | None:
@@ -176,7 +177,8 @@ class _Line:
 
 
 def _explain(doc: FieldDoc) -> str:
-    return "; ".join([doc.type] + ([f"unit: {doc.unit}"] if doc.unit else []))
+    kind = "; ".join([doc.type] + ([f"unit: {doc.unit}"] if doc.unit else []))
+    return f"{doc.about} ({kind})" if doc.about else kind
 
 
 def _lines(doc: FieldDoc, spaces: str, dash: bool, off_at: str | None) -> list[_Line]:
@@ -184,7 +186,7 @@ def _lines(doc: FieldDoc, spaces: str, dash: bool, off_at: str | None) -> list[_
     if off_at is None and not doc.required:
         off_at = spaces
     if doc.nested:
-        lines = [_Line(spaces, dash, f"{doc.name}:", doc.type, off_at)]
+        lines = [_Line(spaces, dash, f"{doc.name}:", _explain(doc), off_at)]
         inner = spaces + ("  " if dash else "") + "  "
         for i, child in enumerate(doc.nested):
             lines += _lines(child, inner + ("  " if doc.many and i else ""), doc.many and i == 0, off_at)
@@ -230,5 +232,6 @@ def _rows(docs: list[FieldDoc], prefix: str) -> Any:
             "type": doc.type,
             "unit": doc.unit or "",
             "example": example,
+            "meaning": doc.about,
         }
         yield from _rows(list(doc.nested), f"{prefix}{doc.name}{'[]' if doc.many else ''}.")

@@ -501,7 +501,7 @@ def template_text(kind: str) -> str:
     return template(kind)
 
 
-def write_schema_summary(kind: str, out: IO[str]) -> None:
+def write_schema_summary(kind: str, output: Output, out: IO[str]) -> None:
     """`tungsten schema KIND --summary`: the template's information as a table, one row per field."""
     from tungsten_cli.model import RECORD_MODELS
     from tungsten_cli.template import summary_rows
@@ -509,12 +509,14 @@ def write_schema_summary(kind: str, out: IO[str]) -> None:
     resolve_choice(kind, "kind", RECORD_MODELS)
     columns = [
         text_column("field", fit="token"),
-        text_column("required", priority=2),
-        text_column("type"),
-        text_column("unit", priority=3),
-        text_column("example", priority=2),
+        text_column("required"),
+        text_column("type", fit="prose"),
+        text_column("unit", fit="prose"),
+        text_column("example", fit="prose", priority=2),
+        text_column("meaning", fit="prose", priority=3),
     ]
-    write(Listing(summary_rows(kind), columns), Format.table, out)
+    check_fields(output.fields or [], [c.header for c in columns])
+    write(Listing(summary_rows(kind), columns, fields=output.fields), output.fmt, out)
 
 
 def _count_column(name: str) -> Column:
