@@ -43,11 +43,18 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+# The name to show where pycountry has no short common name and ISO's is not what people say
+# ("Russian Federation"; USGS writes "Russia").
+SHOWN_NAMES = {"RU": "Russia", "CD": "DR Congo", "PS": "Palestine", "FM": "Micronesia"}
+
+
 def countries() -> dict[str, list[str]]:
-    """Every ISO 3166-1 country by alpha-2 code: its codes and names, the ISO name third."""
+    """Every ISO 3166-1 country by alpha-2 code: its codes and names, the ISO name third and the name
+    to show beside a code fourth (pycountry's common name, such as "North Korea", where it has one)."""
     table: dict[str, list[str]] = {}
     for country in pycountry.countries:
-        names = [country.alpha_2, country.alpha_3, country.name]
+        shown = SHOWN_NAMES.get(country.alpha_2) or str(getattr(country, "common_name", country.name))
+        names = [country.alpha_2, country.alpha_3, country.name, shown]
         names += [getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr)]
         table[country.alpha_2] = [*names, *COMMON_NAMES.get(country.alpha_2, ())]
     return table

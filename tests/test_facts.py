@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from conftest import run, run_json
 
+from tungsten_cli.dates import bounds
 from tungsten_cli.load import load_facts
 from tungsten_cli.verify import numbers_in, record_values
 from tungsten_cli.vocabulary import VOCAB
@@ -204,8 +205,9 @@ def test_conflicts_show_import_reliance_side_by_side() -> None:
 
 def test_timeline_sorts_partial_dates_by_start() -> None:
     dates = [r["date"] for r in run_json("timeline", "--from", "2025-04", "--to", "2025-11", "--country", "KZ")]
-    assert dates and dates == sorted(dates)
-    assert all("2025-04" <= d[:7] <= "2025-11" or d == "2025" for d in dates)
+    assert dates and [bounds(d)[0] for d in dates] == sorted(bounds(d)[0] for d in dates)
+    assert all(bounds(d)[1] >= "2025-04" and bounds(d)[0] <= "2025-11-30" for d in dates)  # overlaps the range
+    assert "2018/2025-11" in dates  # the permits since 2018, an interval reaching into it
 
 
 def test_sources_count_citing_records() -> None:
@@ -264,7 +266,7 @@ def test_crosscheck_appears_in_show() -> None:
 
 
 def test_conversion_factor_is_the_usgs_footnote() -> None:
-    from tungsten_cli.crosscheck import WO3_TO_W
+    from tungsten_cli.basis import WO3_TO_W
 
     (footnote,) = run_json("show", "usgs-tungsten-content-of-mtu-wo3")
     assert footnote["value"] / 10 == pytest.approx(WO3_TO_W)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 from typing import Any
 
+from tungsten_cli.countries import AGGREGATES
 from tungsten_cli.dates import bounds
 from tungsten_cli.records import YEAR_KEY, FactSet, Record
 
@@ -73,6 +74,11 @@ def claimed_value(record: Record) -> Any:
     return next((record[k] for k in ("share_pct", "rate_pct", "additional_duty_pct", "change_pct") if record.get(k) is not None), None)
 
 
+def claimed_unit(record: Record) -> str:
+    """The unit of `claimed_value`: a figure states its own; shares, rates and changes are percentages."""
+    return str(record.get("unit", "pct"))
+
+
 def claim_row(member: Record, quantity: str) -> Record:
     """A claim reduced to what comparisons need: value, unit, basis and its first quote."""
     citation = member["citations"][0]
@@ -83,7 +89,7 @@ def claim_row(member: Record, quantity: str) -> Record:
         "value": claimed_value(member),
         "comparator": member.get("comparator"),
         "approximate": bool(member.get("approximate")),
-        "unit": member.get("unit", "pct"),
+        "unit": claimed_unit(member),
         "basis": basis_of(member) or None,
         "source": citation["source"],
         "quote": citation["quote"],
@@ -248,7 +254,6 @@ def _revision_row(
     }
 
 
-AGGREGATES = frozenset({"world", "other", "unspecified"})
 _Table = tuple[str, str, str, str]
 
 

@@ -153,6 +153,17 @@ LatestOpt = Annotated[
     bool,
     typer.Option("--latest", help="Of the USGS editions, keep only the newest one stating each quantity. Example: --latest"),
 ]
+ExcludeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--exclude",
+        help="Comma-separated countries or aggregates (world, other) to leave out of the ranking. Example: --exclude world,other",
+    ),
+]
+BasisOpt = Annotated[
+    str | None,
+    typer.Option("--basis", help="Restate WO3 tonnages as W content (x0.793), marked derived. Example: --basis W"),
+]
 YearOpt = Annotated[
     int | None, typer.Option("--year", "-y", min=1000, max=9999, help="Records dated in (or spanning) this year. Example: --year 2025")
 ]
@@ -282,6 +293,16 @@ def _filters() -> str:
     return " ".join(given)
 
 
+def _codes(value: str | None) -> tuple[str, ...]:
+    """`--exclude world,other` as its codes; a list naming none is a usage error, not "exclude nothing"."""
+    if value is None:
+        return ()
+    codes = tuple(code.strip() for code in value.split(",") if code.strip())
+    if not codes:
+        raise click.BadParameter(f"'{value}' names no code (example: --exclude world,other)", param_hint="--exclude")
+    return codes
+
+
 def _date_option(name: str, value: str | None) -> str | None:
     try:
         return None if value is None else dates.check(value, interval=False)
@@ -323,12 +344,14 @@ def imports(
     partner: Annotated[str | None, typer.Option(help="Source country, or 'other'. Example: --partner China")] = None,
     source: SourceOpt = None,
     latest: LatestOpt = False,
+    exclude: ExcludeOpt = None,
     *,
     facts_paths: list[str] | None,
     output: Output,
 ) -> None:
     """Import shares by source country. Example: tungsten imports --importer US --sort -share_pct"""
-    _show("imports", Query(importer=importer, partner=partner, source=source, latest=latest), facts_paths, output)
+    query = Query(importer=importer, partner=partner, source=source, latest=latest, exclude=_codes(exclude))
+    _show("imports", query, facts_paths, output)
 
 
 @app.command()
@@ -402,12 +425,15 @@ def production(
     country: CountryOpt = None,
     source: SourceOpt = None,
     latest: LatestOpt = False,
+    exclude: ExcludeOpt = None,
+    basis: BasisOpt = None,
     *,
     facts_paths: list[str] | None,
     output: Output,
 ) -> None:
     """Mine production by country and edition, with its derived share of the world total. Example: tungsten production --country CN --latest --sort year"""
-    _show("production", Query(year=year, country=country, source=source, latest=latest), facts_paths, output)
+    query = Query(year=year, country=country, source=source, latest=latest, exclude=_codes(exclude), basis=basis)
+    _show("production", query, facts_paths, output)
 
 
 @app.command()
@@ -416,12 +442,15 @@ def reserves(
     country: CountryOpt = None,
     source: SourceOpt = None,
     latest: LatestOpt = False,
+    exclude: ExcludeOpt = None,
+    basis: BasisOpt = None,
     *,
     facts_paths: list[str] | None,
     output: Output,
 ) -> None:
     """Reserves by country; a share of a lower-bound world total is an upper bound. Example: tungsten reserves --sort -value"""
-    _show("reserves", Query(country=country, source=source, latest=latest), facts_paths, output)
+    query = Query(country=country, source=source, latest=latest, exclude=_codes(exclude), basis=basis)
+    _show("reserves", query, facts_paths, output)
 
 
 @app.command()

@@ -8,6 +8,9 @@ from tungsten_cli.errors import UsageError
 from tungsten_cli.search import fold
 from tungsten_cli.vocabulary import COUNTRIES
 
+# Subjects that stand for several countries: a world total, a table's "Other countries", an unnamed group.
+AGGREGATES = frozenset({"world", "other", "unspecified"})
+
 
 def resolve(value: str) -> str:
     """A code (alpha-2 first, the fast path) or a name in any case to its alpha-2 code.
@@ -34,6 +37,20 @@ def resolve(value: str) -> str:
     close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.75)
     hint = f"; did you mean {_label(by_name[close[0]])}?" if close else ""
     raise UsageError(f"unknown country '{value}'{hint} (use an ISO 3166-1 code such as KZ or an English name)")
+
+
+def subject_code(value: str) -> str:
+    """What a figure or an import share is listed under: a country, or an aggregate (`others` is `other`)."""
+    folded = fold(value.strip())
+    folded = "other" if folded == "others" else folded
+    return folded if folded in AGGREGATES else resolve(value)
+
+
+def display_name(code: str) -> str:
+    """The name people know a country by ("North Korea", not ISO's "Korea, Democratic People's Republic
+    of"); empty for an aggregate, whose code already says what it is."""
+    names = COUNTRIES.get(code)
+    return names[3] if names else ""
 
 
 def _label(code: str) -> str:

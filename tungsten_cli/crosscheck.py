@@ -12,14 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tungsten_cli.basis import WO3_TO_W, normal_basis, w_content
 from tungsten_cli.claims import basis_of, claimed_value, comparison_key, edition_of, group_by_key, latest
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.vocabulary import COUNTRIES
 
-# USGS MCS footnote: "A metric ton unit of tungsten trioxide contains 7.93 kilograms of tungsten",
-# i.e. WO3 is 79.3 % W by mass (183.84 / 231.84). Every converted value is marked derived.
-WO3_TO_W = 0.793
-_W_NAMES = {"w", "tungsten content", "contained tungsten"}
 _TOLERANCE = 0.01
 _MIN_TABLE = 3
 
@@ -51,15 +48,13 @@ def _apart(a: Claim, b: Claim) -> bool:
 
 
 def _basis(record: Record) -> str:
-    basis = basis_of(record).strip()
-    return "W" if basis.casefold() in _W_NAMES else basis
+    return normal_basis(basis_of(record))
 
 
 def _in_w(claim: Claim) -> tuple[float | None, bool]:
     """The value in tonnes of W where the claim counts WO3; (value, derived?)."""
-    if claim.value is not None and claim.basis == "WO3" and claim.record.get("unit") == "t":
-        return round(claim.value * WO3_TO_W, 3), True
-    return claim.value, False
+    converted = w_content(claim.value, claim.basis, claim.record.get("unit"))
+    return (claim.value, False) if converted is None else (converted, True)
 
 
 def _close(a: float, b: float) -> bool:

@@ -6,7 +6,7 @@ import difflib  # Click imports it anyway: a lazy import saved nothing (python -
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
-from tungsten_cli.countries import resolve
+from tungsten_cli.countries import AGGREGATES, resolve, subject_code
 from tungsten_cli.dates import bounds
 from tungsten_cli.errors import NotFoundError, UsageError
 from tungsten_cli.records import FactSet, Record, party_names, record_countries, references
@@ -34,6 +34,8 @@ class Query(NamedTuple):
     latest: bool = False  # of a series of editions, keep only the newest edition's claim per quantity
     measure: str | None = None  # a figure's measure (revisions)
     min_change: float | None = None  # smallest change in percent, either way (revisions)
+    exclude: tuple[str, ...] = ()  # countries or aggregates (world, other) to leave out of a ranking
+    basis: str | None = None  # restate figures in this basis (W), converted values marked derived
 
 
 def covers_year(record: Record, year: int) -> bool:
@@ -65,7 +67,7 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
         checks.append(lambda r: code in record_countries(r))
     for key, value in (("importer", query.importer), ("partner", query.partner)):
         if value:
-            code = "other" if key == "partner" and fold(value) in ("other", "others") else resolve(value)
+            code = subject_code(value) if key == "partner" else resolve(value)
             checks.append(_field_equals(key, code))
     if query.year is not None:
         year = query.year
@@ -80,8 +82,23 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
     if query.party:
         needle, lookup = fold(query.party), facts.lookup()
         checks.append(lambda r: any(needle in fold(n) for n in party_names(r, lookup)))
+    if query.exclude:
+        left_out = {_excluded(value, facts) for value in query.exclude}
+        checks.append(lambda r: _listed_under(r) not in left_out)
     checks += _date_range(query)
     return checks
+
+
+def _listed_under(record: Record) -> str | None:
+    """The code a row ranks under: a figure's subject, an import share's partner."""
+    return record.get("partner") if record["kind"] == "import_share" else record.get("subject")
+
+
+def _excluded(value: str, facts: FactSet) -> str:
+    try:
+        return subject_code(value)
+    except UsageError as err:
+        raise UsageError(f"--exclude: {err}; or an aggregate: {', '.join(sorted(AGGREGATES))}") from None
 
 
 def _date_range(query: Query) -> list[Predicate]:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
-from tungsten_cli.claims import conflicts, latest, revisions, with_edition, world_shares
-from tungsten_cli.countries import resolve
+from tungsten_cli.claims import claimed_unit, conflicts, latest, revisions, with_edition, world_shares
+from tungsten_cli.countries import display_name, subject_code
 from tungsten_cli.dates import bounds
 from tungsten_cli.query import Query, check_fields, find, referrers, related, resolve_choice, select, sort_records, timeline
 from tungsten_cli.records import FactSet, Record
@@ -16,6 +16,8 @@ from tungsten_cli.render import (
     Column,
     Format,
     Listing,
+    figure_value,
+    flat,
     id_column,
     parties_short,
     pct,
@@ -85,6 +87,43 @@ def _shares_of(measure: str) -> Callable[[FactSet, Query], list[Record]]:
     return lambda facts, query: world_shares(facts, [r for r in select(facts, query) if r["measure"] == measure])
 
 
+def _named(keys: tuple[str, ...], rows: Callable[[FactSet, Query], list[Record]]) -> Callable[[FactSet, Query], list[Record]]:
+    """Rows with the name people know each country code by, in `KEY_name` (`KP` -> "North Korea")."""
+    return lambda facts, query: [{**r, **{f"{k}_name": display_name(r[k]) for k in keys}} for r in rows(facts, query)]
+
+
+def _in_basis(rows: Callable[[FactSet, Query], list[Record]]) -> Callable[[FactSet, Query], list[Record]]:
+    """With `--basis W`, every WO3 tonnage restated in W content and marked derived (basis.restated)."""
+
+    def restate(facts: FactSet, query: Query) -> list[Record]:
+        if query.basis is None:
+            return rows(facts, query)
+        from tungsten_cli.basis import BASES, restated
+
+        resolve_choice(query.basis, "basis", BASES)
+        return [restated(r) for r in rows(facts, query)]
+
+    return restate
+
+
+def _labelled(key: str) -> Callable[[Record], str]:
+    """A code with its name beside it, as people scan a ranking: "KP North Korea"."""
+    return lambda r: f"{r[key]} {r.get(f'{key}_name') or ''}".rstrip()
+
+
+def _basis_text(record: Record) -> str:
+    """The basis, and for a converted figure what it was converted from: "W (WO3 x0.793)"."""
+    basis = flat("basis", record.get("basis"))
+    return f"{basis} ({record['stated_basis']} x{record['factor']})" if record.get("derived") else basis
+
+
+def _basis_kept(columns: tuple[Column, ...], rows: list[Record]) -> list[Column]:
+    """Where the rows mix bases or hold converted figures, the basis column is kept as long as any:
+    a WO3 tonnage beside W tonnages must not lose the word that tells them apart."""
+    mixed = len({r["basis"] for r in rows if r.get("basis")}) > 1 or any(r.get("derived") for r in rows)
+    return [c._replace(priority=1) if mixed and c.field == "basis" else c for c in columns]
+
+
 def _by_edition(rows: Callable[[FactSet, Query], list[Record]]) -> Callable[[FactSet, Query], list[Record]]:
     """Rows with the `edition` of their source; with `--latest`, only the newest edition's claim per quantity."""
     return lambda facts, query: with_edition(facts, latest(facts, rows(facts, query)) if query.latest else rows(facts, query))
@@ -119,8 +158,7 @@ def _revisions(facts: FactSet, query: Query) -> list[Record]:
     """`tungsten revisions`: every quantity several editions state; `--min-change` drops rows without a change."""
     rows = every = revisions(facts)
     if query.country:
-        wanted = query.country.strip().lower()
-        code = wanted if wanted in ("world", "other") else resolve(query.country)
+        code = subject_code(query.country)
         rows = [r for r in rows if any(c["subject"] == code for c in r["claims"])]
     if query.measure:
         resolve_choice(query.measure, "measure", {c["measure"] for r in every for c in r["claims"]})
@@ -136,7 +174,27 @@ def _revisions(facts: FactSet, query: Query) -> list[Record]:
 def _crosscheck(facts: FactSet, query: Query) -> list[Record]:
     from tungsten_cli.crosscheck import crosscheck
 
-    return crosscheck(facts)
+    lookup = facts.lookup()
+    return [_sides_shown(row, lookup) for row in crosscheck(facts)]
+
+
+def _sides_shown(row: Record, lookup: Callable[[str], Record | None]) -> Record:
+    """A comparison row with each side's unit and its value as people read it ("50 %", ">50 %", "~81,000 t W (e)")."""
+    shown = dict(row)
+    for side in ("left", "right"):
+        record = lookup(row[f"{side}_id"]) if row[f"{side}_id"] else None
+        shown[f"{side}_unit"] = claimed_unit(record) if record else None
+        shown[f"{side}_text"] = _side_text(record) if record else None
+    return shown
+
+
+def _side_text(record: Record) -> str:
+    return figure_value(record, with_basis=True) if record["kind"] == "figure" else value_text(record)
+
+
+def _right_text(row: Record) -> str:
+    """The other source's value, or where its table has no row for the quantity, that it lists none."""
+    return "not listed" if row["verdict"] == "not-in-reference" else str(row["right_text"])
 
 
 _CLAIMS = ("figure", "import_share", "measure")  # the kinds with a comparison key
@@ -157,23 +215,30 @@ _DATE = text_column("date", fit="token")
 _COUNTRY = text_column("country", fit="token")
 _VALUE = Column("value", value_text, numeric=True, fit="words", field="value")
 _EDITION = text_column("edition", fit="token", priority=2)
+_BASIS = Column("basis", _basis_text, priority=3, field="basis")
 _FIGURES = (
     id_column(priority=4),
-    text_column("subject", fit="token"),
+    Column("subject", _labelled("subject"), fit="words", field="subject"),
     _EDITION,
     Column("value", value_text, numeric=True, field="value"),
     Column("share of world", lambda r: field_text(r, "share_of_world_pct"), numeric=True, priority=2, field="share_of_world_pct"),
     _DATE._replace(priority=2),
-    text_column("basis", priority=3),
+    _BASIS,
     source_column(),
 )
 _SHARE_FIELDS = ("share_of_world_pct", "share_comparator", "share_approximate", "share_derived")
+_DERIVED_FIELDS = ("derived", "stated_value", "stated_value_max", "stated_basis", "factor")
 
 
 def _figures_view(name: str, measure: str) -> View:
     """`production` and `reserves`: figures of one measure, every edition or (`--latest`) the newest."""
     return View(
-        name, ("figure",), _FIGURES, loads=("figure",), rows=_by_edition(_shares_of(measure)), extra_fields=(*_SHARE_FIELDS, "edition")
+        name,
+        ("figure",),
+        _FIGURES,
+        loads=("figure",),
+        rows=_in_basis(_named(("subject",), _by_edition(_shares_of(measure)))),
+        extra_fields=(*_SHARE_FIELDS, "edition", "subject_name", *_DERIVED_FIELDS),
     )
 
 
@@ -201,8 +266,8 @@ VIEWS: dict[str, View] = {
             ("import_share",),
             (
                 id_column(priority=3),
-                text_column("importer", fit="token", priority=2),
-                text_column("partner", fit="token"),
+                Column("importer", _labelled("importer"), fit="words", priority=2, field="importer"),
+                Column("partner", _labelled("partner"), fit="words", field="partner"),
                 Column("share", lambda r: pct(r["share_pct"]), numeric=True, field="share_pct"),
                 text_column("period", "date", fit="token", priority=2),
                 _EDITION,
@@ -210,8 +275,8 @@ VIEWS: dict[str, View] = {
                 text_column("forms", fit="prose", priority=4),
             ),
             loads=("import_share",),
-            rows=_SELECTED_BY_EDITION,
-            extra_fields=("edition",),
+            rows=_named(("importer", "partner"), _SELECTED_BY_EDITION),
+            extra_fields=("edition", "importer_name", "partner_name"),
         ),
         View(
             "quotas",
@@ -310,10 +375,14 @@ VIEWS: dict[str, View] = {
             (),
             (
                 text_column("quantity", fit="token"),
+                Column("left", lambda r: r["left_text"], numeric=True, fit="words", field="left_value"),
+                Column("right", _right_text, numeric=True, fit="words", field="right_value"),
                 text_column("verdict", fit="token"),
-                text_column("detail", fit="prose", priority=2),
-                text_column("left", "left_id", fit="token", priority=3),
-                text_column("right", "right_id", fit="token", priority=3),
+                text_column("left source", "left_source", fit="token", priority=2),
+                text_column("right source", "right_source", fit="token", priority=2),
+                text_column("detail", fit="prose", priority=3),
+                text_column("left id", "left_id", fit="token", priority=4),
+                text_column("right id", "right_id", fit="token", priority=4),
             ),
             extra_fields=(
                 "quantity",
@@ -322,7 +391,7 @@ VIEWS: dict[str, View] = {
                 *(
                     f"{side}_{name}"
                     for side in ("left", "right")
-                    for name in ("id", "source", "edition", "value", "comparator", "basis", "date", "quote")
+                    for name in ("id", "source", "edition", "value", "comparator", "basis", "date", "quote", "unit", "text")
                 ),
                 "rank",
             ),
@@ -412,7 +481,9 @@ def _finish(records: list[Record], view: View, output: Output, valid: list[str])
     records = sort_records(records, output.sort, valid, hint)
     if output.limit is not None:
         records = records[: output.limit]
-    return Listing(records, list(view.columns), cite=output.cite, fields=output.fields, chart=output.chart, sorted=bool(output.sort))
+    return Listing(
+        records, _basis_kept(view.columns, records), cite=output.cite, fields=output.fields, chart=output.chart, sorted=bool(output.sort)
+    )
 
 
 def _checked(facts: FactSet, view: View, query: Query) -> Query:

@@ -138,14 +138,19 @@ def hedge(record: Record, name: str, text: str) -> str:
     return "~" + text if _hedged(record, name) else text
 
 
-def figure_value(record: Record) -> str:
+def figure_value(record: Record, *, with_basis: bool = False) -> str:
+    """A figure as written for people: bound or "~", unit, range, "(e)" for an estimate and "(derived)"
+    for a value converted from another basis; `with_basis` names what a tonnage counts ("t W", "t WO3")."""
     if record.get("unavailable"):
         return str(record.get("as_written") or record["unavailable"])
     unit = UNIT_TEXT.get(record["unit"], number)
     text = hedge(record, "value", unit(record["value"]))
     if record.get("value_max") is not None:
         text += " – " + hedge(record, "value_max", unit(record["value_max"]))
-    return text + (" (e)" if record.get("estimated") else "")
+    if with_basis and record["unit"] == "t" and record.get("basis") in ("W", "WO3"):
+        text += f" {record['basis']}"
+    marks = [mark for mark, field in (("e", "estimated"), ("derived", "derived")) if record.get(field)]
+    return text + (f" ({', '.join(marks)})" if marks else "")
 
 
 def cell_range(record: Record, low: str, high: str, unit: Callable[[float | None], str]) -> str:
