@@ -26,6 +26,14 @@ _DERIVED: dict[str, tuple[str, str]] = {
     "score": ("integer", "Search rank: where the words occur, name first; higher matches better"),
     "matched_quote": ("text", "The first quote holding a search word (else the first quote)"),
     "records": ("integer", "How many loaded records cite the source"),
+    "subject_name": ("text", "The name of the subject's country (North Korea); empty for world, other"),
+    "importer_name": ("text", "The name of the importing country"),
+    "partner_name": ("text", "The name of the partner country; empty for other"),
+    "derived": ("true/false", "With --basis W: the value was converted from WO3 tonnes (x factor)"),
+    "stated_value": ("number", "With --basis W, for a converted figure: the value as the source states it"),
+    "stated_value_max": ("number", "With --basis W, for a converted range: its upper end as stated"),
+    "stated_basis": ("text", "With --basis W, for a converted figure: the basis as stated (WO3)"),
+    "factor": ("number", "With --basis W, for a converted figure: tonnes of W per tonne of WO3 (0.793)"),
 }
 _QUANTITY = ("text", "The quantity compared: subject/measure/period (a comparison key)")
 _VERDICT_DETAIL = {"verdict": ("text", "The outcome of the comparison (see the command's --help)"), "detail": ("text", "Why, in words")}
@@ -38,6 +46,8 @@ _CROSSCHECK_SIDE = {
     "basis": ("text", "basis (WO3, W content, ...)"),
     "date": ("text", "date"),
     "quote": ("text", "quote"),
+    "unit": ("text", "unit (t, pct, ...)"),
+    "text": ("text", "value as the table shows it, with comparator, unit and marks (>50 % (e))"),
 }
 # Rows of the comparison views, which are not records: the same name may mean something else there.
 _COMPARISONS: dict[str, dict[str, tuple[str, str]]] = {
