@@ -60,6 +60,8 @@ def test_a_library_upgrade_invalidates_the_cache(tmp_path: Path, monkeypatch: py
     library = tmp_path / "version.py"
     library.write_text("VERSION = '2.0'\n")
     monkeypatch.setattr(load, "_libraries", lambda: load._stats([(str(library), 0, 0, 0)]))
+    # A cache of its own: one another test wrote for MINI names the real libraries, and would serve.
+    monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
     load_facts([str(MINI)])
     assert not _validates([str(MINI)])
     time.sleep(0.05)
