@@ -375,7 +375,7 @@ def machine(python: str) -> dict[str, Any]:
             libyaml = None
         print(json.dumps({"python": sys.version.split()[0], "implementation": platform.python_implementation(),
                           "executable": sys.executable,
-                          "packages": {n: v(n) for n in ("tungsten-cli", "typer", "click", "rich", "pydantic", "pyyaml", "pycountry")},
+                          "packages": {n: v(n) for n in ("tungsten-cli", "typer", "click", "rich", "pydantic", "pyyaml")},
                           "libyaml": libyaml}))
         """
     )
