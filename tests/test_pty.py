@@ -31,6 +31,7 @@ VIEWS = {
     "orgs": ["orgs"],
     "production": ["production"],
     "reserves": ["reserves"],
+    "revisions": ["revisions"],
     "timeline": ["timeline"],
     "search": ["search", "kairakty"],
     "conflicts": ["conflicts"],
@@ -87,6 +88,18 @@ def test_every_view_fits_the_terminal(view: str, width: int) -> None:
     assert footer >= records(view), "every record has a row"
     if width == 80:
         assert footer <= 2 * records(view), "at 80 columns a record takes at most two lines"
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_no_first_rank_column_is_hidden_at_80(view: str) -> None:
+    """Dropping columns must leave the ones a view ranks first: a row of bare ids or keys says nothing."""
+    from tungsten_cli.views import VIEWS as DECLARED
+
+    text = " ".join(SGR.sub("", screen(VIEWS[view], 80)).splitlines())
+    found = re.search(r"hidden to fit: (.*?); show them", text)
+    hidden = set(found.group(1).split(", ")) if found else set()
+    first = {column.header for column in DECLARED[view].columns if column.priority == 1}
+    assert not hidden & first, f"{view} at 80 columns hides {sorted(hidden & first)}"
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -151,3 +151,18 @@ def test_show_wraps_quote_context_without_padding_and_keeps_the_quote_bold(monke
     out = _rich(monkeypatch, 80, "show", "upper-kairakty")
     assert "\x1b[1;4mDie Ust-Khakaljinzhenskoye" in out
     assert all(line == line.rstrip() for line in _visible(out))
+
+
+def test_a_key_wraps_after_a_slash_between_its_parts_never_inside_one() -> None:
+    from tungsten_cli.render.table import _key_lines
+
+    assert _key_lines("US<-other/import-share/2020/2023", 40) == ["US<-other/import-share/2020/2023"]
+    assert _key_lines("US<-other/import-share/2020/2023", 25) == ["US<-other/import-share/", "2020/2023"]
+    assert _key_lines("rotterdam-market/price-concentrate-rotterdam/2022", 32) == [
+        "rotterdam-market/",
+        "price-concentrate-rotterdam/2022",
+    ]
+    columns = [text_column("quantity", fit="key"), text_column("values", fit="words")]
+    rows = [["US/stockpile-shipments-concentrate/2021", "MCS 2022: 800e → MCS 2023: 1,030 → MCS 2024: 1,030"]]
+    assert fit(columns, rows, 63).widths == [len("US/stockpile-shipments-concentrate/"), 26]  # the key wraps, nothing is hidden
+    assert fit(columns, rows, 70).widths == [39, 29]  # spare width makes the key whole before anything grows

@@ -61,6 +61,9 @@ class View(NamedTuple):
     # comparison rows that hold only these. `--fields` and `--sort` accept exactly what is declared.
     extra_fields: tuple[str, ...] = ()
     records: bool = True
+    # Rows compared with each other keep a basis column where bases mix (_basis_kept); a `revisions`
+    # row compares editions within itself, one basis throughout, so its basis may give way.
+    basis_kept: bool = True
 
 
 def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
@@ -216,6 +219,7 @@ _COUNTRY = text_column("country", fit="token")
 _VALUE = Column("value", value_text, numeric=True, fit="words", field="value")
 _EDITION = text_column("edition", fit="token", priority=2)
 _BASIS = Column("basis", _basis_text, priority=3, field="basis")
+_QUANTITY = text_column("quantity", fit="key")
 _FIGURES = (
     id_column(priority=4),
     Column("subject", _labelled("subject"), fit="words", field="subject"),
@@ -344,14 +348,15 @@ VIEWS: dict[str, View] = {
             "revisions",
             (),
             (
-                text_column("quantity", fit="token"),
+                _QUANTITY,
                 Column("values", _revision_values, fit="words"),
-                Column("change", _revision_change, numeric=True, field="change_pct"),
-                text_column("verdict", fit="token"),
-                text_column("basis", priority=3),
-                text_column("detail", priority=4),
+                Column("change", _revision_change, numeric=True, field="change_pct", priority=2),
+                text_column("verdict", fit="token", priority=3),
+                text_column("basis", priority=4),
+                text_column("detail", priority=5),
             ),
             rows=_revisions,
+            basis_kept=False,
             extra_fields=(
                 "kind",
                 "quantity",
@@ -374,7 +379,7 @@ VIEWS: dict[str, View] = {
             "crosscheck",
             (),
             (
-                text_column("quantity", fit="token"),
+                _QUANTITY,
                 Column("left", lambda r: r["left_text"], numeric=True, fit="words", field="left_value"),
                 Column("right", _right_text, numeric=True, fit="words", field="right_value"),
                 text_column("verdict", fit="token"),
@@ -417,7 +422,7 @@ VIEWS: dict[str, View] = {
             "conflicts",
             (),
             (
-                text_column("quantity", fit="token"),
+                _QUANTITY,
                 Column(
                     "value",
                     lambda r: (r.get("comparator") or "") + number(r["value"]) if r.get("value") is not None else "",
@@ -482,7 +487,12 @@ def _finish(records: list[Record], view: View, output: Output, valid: list[str])
     if output.limit is not None:
         records = records[: output.limit]
     return Listing(
-        records, _basis_kept(view.columns, records), cite=output.cite, fields=output.fields, chart=output.chart, sorted=bool(output.sort)
+        records,
+        _basis_kept(view.columns, records) if view.basis_kept else list(view.columns),
+        cite=output.cite,
+        fields=output.fields,
+        chart=output.chart,
+        sorted=bool(output.sort),
     )
 
 

@@ -10,9 +10,11 @@ from tungsten_cli.render.text import field_text, flat, is_quantity
 
 # token: ids, numbers, dates, codes; never wrapped or cut.
 # words: names; may wrap between words onto a second line, never cut.
+# key:   a comparison key (`US<-BO/import-share/2020/2023`); may wrap onto a second line after a "/"
+#        between its parts, never inside a part (nor inside a period such as 2020/2023).
 # prose: summaries, parties, quotes; wrapped onto two lines, then cut with "…".
 # auto:  token when every cell is short, otherwise prose.
-Fit = Literal["token", "words", "prose", "auto"]
+Fit = Literal["token", "words", "key", "prose", "auto"]
 
 
 class Column(NamedTuple):

@@ -50,6 +50,29 @@ def _wrap(text: str, width: int, *, cut: bool) -> list[str]:
     ) or [""]
 
 
+def _key_parts(text: str) -> list[str]:
+    """A key split after each "/" between its parts; a "/" between two digits (a period) holds."""
+    parts, start = [], 0
+    for i, char in enumerate(text):
+        if char == "/" and not (text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()):
+            parts.append(text[start : i + 1])
+            start = i + 1
+    return [*parts, text[start:]] if text[start:] else parts
+
+
+def _key_lines(text: str, width: int) -> list[str]:
+    """A key on one line, or on two split after a "/": the longest first line that leaves a second line fitting."""
+    parts = _key_parts(text)
+    if len(text) <= width or len(parts) < 2:
+        return [text]
+    splits = [("".join(parts[:k]), "".join(parts[k:])) for k in range(len(parts) - 1, 0, -1)]
+    return list(next((s for s in splits if max(map(len, s)) <= width), min(splits, key=lambda s: max(map(len, s)))))
+
+
+def _key_min(text: str) -> int:
+    return max(len(line) for line in _key_lines(text, 0))
+
+
 def _fit_of(column: Column, natural: int) -> Fit:
     if column.fit == "auto":
         return "token" if column.numeric or natural <= AUTO_TOKEN else "prose"
@@ -66,6 +89,8 @@ def fit(columns: list[Column], rows: list[list[str]], width: int) -> Layout:
             least.append(natural[i])
         elif kind == "words":
             least.append(max([len(column.header)] + [_words_min(row[i]) for row in rows]))
+        elif kind == "key":
+            least.append(max([len(column.header)] + [_key_min(row[i]) for row in rows]))
         else:
             least.append(min(natural[i], max(len(column.header), column.min_width or PROSE_MIN)))
     shown = list(range(len(columns)))
@@ -80,6 +105,11 @@ def fit(columns: list[Column], rows: list[list[str]], width: int) -> Layout:
         least[shown[0]] = max(width, 1)
     widths = {i: least[i] for i in shown}
     spare = width - needed()
+    for i in shown:  # a key wraps only when nothing else gives: it is made whole first
+        if fits[i] == "key":
+            extra = min(natural[i] - widths[i], spare)
+            widths[i] += extra
+            spare -= extra
     growing = [i for i in shown if widths[i] < natural[i]]
     while spare > 0 and growing:
         share = max(spare // len(growing), 1)
@@ -92,7 +122,10 @@ def fit(columns: list[Column], rows: list[list[str]], width: int) -> Layout:
 
 
 def _cell_lines(text: str, width: int, kind: Fit, numeric: bool) -> list[str]:
-    lines = _wrap(text, width, cut=kind != "words") if kind != "token" else [text]
+    if kind == "key":
+        lines = _key_lines(text, width)
+    else:
+        lines = _wrap(text, width, cut=kind != "words") if kind != "token" else [text]
     return [line.rjust(width) if numeric else line.ljust(width) for line in lines]
 
 
