@@ -115,3 +115,16 @@ def test_pack_text_in_a_chart_is_escaped() -> None:
     found, _ = points([figure, {**figure, "id": "y", "value": 5, "unavailable": None}])
     point = next(p for p in found if p.id == "x")
     assert point.label == "C\\x1b[2JN" and point.text == "W\\x1b[31m"
+
+
+def test_facts_of_one_measure_chart_and_withheld_rows_have_no_bar() -> None:
+    lines = chart("facts", "--kind", "figure", "--measure", "tungsten-reserves", "--latest")
+    assert lines[0] == "tungsten-reserves (t), WO3" and bar_of(lines, "KZ")
+    withheld = chart("facts", "--kind", "figure", "--measure", "secondary-production", "--year", "2024")
+    assert withheld[:2] == ["secondary-production (t), W, 2024", "US  W"]
+    assert "marks: W withheld, NA not available" in withheld
+
+
+def test_an_unknown_measure_is_a_usage_error() -> None:
+    result = run("facts", "--measure", "mine-prod")
+    assert result.exit_code == 2 and "unknown measure 'mine-prod'" in result.stderr and "mine-production" in result.stderr

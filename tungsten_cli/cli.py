@@ -164,6 +164,9 @@ BasisOpt = Annotated[
     str | None,
     typer.Option("--basis", help="Restate WO3 tonnages as W content (x0.793), marked derived. Example: --basis W"),
 ]
+MeasureOpt = Annotated[
+    str | None, typer.Option(help="A measure such as mine-production or tungsten-reserves. Example: --measure tungsten-reserves")
+]
 YearOpt = Annotated[
     int | None, typer.Option("--year", "-y", min=1000, max=9999, help="Records dated in (or spanning) this year. Example: --year 2025")
 ]
@@ -393,12 +396,14 @@ def facts_(
     year: YearOpt = None,
     source: SourceOpt = None,
     latest: LatestOpt = False,
+    measure: MeasureOpt = None,
     *,
     facts_paths: list[str] | None,
     output: Output,
 ) -> None:
-    """Every record of every kind in one list. Example: tungsten facts --kind figure --year 2024"""
-    _show("facts", Query(subkind=kind, country=country, year=year, source=source, latest=latest), facts_paths, output)
+    """Every record of every kind in one list; figures of one --measure make one chart. Example: tungsten facts --kind figure --year 2024"""
+    query = Query(subkind=kind, country=country, year=year, source=source, latest=latest, measure=measure)
+    _show("facts", query, facts_paths, output)
 
 
 @app.command("orgs")
@@ -460,9 +465,7 @@ def revisions(
         str | None,
         typer.Option("--country", "-c", help="Subject: an ISO 3166-1 code or English name, 'world' or 'other'. Example: --country CN"),
     ] = None,
-    measure: Annotated[
-        str | None, typer.Option(help="A measure such as mine-production or tungsten-reserves. Example: --measure tungsten-reserves")
-    ] = None,
+    measure: MeasureOpt = None,
     year: YearOpt = None,
     min_change: Annotated[
         float | None,

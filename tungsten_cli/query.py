@@ -32,7 +32,7 @@ class Query(NamedTuple):
     date_to: str | None = None
     text: str | None = None  # search words
     latest: bool = False  # of a series of editions, keep only the newest edition's claim per quantity
-    measure: str | None = None  # a figure's measure (revisions)
+    measure: str | None = None  # a figure's measure (facts, revisions)
     min_change: float | None = None  # smallest change in percent, either way (revisions)
     exclude: tuple[str, ...] = ()  # countries or aggregates (world, other) to leave out of a ranking
     basis: str | None = None  # restate figures in this basis (W), converted values marked derived
@@ -79,6 +79,8 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
         checks.append(lambda r: r.get("status") == query.status)
     if query.subkind:
         checks.append(lambda r: _subkind(r) == query.subkind)
+    if query.measure:
+        checks.append(_field_equals("measure", query.measure))
     if query.party:
         needle, lookup = fold(query.party), facts.lookup()
         checks.append(lambda r: any(needle in fold(n) for n in party_names(r, lookup)))

@@ -68,7 +68,10 @@ class View(NamedTuple):
 
 def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
     """Only what a listing reads, so a cache hit decodes little; `facts --kind K` needs just K, and a
-    plain listing of one country reads that country's records through the index."""
+    plain listing of one country reads that country's records through the index; `--measure` needs
+    the figures, whose measures it is checked against."""
+    if query.measure and view.rows in (select, _SELECTED_BY_EDITION):
+        return ("figure",)
     if query.country and view.rows in (select, _SELECTED_BY_EDITION, _orgs):
         return ()
     if view.subkind_vocab == "kind" and query.subkind:
@@ -498,6 +501,8 @@ def _finish(records: list[Record], view: View, output: Output, valid: list[str])
 
 def _checked(facts: FactSet, view: View, query: Query) -> Query:
     resolve_choice(query.source, "source", facts.sources)
+    if query.measure and view.rows in (select, _SELECTED_BY_EDITION):
+        resolve_choice(query.measure, "measure", {r["measure"] for r in facts.records if r["kind"] == "figure"})
     if view.status_vocab:
         resolve_choice(query.status, "status", VOCAB[view.status_vocab])
     if view.subkind_vocab == "kind":

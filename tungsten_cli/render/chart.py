@@ -130,7 +130,7 @@ def points(records: list[Record]) -> tuple[list[Point], int]:
     if len(kinds) > 1:
         listed = ", ".join(kinds[:4]) + (f" and {len(kinds) - 4} more" if len(kinds) > 4 else "")
         raise UsageError(
-            f"--chart cannot put different measures or units on one scale: {listed}; narrow the rows (--kind, --year, --country, --source)"
+            f"--chart cannot put different measures or units on one scale: {listed}; narrow the rows (--kind, --measure, --year, --country, --source, as the command takes them)"
         )
     return found, len(records) - len(found)
 
