@@ -53,3 +53,21 @@ def test_other_os_errors_name_their_path(tmp_path: Path, monkeypatch: pytest.Mon
     result = run("validate", str(pack))
     assert result.exit_code == 1
     assert result.stderr == f"tungsten: error: {pack}: Permission denied\n"
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize("args", [["revisions", "--country", "CN"], ["facts", "--json"], ["show", "upper-kairakty"]])
+def test_an_output_encoding_that_cannot_show_a_character_is_one_line(args: list[str], encoding: str) -> None:
+    """A non-UTF-8 stdout (PYTHONIOENCODING=ascii, a Latin-1 locale) cannot show →, † or █: one line naming
+    the character and the remedy, exit 1, never a traceback and never a '?' passed off as data."""
+    done = _run(args, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONIOENCODING": encoding})
+    assert done.returncode == 1
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1, done.stderr.decode()
+    assert lines[0].startswith("tungsten: error: standard output: cannot write '") and f"in the {encoding} encoding" in lines[0]
+    assert "PYTHONIOENCODING=utf-8" in lines[0]
+
+
+def test_a_utf8_output_encoding_is_unaffected() -> None:
+    done = _run(["revisions", "--country", "CN"], stdout=subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert done.returncode == 0 and done.stderr == b""

@@ -76,6 +76,14 @@ class _Group(TyperGroup):
             _fail(str(err), err.exit_code)
         except OSError as err:
             _fail(f"{err.filename or 'standard output'}: {err.strerror or err}", ExitCode.DATA)
+        except UnicodeEncodeError as err:
+            # Files are written as UTF-8, so only a stdout in another encoding gets here. Replacing
+            # the character would pass '?' off as data: say what could not be written, and how to fix it.
+            shown = err.object[err.start : err.end] if isinstance(err.object, str) else "?"
+            _fail(
+                f"standard output: cannot write {shown!r} in the {err.encoding} encoding; use a UTF-8 locale or set PYTHONIOENCODING=utf-8",
+                ExitCode.DATA,
+            )
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
