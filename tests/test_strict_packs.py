@@ -224,3 +224,37 @@ def test_json_writers_refuse_nan() -> None:
     for fmt in (Format.json, Format.jsonl):
         with pytest.raises(ValueError, match="JSON compliant"):
             write(Listing([{"id": "x", "value": float("nan")}], []), fmt, StringIO())
+
+
+def _only_problem(tmp_path: Path, text: str, line: str, orgs: str = ORGS) -> None:
+    """Exactly one problem line: records that link to a rejected record are not reported again."""
+    folder = write_pack(tmp_path, text)
+    (folder / "pack.yaml").write_text(orgs + text, encoding="utf-8")
+    for args in (["validate", str(folder)], ["facts", "--json", "--facts", str(folder)]):
+        result = run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.splitlines() == [f"{folder / 'pack.yaml'}:{line}", "tungsten: error: 1 problem(s) in the fact packs"]
+
+
+def test_a_link_to_a_rejected_record_is_not_a_second_problem(tmp_path: Path) -> None:
+    broken = ORGS.replace("  org_kind: company\n", "  org_kind: nonsense\n")
+    _only_problem(
+        tmp_path,
+        deal(),
+        "4:13: acme: org_kind: Input should be 'company', 'state-company', 'state-body', 'bank', 'sovereign-fund', 'exchange', 'research-body' or 'media'",
+        orgs=broken,
+    )
+
+
+def test_a_citation_of_a_rejected_source_is_not_a_second_problem(tmp_path: Path) -> None:
+    source = (
+        "- kind: source\n  id: other-text\n  title: T\n  publisher: P\n  published: '2025'\n  language: en\n  file: ../outside.txt\n  sha256: '"
+        + "0" * 64
+        + "'\n"
+    )
+    text = source + figure("1").replace("source: mini", "source: other-text")
+    _only_problem(tmp_path, text, "23:9: other-text: file: must be a path inside the source folder")
+
+
+def test_a_link_to_a_missing_record_is_still_a_problem(tmp_path: Path) -> None:
+    _only_problem(tmp_path, deal(deposit="nowhere"), "17: d: deposit: no deposit with id 'nowhere'")

@@ -432,7 +432,9 @@ def _assemble(entries: list[tuple[Record, Origin]], problems: list[Problem], fil
             sources[record["id"]] = record
         else:
             records.append(record)
-    problems.extend(_reference_problems(records, sources, origins))
+    # A record rejected above is already reported: links to it are not a second, misleading problem.
+    rejected = {p.record_id for p in problems if p.record_id is not None}
+    problems.extend(_reference_problems(records, sources, origins, rejected))
     _attach_party_names(records)
     return FactSet(records, sources, origins, files)
 
@@ -467,18 +469,20 @@ def _citation_lines(node: yaml.Node) -> list[int]:
     return [c.start_mark.line + 1 for c in citations.value]
 
 
-def _reference_problems(records: list[Record], sources: dict[str, Record], origins: dict[str, dict[str, Any]]) -> Iterator[Problem]:
+def _reference_problems(
+    records: list[Record], sources: dict[str, Record], origins: dict[str, dict[str, Any]], rejected: set[str]
+) -> Iterator[Problem]:
     kinds = {r["id"]: r["kind"] for r in records}
     for record in records:
         origin = origins[record["id"]]
         for i, citation in enumerate(record["citations"]):
-            if citation["source"] not in sources:
+            if citation["source"] not in sources and citation["source"] not in rejected:
                 line = origin["citations"][i] if i < len(origin["citations"]) else origin["line"]
                 yield Problem(
                     origin["file"], f"unknown source '{citation['source']}'", line, record_id=record["id"], field=f"citations.{i}.source"
                 )
         for field_name, kind, target in reference_fields(record):
-            if kinds.get(target) != kind:
+            if kinds.get(target) != kind and target not in rejected:
                 yield Problem(origin["file"], f"no {kind} with id '{target}'", origin["line"], record_id=record["id"], field=field_name)
 
 
