@@ -99,3 +99,24 @@ def test_the_readme_sample_query_runs_against_a_fresh_export(tmp_path: Path) -> 
     assert ("wabtec-kazakhstan-railway-locomotives-2025", "contradicted") in {(r[0], r[3]) for r in rows}
     amounts = [r[2] for r in rows]
     assert amounts == sorted(amounts, reverse=True)
+
+
+FORMULA = '=HYPERLINK("https://example.org/x", "Acme")'
+
+
+def test_a_formula_in_a_pack_reaches_csv_as_written_and_the_docs_say_so(tmp_path: Path) -> None:
+    """CSV stays faithful to the data (no leading quote added), so the spreadsheet risk is documented."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for name in ("records.yaml", "sources.yaml"):
+        text = (DATA / "mini" / name).read_text(encoding="utf-8")
+        (pack / name).write_text(text.replace("  summary: Acme is a company.", f"  summary: '{FORMULA}'"), encoding="utf-8")
+    result = run("orgs", "--facts", str(pack), "--format", "csv", "--fields", "id,summary")
+    assert result.exit_code == 0, result.stderr
+    assert ["acme", FORMULA] in list(csv.reader(result.stdout.splitlines()))
+    _export("--csv", str(tmp_path / "out"), "--facts", str(pack))
+    assert any(FORMULA in row for row in _read(tmp_path / "out" / "organizations.csv"))
+    for doc in ("README.md", "SECURITY.md"):
+        text = " ".join((ROOT / doc).read_text(encoding="utf-8").split())
+        assert "is a formula to a spreadsheet" in text or "is a formula to Excel" in text, doc
+        assert "import dialog" in text, doc
