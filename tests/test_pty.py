@@ -119,6 +119,14 @@ def test_show_wraps_with_a_hanging_indent() -> None:
     assert lines[start + 1].startswith(" " * value_at) and lines[start + 1][value_at] != " "
 
 
+@pytest.mark.parametrize("record", ["cove-kaz-tau-ken-jv-2025-11", "upper-kairakty"])
+def test_show_keeps_numbers_with_units_and_hangs_at_most_30_columns_in(record: str) -> None:
+    lines = SGR.sub("", screen(["show", record], 80)).splitlines()
+    assert not [line for line in lines if line.lstrip().startswith(("%", "t ", "(e)"))], "a unit never starts a line"
+    assert max(len(line) - len(line.lstrip()) for line in lines) <= 30, "a continuation keeps room to read"
+    assert "70 % of marketing rights" in " ".join(lines) or record != "cove-kaz-tau-ken-jv-2025-11"
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("args", [["production", "--year", "2024"], ["reserves"], ["imports"]])
 def test_charts_draw_coloured_labelled_bars_on_a_terminal(args: list[str], width: int) -> None:

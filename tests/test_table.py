@@ -166,3 +166,12 @@ def test_a_key_wraps_after_a_slash_between_its_parts_never_inside_one() -> None:
     rows = [["US/stockpile-shipments-concentrate/2021", "MCS 2022: 800e → MCS 2023: 1,030 → MCS 2024: 1,030"]]
     assert fit(columns, rows, 63).widths == [len("US/stockpile-shipments-concentrate/"), 26]  # the key wraps, nothing is hidden
     assert fit(columns, rows, 70).widths == [39, 29]  # spare width makes the key whole before anything grows
+
+
+def test_wrapping_keeps_a_number_with_its_unit() -> None:
+    from tungsten_cli.render.wrap import wrap
+
+    assert wrap("Cove Kaz Capital Group 70 % (operator)", 25) == ["Cove Kaz Capital Group", "70 % (operator)"]
+    assert wrap("a loan of US$ 900 m to", 15) == ["a loan of", "US$ 900 m to"]
+    assert wrap("reserves of 1,216,000 t WO3", 21) == ["reserves of", "1,216,000 t WO3"]
+    assert wrap("from 2 to 3 million", 7) == ["from 2", "to 3", "million"]  # "to" and "million" are not units

@@ -5,16 +5,17 @@ On a terminal every line wraps at the width with a hanging indent; piped, lines 
 
 from __future__ import annotations
 
-import textwrap
 from typing import IO, TYPE_CHECKING
 
 from tungsten_cli.records import Record
 from tungsten_cli.render.console import console, use_rich
 from tungsten_cli.render.text import NOTE_MARK, clean, flat
+from tungsten_cli.render.wrap import wrap
 
 if TYPE_CHECKING:
     from tungsten_cli.verify import Evidence
 
+WIDE_HANG = 30  # the deepest hanging indent; past it continuation lines start 4 columns in
 _DETAIL_SKIP = ("id", "kind", "summary", "citations", "notes")
 
 
@@ -52,7 +53,9 @@ def write_detail(record: Record, evidence: list[Evidence], related: list[Record]
         from rich.text import Text
 
         lead = len(text) - len(text.lstrip(" "))
-        wrapped = textwrap.fill(text, screen.width - 1, subsequent_indent=" " * (lead + hang), break_on_hyphens=False) if text else ""
+        if lead + hang > WIDE_HANG:  # a deeper hang leaves a column too narrow to read
+            hang = 4
+        wrapped = "\n".join(wrap(text, screen.width - 1, subsequent_indent=" " * (lead + hang)))
         screen.print(Text(wrapped, style=style or ""), soft_wrap=True)
 
     emit(f"{record['id']}  ({record['kind']})", style="bold")
@@ -97,5 +100,6 @@ def write_detail(record: Record, evidence: list[Evidence], related: list[Record]
     if related:
         emit("")
         emit("related:", style="bold")
-        for other in related:
-            emit(f"  {other['id']}  ({other['kind']})  {other['summary']}", hang=len(str(other["id"])) + len(other["kind"]) + 6)
+        hangs = [len(str(other["id"])) + len(other["kind"]) + 6 for other in related]
+        for other, hang in zip(related, hangs):  # one indent for the list: each summary under its id, or all at 4
+            emit(f"  {other['id']}  ({other['kind']})  {other['summary']}", hang=hang if max(hangs) <= WIDE_HANG else 4)

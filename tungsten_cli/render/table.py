@@ -12,6 +12,7 @@ from typing import IO, NamedTuple
 from tungsten_cli.render.columns import Column, Fit, Listing, cells, table_columns
 from tungsten_cli.render.console import console
 from tungsten_cli.render.text import NOTE_MARK, clean, quotes_of
+from tungsten_cli.render.wrap import wrap
 
 MAX_LINES = 2
 GAP = 2  # spaces between columns
@@ -40,10 +41,9 @@ def _words_min(text: str) -> int:
 def _wrap(text: str, width: int, *, cut: bool) -> list[str]:
     if len(text) <= width:
         return [text]
-    return textwrap.wrap(
+    return wrap(
         text,
         width,
-        break_on_hyphens=False,
         break_long_words=cut,
         max_lines=MAX_LINES if cut else None,
         placeholder=" " + CUT,
