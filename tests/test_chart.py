@@ -128,3 +128,10 @@ def test_facts_of_one_measure_chart_and_withheld_rows_have_no_bar() -> None:
 def test_an_unknown_measure_is_a_usage_error() -> None:
     result = run("facts", "--measure", "mine-prod")
     assert result.exit_code == 2 and "unknown measure 'mine-prod'" in result.stderr and "mine-production" in result.stderr
+
+
+def test_a_small_value_keeps_a_sliver_of_bar_and_zero_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = chart("reserves", "--latest", "--exclude", "KZ")
+    assert bar_of(lines, "PT") == "▏", "3,400 t against 4,600,000 t rounds to nothing, yet is not withheld"
+    assert bar_of(chart("production", "--year", "2024", "--source", "usgs-mcs-2025"), "US") == ""

@@ -137,6 +137,7 @@ def points(records: list[Record]) -> tuple[list[Point], int]:
 
 def _bar(value: float, scale: float, width: int) -> str:
     eighths = round(abs(value) / scale * width * 8) if scale else 0
+    eighths = max(eighths, 1) if value else eighths  # a value too small to draw still shows it is not zero (or W)
     return _FULL * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
 
 
