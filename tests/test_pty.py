@@ -95,11 +95,13 @@ def test_no_first_rank_column_is_hidden_at_80(view: str) -> None:
     """Dropping columns must leave the ones a view ranks first: a row of bare ids or keys says nothing."""
     from tungsten_cli.views import VIEWS as DECLARED
 
-    text = " ".join(SGR.sub("", screen(VIEWS[view], 80)).splitlines())
-    found = re.search(r"hidden to fit: (.*?); show them", text)
+    lines = SGR.sub("", screen(VIEWS[view], 80)).splitlines()
+    found = re.search(r"hidden to fit: (.*?); show them", " ".join(lines))
     hidden = set(found.group(1).split(", ")) if found else set()
     first = {column.header for column in DECLARED[view].columns if column.priority == 1}
     assert not hidden & first, f"{view} at 80 columns hides {sorted(hidden & first)}"
+    shown = set(re.split(r" {2,}", lines[0].strip()))
+    assert first <= shown, f"{view} at 80 columns shows {sorted(shown)}"
 
 
 @pytest.mark.parametrize("width", WIDTHS)
