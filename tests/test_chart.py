@@ -44,7 +44,7 @@ def test_reserves_keep_bounds_and_list_na_without_a_bar() -> None:
 
 def test_imports_chart_has_a_panel_per_basis() -> None:
     lines = chart("imports")
-    headings = [line for line in lines if line.startswith("import share (pct)")]
+    headings = [line for line in lines if line.startswith("import share (%)")]
     assert len(headings) == 2
     assert [line.split()[:2] for line in lines[1:6]] == [["other", "43"], ["CN", "27"], ["DE", "14"], ["BO", "8"], ["VN", "8"]]
 

@@ -137,3 +137,14 @@ def test_charts_draw_coloured_labelled_bars_on_a_terminal(args: list[str], width
     lines = SGR.sub("", raw).splitlines()
     assert max(len(line) for line in lines) <= width
     assert any(line.startswith("CN") and "█" in line for line in lines)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("args", [["deals"], ["facts", "--measure", "price-concentrate-rotterdam"], ["quotas", "--kind", "mining-quota"]])
+def test_long_labels_and_headings_wrap_within_the_width(args: list[str], width: int) -> None:
+    lines = SGR.sub("", screen([*args, "--chart"], width)).splitlines()
+    assert max(len(line) for line in lines) <= width
+    text = " ".join(line.strip() for line in lines)
+    assert "Export-Import Bank of the United States" in text or args[0] != "deals"
+    assert "(US$/mtu WO3)" in text or args[0] != "facts"
+    assert lines[0] == "change (%)" or args[0] != "quotas"

@@ -128,5 +128,5 @@ def test_chart_draws_the_percent_change() -> None:
     result = run("revisions", "--country", "CN", "--chart")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "change between editions (pct)"
+    assert lines[0] == "change between editions (%)"
     assert lines[1].startswith("CN/tungsten-reserves") and "33.33 %" in lines[1] and "█" in lines[1]

@@ -15,10 +15,12 @@ from tungsten_cli.records import Record
 from tungsten_cli.render.columns import Listing
 from tungsten_cli.render.console import console, use_rich
 from tungsten_cli.render.text import clean, figure_value, hedge, pct, tonnes, usd
+from tungsten_cli.render.wrap import wrap
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 _FULL = "█"
 _GAP = "  "
+_MIN_BAR = 10  # columns a bar may always use
 
 
 class Point(NamedTuple):
@@ -114,6 +116,16 @@ _POINTS: dict[str, Callable[[Record], Point | None]] = {
 }
 
 
+# What a heading calls a unit and a measure stored under a field name (`pct` -> %, `change_pct` -> change).
+_UNIT_LABELS = {"pct": "%", "usd": "US$", "cents/kg": "¢/kg", "degc": "°C", "usd_per_mtu_wo3": "US$/mtu WO3"}
+_MEASURE_LABELS = {"change_pct": "change", "rate_pct": "rate", "additional_duty_pct": "additional duty", "rate_cents_per_kg": "rate"}
+
+
+def _scale_name(point: Point) -> str:
+    """What a panel measures, as its heading names it: "import share (%)"."""
+    return f"{_MEASURE_LABELS.get(point.measure, point.measure)} ({_UNIT_LABELS.get(point.unit, point.unit)})"
+
+
 def points(records: list[Record]) -> tuple[list[Point], int]:
     """The bars of a listing and how many rows carry no number; UsageError when the numbers are not comparable."""
     found: list[Point] = []
@@ -183,7 +195,7 @@ def panels(records: list[Record], *, keep_order: bool) -> tuple[list[Panel], int
         rows = _told_apart(rows)
         if not keep_order:
             rows.sort(key=lambda p: (p.value is None, -(p.value or 0)))
-        result.append(Panel(clean(f"{found[0].measure} ({found[0].unit})" + (f", {panel}" if panel else "")), rows))
+        result.append(Panel(clean(_scale_name(found[0]) + (f", {panel}" if panel else "")), rows))
     return result, skipped
 
 
@@ -196,15 +208,19 @@ def chart_lines(listing: Listing, width: int, *, keep_order: bool) -> list[_Line
     found, skipped = panels(listing.records, keep_order=keep_order)
     lines: list[_Line] = []
     for panel in found:
-        label_w = max(len(p.label) for p in panel.rows)
         text_w = max(len(p.text) for p in panel.rows)
-        bar_w = max(width - label_w - text_w - 2 * len(_GAP) - 1, 10)
+        # A label longer than the width leaves beside its value and the shortest bar wraps between words.
+        label_w = min(max(len(p.label) for p in panel.rows), max(width - text_w - 2 * len(_GAP) - 1 - _MIN_BAR, 12))
+        bar_w = max(width - label_w - text_w - 2 * len(_GAP) - 1, _MIN_BAR)
         scale = scale_of(panel.rows)
-        lines.append(_Line(panel.heading, style="bold"))
+        lines += [_Line(part, style="bold") for part in wrap(panel.heading, width - 1, subsequent_indent="  ")]
         for p in panel.rows:
             bar = _bar(p.value, scale, bar_w) if p.value is not None else ""
             colour = "red" if p.value is not None and p.value < 0 else "cyan"
-            lines.append(_Line(f"{p.label.ljust(label_w)}{_GAP}{p.text.rjust(text_w)}{_GAP}", bar, colour))
+            label, *rest = wrap(p.label, label_w, break_long_words=False) or [""]
+            lines.append(_Line(f"{label.ljust(label_w)}{_GAP}{p.text.rjust(text_w)}{_GAP}", bar, colour))
+            if rest:  # only a label past the cap (12 or more columns) has a rest
+                lines += [_Line(f"  {part}") for part in wrap(" ".join(rest), label_w - 2, break_long_words=False)]
         lines.append(_Line(""))
     if skipped:
         lines.append(_Line(f"{skipped} row(s) without a number left out", style="dim"))
