@@ -147,6 +147,26 @@ def test_figures_from_the_article() -> None:
     assert figures["lithium-tungstate-demand-2025"]["value"] == 12000
 
 
+def test_a_record_about_a_deposit_has_the_deposits_country() -> None:
+    # `--country` reads a record's own country: a figure, deal or event about a deposit carries the deposit's.
+    facts = load_facts()
+    countries = {r["id"]: r["country"] for r in facts.records if r["kind"] == "deposit"}
+    wrong = {
+        r["id"]: (r.get("country"), countries[r["deposit"]])
+        for r in facts.records
+        if r.get("deposit") and r.get("country") != countries[r["deposit"]]
+    }
+    assert wrong == {}
+
+
+def test_deposit_figures_are_listed_under_their_country() -> None:
+    kz = {r["id"] for r in run_json("facts", "--kind", "figure", "--country", "KZ")}
+    assert {"upper-kairakty-mining-cycle", "kuyrektykol-rare-earth-reserves-282mt", "bakuta-recovery-rate", "kz-tungsten-reserves"} <= kz
+    assert len(kz) == 14
+    kr = {r["id"] for r in run_json("facts", "--kind", "figure", "--country", "KR")}
+    assert kr == {"sangdong-grade-vs-world-average", "sangdong-recovery-rate"}
+
+
 def test_organisations_have_kinds_countries_and_aliases() -> None:
     orgs = by_id(run_json("orgs"))
     assert (orgs["tau-ken-samruk"]["country"], orgs["tau-ken-samruk"]["org_kind"]) == ("KZ", "state-company")
