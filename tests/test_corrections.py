@@ -86,7 +86,7 @@ def _contradicted_notes() -> list[tuple[str, dict[str, Any]]]:
 
 def test_every_builtin_contradiction_says_what_kind_of_error() -> None:
     notes = _contradicted_notes()
-    assert len(notes) >= 19
+    assert len(notes) >= 18  # the 282 Mt note became context: metal tonnages cannot refute a figure of unknown basis
     assert all(note["errors"] for _, note in notes)
 
 
@@ -117,3 +117,11 @@ def test_show_names_the_kinds_of_error() -> None:
         "  - contradicted (date, name): The article dates the 25 % Section 301"
         in run("show", "us-section-301-tariff-tungsten-china").stdout
     )
+
+
+def test_a_figure_of_unknown_basis_is_not_corrected_with_metal_tonnages() -> None:
+    # The 282 Mt clause names no basis (it may be ore): the official metal tonnages are context, not a correction.
+    assert [n["kind"] for n in load_facts().by_id()["kuyrektykol-rare-earth-reserves-282mt"]["notes"]] == [
+        "inconsistent-in-source",
+        "context",
+    ]
