@@ -142,7 +142,7 @@ def _flip_byte_in(entry: Path, section: str) -> None:
     ("section", "command"),
     [
         ("records:deposit", ["deposits", "--json"]),  # read by the listing itself: a miss, validated again
-        ("index:token", ["search", "kairakty", "--json"]),  # read lazily, after the hit was taken
+        ("index:search", ["search", "kairakty", "--json"]),  # read lazily, after the hit was taken
         ("index:country", ["facts", "--country", "KZ", "--json"]),
         ("index:id", ["show", "upper-kairakty", "--json"]),
     ],
