@@ -130,11 +130,10 @@ def test_verbose_reports_cache_failures(tmp_path: Path, monkeypatch: pytest.Monk
 def _flip_byte_in(entry: Path, section: str) -> None:
     """Corrupt one byte in the middle of a cache section (a kind's records: `records:KIND`)."""
     data = bytearray(entry.read_bytes())
-    length = int.from_bytes(data[:4], "big")
     header = load._CacheFile(memoryview(bytes(data))).header
     kind = section.removeprefix("records:")
     start, stop, _ = header["spans"][kind] if section != kind else header["sections"][section]
-    data[8 + length + (start + stop) // 2] ^= 0xFF
+    data[load._PREFIX + (start + stop) // 2] ^= 0xFF
     entry.write_bytes(bytes(data))
 
 
@@ -174,11 +173,13 @@ def test_no_home_folder_means_no_cache_and_nothing_created(tmp_path: Path, monke
 def test_ctrl_c_while_writing_the_cache_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
 
-    def interrupted(self: Path, data: bytes) -> int:
-        Path.write_text(self, "half")
+    add = load._Body.add
+
+    def interrupted(self: load._Body, blob: bytes) -> tuple[int, int, int]:
+        add(self, blob)  # part of the file is written
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Path, "write_bytes", interrupted)
+    monkeypatch.setattr(load._Body, "add", interrupted)
     with pytest.raises(KeyboardInterrupt):
         load_facts([str(MINI)])
     assert list((tmp_path / "cache").iterdir()) == []
