@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT
 from test_strict_packs import ORGS, accepted, rejected
 
@@ -114,3 +115,16 @@ def test_merge_keys_and_non_text_keys_keep_yaml_semantics(tmp_path: Path) -> Non
     assert next(r for r in records if r["id"] == "gamma")["name"] == "Gamma"
     numeric_key = merged.replace("  summary: Gamma.\n", "  summary: Gamma.\n  1: one\n")
     rejected(tmp_path, numeric_key, "17:3: gamma: 1: Keys should be strings")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0", "-0", "+5", "57000", "0123", "0o17", "0x1F", "1_000", "1.5", "-2.25", "+0.5", "1.0", "-0.0", "00.5", ".5", "1.", "1e3",
+     "1.5e+3", "190:20:30", "1:30.5", ".inf", "-.inf", ".nan", "true", "NO", "null", "~", "2024", "2024-05", "12abc", "٣"],
+)  # fmt: skip
+def test_a_plain_scalar_means_on_the_events_path_what_it_means_to_yaml(text: str) -> None:
+    """The shortcut for simple numbers agrees with PyYAML's resolvers and constructors, type and all."""
+    loader = validate_module._loader()("")
+    ours = validate_module._plain_scalar(loader, loader.yaml_implicit_resolvers, loader.yaml_constructors, text)
+    theirs = yaml.load(f"- {text}\n", Loader=validate_module._loader())[0]
+    assert (type(ours), repr(ours)) == (type(theirs), repr(theirs))
