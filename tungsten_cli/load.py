@@ -254,7 +254,7 @@ def _read_cache(path: Path, signature: str, kinds: Collection[str] | None, files
     The file name is only a short hash; the full signature stored inside decides whether it fits.
     The file is mapped, not read: a run touches the header and the sections it decodes, each checked
     against its own CRC-32 (`facts --country KZ` at 100,000 records reads 5,000 of 89 MB).
-    Origins name files by index into `files`, so paths come out as typed in this run, from any folder.
+    Origins name files as written when the cache was, renamed to the paths as typed in this run, from any folder.
     """
     try:
         with open(path, "rb") as handle:
@@ -276,17 +276,17 @@ def _read_cache(path: Path, signature: str, kinds: Collection[str] | None, files
             records = [record for kind in wanted for record in cache.records(kind)]
             origins = cache.section("origins") if kinds is None else {}
             sources = cache.section("sources")
+            names = dict(zip(cache.header["files"], map(str, files)))  # the same files in order (the signature)
     except _Damaged as err:
         _cache_problem(f"{path} is damaged ({err}); validating again")
         return None
     except (ValueError, EOFError, KeyError, TypeError, IndexError) as err:
         _cache_problem(f"{path} has another layout ({type(err).__name__}); validating again")
         return None
-    names = [str(f) for f in files]
     for origin in origins.values():
         origin["file"] = names[origin["file"]]
     lazy = _Lazy(cache, lambda: _rebuild(path, signature, files))
-    return FactSet(records, sources, origins, names, Index(lazy.table, lazy.get))
+    return FactSet(records, sources, origins, list(names.values()), Index(lazy.table, lazy.get))
 
 
 class _Damaged(Exception):
@@ -429,7 +429,6 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
     """
     from tungsten_cli.atomic import replacing
 
-    index = {name: i for i, name in enumerate(facts.files)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with replacing(path) as tmp, open(tmp, "wb") as out:
@@ -448,13 +447,20 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
             parts: list[tuple[str, Any]] = [
                 *((f"kind:{kind}", [ids[record["id"]][:2] for record in section]) for kind, section in kinds.items()),
                 ("sources", facts.sources),
-                ("origins", {key: {**origin, "file": index[origin["file"]]} for key, origin in facts.origins.items()}),
+                ("origins", facts.origins),
                 ("index:id", ids),
                 *((f"index:{name}", table) for name, table in tables.items()),
             ]
             sections = {name: body.add(marshal.dumps(part)) for name, part in parts}
             header = marshal.dumps(
-                {"signature": signature, "libraries": _libraries(), "kinds": list(spans), "spans": spans, "sections": sections}
+                {
+                    "signature": signature,
+                    "libraries": _libraries(),
+                    "files": facts.files,
+                    "kinds": list(spans),
+                    "spans": spans,
+                    "sections": sections,
+                }
             )
             out.write(header)
             out.seek(0)
