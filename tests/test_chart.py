@@ -8,6 +8,13 @@ import pytest
 from conftest import run
 
 BAR = re.compile(r"[█▏▎▍▌▋▊▉]+$")
+MARKS = "‡†"  # a label carries its record's note mark, as a table row does
+
+
+def words(line: str) -> list[str]:
+    """A chart line's words, the label's note mark dropped."""
+    found = line.split()
+    return [found[0].rstrip(MARKS), *found[1:]] if found else found
 
 
 def chart(*args: str) -> list[str]:
@@ -17,7 +24,7 @@ def chart(*args: str) -> list[str]:
 
 
 def bar_of(lines: list[str], label: str) -> str:
-    line = next(line for line in lines if line.split()[:1] == [label])
+    line = next(line for line in lines if words(line)[:1] == [label])
     found = BAR.search(line)
     return found.group(0) if found else ""
 
@@ -28,7 +35,7 @@ def test_production_bars_are_labelled_sorted_and_plain_in_a_pipe(monkeypatch: py
     assert not any("\x1b" in line for line in lines)
     assert max(len(line) for line in lines) <= 80
     usgs = lines[lines.index("mine-production (t), W, 2024") + 1 :]
-    assert usgs[0].startswith("world") and usgs[1].split()[:4] == ["CN", "67,000", "t", "(e)"]
+    assert usgs[0].startswith("world") and words(usgs[1])[:4] == ["CN", "67,000", "t", "(e)"]
     assert len(bar_of(usgs, "CN")) > len(bar_of(usgs, "VN")) > len(bar_of(usgs, "PT")) > 0
     assert "marks: e estimated; ~ approximate" in lines
 
@@ -46,12 +53,20 @@ def test_imports_chart_has_a_panel_per_basis() -> None:
     lines = chart("imports")
     headings = [line for line in lines if line.startswith("import share (%)")]
     assert len(headings) == 2
-    assert [line.split()[:2] for line in lines[1:6]] == [["other", "43"], ["CN", "27"], ["DE", "14"], ["BO", "8"], ["VN", "8"]]
+    assert [words(line)[:2] for line in lines[1:6]] == [["other", "43"], ["CN", "27"], ["DE", "14"], ["BO", "8"], ["VN", "8"]]
+
+
+def test_labels_carry_note_marks_explained_beneath() -> None:
+    """The article's import shares for ores and concentrates are contradicted (‡); other rows carry notes (†)."""
+    lines = chart("imports", "--source", "sunsirs-2025-11-21")
+    assert [line.split()[0] for line in lines[1:6]] == ["other‡", "CN‡", "DE‡", "BO‡", "VN‡"]
+    assert "‡ contradicted by an outside reference: tungsten corrections, tungsten show ID" in lines
+    assert not any(line.startswith("† ") for line in lines), "only the marks used are explained"
 
 
 def test_sort_overrides_the_descending_order() -> None:
     lines = chart("production", "--year", "2024", "--source", "usgs-mcs-2025", "--sort", "value")
-    values = [line.split()[0] for line in lines[1:4]]
+    values = [words(line)[0] for line in lines[1:4]]
     assert values == ["US", "PT", "ES"]
 
 
@@ -90,7 +105,7 @@ def test_chart_of_rows_without_numbers_is_a_usage_error() -> None:
 
 def test_rows_sharing_a_label_across_editions_name_their_edition() -> None:
     lines = chart("reserves", "--country", "CN")
-    labels = [" ".join(line.split()[:4]) for line in lines[1:4]]
+    labels = [" ".join(word.rstrip(MARKS) for word in line.split()[:4]) for line in lines[1:4]]
     assert labels == ["CN (MCS 2025) 2,400,000", "CN (MCS 2024) 2,300,000", "CN (MCS 2023) 1,800,000"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -125,3 +126,38 @@ def test_a_figure_of_unknown_basis_is_not_corrected_with_metal_tonnages() -> Non
         "inconsistent-in-source",
         "context",
     ]
+
+
+def _expected_mark(record: dict[str, Any]) -> str:
+    kinds = {note["kind"] for note in record["notes"]}
+    return "‡" if "contradicted" in kinds else "†" if kinds else ""
+
+
+def test_tables_mark_contradicted_records_apart_from_noted_ones() -> None:
+    """‡ for a record a contradicted note corrects, † for other notes, nothing without notes: read from the notes."""
+    out = run("facts", "--fields", "id").stdout.splitlines()
+    rows, legend = out[2 : len(out) - 2], out[-2:]
+    expected = [record["id"] + _expected_mark(record) for record in load_facts().records]
+    assert sorted(rows) == sorted(expected)
+    assert {row[-1] for row in rows} >= {"‡", "†"} and any(row[-1] not in "‡†" for row in rows)
+    assert legend == ["‡ contradicted by an outside reference: tungsten corrections, tungsten show ID", "† curator notes: tungsten show ID"]
+
+
+def test_a_listing_without_contradictions_explains_only_the_dagger() -> None:
+    out = run("deposits", "--country", "KZ").stdout
+    assert "upper-kairakty†" in out and "‡" not in out
+
+
+def test_show_heads_the_notes_with_the_mark() -> None:
+    assert "\nnotes ‡:\n" in run("show", "tungsten-melting-point").stdout
+    assert "\nnotes †:\n" in run("show", "upper-kairakty").stdout
+
+
+def test_report_marks_contradicted_numbers_apart() -> None:
+    page = run("report", "--html", "-").stdout
+    assert "‡ marks a record an outside reference contradicts, † one with other curator notes" in page
+    share = re.search(r'data-ref="us-import-share-cn-2020-2023">[^<]*</a>(<sup[^>]*>[^<]*</sup>)', page)
+    assert share is not None and share.group(1) == '<sup class="mark contra" title="contradicted by an outside reference">‡</sup>'
+    kairakty = re.search(r'data-ref="upper-kairakty">[^<]*</a>(<sup[^>]*>[^<]*</sup>)', page)
+    assert kairakty is not None and kairakty.group(1) == '<sup class="mark" title="curator notes">†</sup>'
+    assert '<span class="mark contra" title="contradicted by an outside reference">‡ contradicted by an outside reference</span>' in page

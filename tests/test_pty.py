@@ -39,7 +39,7 @@ VIEWS = {
     "sources": ["sources"],
 }
 WIDTHS = (80, 120, 200)
-FOOTERS = ("hidden to fit:", "… text cut to fit", "quotes: --cite", "† curator notes")
+FOOTERS = ("hidden to fit:", "… text cut to fit", "quotes: --cite", "‡ contradicted", "† curator notes")
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -30,14 +30,16 @@ def render(fmt: Format, records: list = RECORDS, **kw: object) -> str:
 
 
 def _markdown_rows(text: str) -> list[dict[str, str]]:
-    lines = text.splitlines()
+    table = text.split("\n\n")[0]  # the marks' legend follows the table
+    lines = table.splitlines()
     header = [cell.strip() for cell in lines[0].strip("|").split(" | ")]
     assert set(lines[1].replace("|", "").split()) == {"---"}
-    return [dict(zip(header, (cell.strip() for cell in line[2:-2].split(" | ")))) for line in lines[2:]]
+    rows = [dict(zip(header, (cell.strip() for cell in line[2:-2].split(" | ")))) for line in lines[2:]]
+    return [{**row, header[0]: row[header[0]].rstrip("‡†")} for row in rows]
 
 
 def _table_rows(text: str) -> list[dict[str, str]]:
-    return [{"id": line.split()[0].rstrip("†")} for line in text.splitlines()[2:] if line and not line.startswith("†")]
+    return [{"id": line.split()[0].rstrip("‡†")} for line in text.splitlines()[2:] if line and not line.startswith(("‡", "†"))]
 
 
 # How to read each format back; a new Format without a reader here fails the test below.
@@ -87,6 +89,7 @@ def test_markdown_is_a_pipe_table_with_escaped_pipes() -> None:
     text = render(Format.markdown)
     assert text.startswith("| id | kind | parties |")
     assert "garbled \\| name" in text
+    assert text.endswith("| b† | deal |  |  | translation: garbled \\| name |\n\n† curator notes: tungsten show ID\n")
 
 
 def test_fields_select_and_order_in_data_formats() -> None:

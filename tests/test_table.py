@@ -131,7 +131,9 @@ def test_control_characters_are_escaped_in_tables(monkeypatch: pytest.MonkeyPatc
 def test_control_characters_are_escaped_in_markdown_and_cr_cannot_end_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
     out = _hostile(Format.markdown, monkeypatch)
     _safe(out)
-    assert len(out.splitlines()) == 3 and "line  carriage" in out
+    rows, legend = out.split("\n\n")
+    assert len(rows.splitlines()) == 3 and "line  carriage" in out
+    assert legend == "† curator notes: tungsten show ID\n"
 
 
 @pytest.mark.parametrize("rich", [False, True])

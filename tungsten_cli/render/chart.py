@@ -2,7 +2,8 @@
 
 Bars are block characters (eighths for the last cell), so a pipe gets plain text; on a terminal
 rich only colours them. Marks stay on every value: e (estimated), > (bound), ~ (approximate);
-withheld (W) and not-available (NA) rows are listed without a bar.
+withheld (W) and not-available (NA) rows are listed without a bar; a label carries its record's
+note mark (‡ contradicted, † curator notes), as a table row does.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from tungsten_cli.errors import UsageError
 from tungsten_cli.records import Record
 from tungsten_cli.render.columns import Listing
 from tungsten_cli.render.console import console, use_rich
-from tungsten_cli.render.text import clean, figure_value, hedge, pct, tonnes, usd
+from tungsten_cli.render.text import clean, figure_value, hedge, mark_legend, note_mark, pct, tonnes, usd
 from tungsten_cli.render.wrap import wrap
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -35,6 +36,11 @@ class Point(NamedTuple):
     date: str
     id: str  # the record the bar stands for (a `revisions` row: its quantity)
     origin: str = ""  # the source edition (or id): tells apart rows that share a label
+    mark: str = ""  # the record's note mark (‡, †), shown after the label
+
+    @property
+    def marked_label(self) -> str:
+        return self.label + self.mark
 
 
 def _figure(r: Record) -> Point:
@@ -135,7 +141,7 @@ def points(records: list[Record]) -> tuple[list[Point], int]:
         if point is not None:
             citations = record.get("citations") or [{}]
             origin = str(record.get("edition") or citations[0].get("source") or "")
-            found.append(point._replace(label=clean(point.label), text=clean(point.text), origin=clean(origin)))
+            found.append(point._replace(label=clean(point.label), text=clean(point.text), origin=clean(origin), mark=note_mark(record)))
     if not found:
         raise UsageError("--chart: no row carries a number to draw (try production, reserves or imports)")
     kinds = sorted({f"{p.measure} ({p.unit})" for p in found})
@@ -210,23 +216,25 @@ def chart_lines(listing: Listing, width: int, *, keep_order: bool) -> list[_Line
     for panel in found:
         text_w = max(len(p.text) for p in panel.rows)
         # A label longer than the width leaves beside its value and the shortest bar wraps between words.
-        label_w = min(max(len(p.label) for p in panel.rows), max(width - text_w - 2 * len(_GAP) - 1 - _MIN_BAR, 12))
+        label_w = min(max(len(p.marked_label) for p in panel.rows), max(width - text_w - 2 * len(_GAP) - 1 - _MIN_BAR, 12))
         bar_w = max(width - label_w - text_w - 2 * len(_GAP) - 1, _MIN_BAR)
         scale = scale_of(panel.rows)
         lines += [_Line(part, style="bold") for part in wrap(panel.heading, width - 1, subsequent_indent="  ")]
         for p in panel.rows:
             bar = _bar(p.value, scale, bar_w) if p.value is not None else ""
             colour = "red" if p.value is not None and p.value < 0 else "cyan"
-            label, *rest = wrap(p.label, label_w, break_long_words=False) or [""]
+            label, *rest = wrap(p.marked_label, label_w, break_long_words=False) or [""]
             lines.append(_Line(f"{label.ljust(label_w)}{_GAP}{p.text.rjust(text_w)}{_GAP}", bar, colour))
             if rest:  # only a label past the cap (12 or more columns) has a rest
                 lines += [_Line(f"  {part}") for part in wrap(" ".join(rest), label_w - 2, break_long_words=False)]
         lines.append(_Line(""))
     if skipped:
         lines.append(_Line(f"{skipped} row(s) without a number left out", style="dim"))
-    marks = _marks([p for panel in found for p in panel.rows])
+    rows = [p for panel in found for p in panel.rows]
+    marks = _marks(rows)
     if marks:
         lines.append(_Line("marks: " + "; ".join(marks), style="dim"))
+    lines += [_Line(text, style="dim") for text in mark_legend(p.mark for p in rows)]
     return lines
 
 

@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING
 
 from tungsten_cli.records import Record
 from tungsten_cli.render.console import console, use_rich
-from tungsten_cli.render.text import NOTE_MARK, clean, flat
+from tungsten_cli.render.text import clean, flat, note_mark
 from tungsten_cli.render.wrap import wrap
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def write_detail(record: Record, evidence: list[Evidence], related: list[Record]
                 screen.print(Text("      ") + part, soft_wrap=True)
     if record.get("notes"):
         emit("")
-        emit(f"notes {NOTE_MARK}:", style="bold")
+        emit(f"notes {note_mark(record)}:", style="bold")
         for note in record["notes"]:
             errors = f" ({', '.join(note['errors'])})" if note.get("errors") else ""
             emit(f"  - {note['kind']}{errors}: {note['text']}", hang=2)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from tungsten_cli.records import Record
-from tungsten_cli.render.text import clean, field_text, flat
+from tungsten_cli.render.text import clean, field_text, flat, mark_legend, note_mark
 
 
 def write_json(records: Sequence[Record], out: IO[str], indent: int | None) -> None:
@@ -49,9 +49,15 @@ def md_cell(text: str) -> str:
 
 def write_markdown(records: Sequence[Record], out: IO[str], fields: list[str] | None = None) -> None:
     """A table for people to paste: each field (all, or the `--fields` chosen) as a table shows it,
-    quantities with units and marks, which may come from fields not shown (`comparator`, `unit`)."""
+    quantities with units and marks, which may come from fields not shown (`comparator`, `unit`);
+    the first cell carries the record's note mark (‡, †), explained beneath the table."""
     keys = fields or _header(records) or ["id"]
     out.write("| " + " | ".join(keys) + " |\n")
     out.write("|" + "|".join(" --- " for _ in keys) + "|\n")
     for record in records:
-        out.write("| " + " | ".join(md_cell(field_text(record, k)) for k in keys) + " |\n")
+        cells = [md_cell(field_text(record, k)) for k in keys]
+        cells[0] += note_mark(record)
+        out.write("| " + " | ".join(cells) + " |\n")
+    legend = mark_legend(map(note_mark, records))
+    if legend:
+        out.write("\n" + "  \n".join(md_cell(line) for line in legend) + "\n")

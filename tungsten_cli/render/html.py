@@ -18,13 +18,40 @@ from typing import IO
 from tungsten_cli.errors import UsageError
 from tungsten_cli.records import Record
 from tungsten_cli.render.chart import Panel, panels, scale_of
-from tungsten_cli.render.text import NOTE_MARK, clean, figure_value, grade_text, number, parties_short, pct, reserves_text, usd, value_text
+from tungsten_cli.render.text import (
+    CONTRADICTED_MARK,
+    NOTE_MARK,
+    clean,
+    figure_value,
+    grade_text,
+    note_mark,
+    number,
+    parties_short,
+    pct,
+    reserves_text,
+    usd,
+    value_text,
+)
 
 _TEMPLATE = Path(__file__).with_name("report.html")
 
 
 def _e(value: object) -> str:
     return html.escape(clean("" if value is None else str(value)), quote=True)
+
+
+# What each note mark says on the page: its tooltip, and its label in the evidence list.
+_MARKS = {CONTRADICTED_MARK: ("contra", "contradicted by an outside reference"), NOTE_MARK: ("", "curator notes")}
+
+
+def _mark(record: Record, tag: str, *, label: bool = False) -> str:
+    """The record's note mark as an HTML element (`sup` beside a number, `span` in the evidence list)."""
+    mark = note_mark(record)
+    if not mark:
+        return ""
+    cls, meaning = _MARKS[mark]
+    text = f"{mark} {meaning}" if label else mark
+    return f'<{tag} class="{f"mark {cls}".rstrip()}" title="{meaning}">{text}</{tag}>'
 
 
 def _date(value: object) -> str:
@@ -46,8 +73,7 @@ class _Page:
             return ""
         self.cited[record_id] = None
         record = self.records.get(record_id, {})
-        mark = f'<sup class="mark" title="curator notes">{NOTE_MARK}</sup>' if record.get("notes") else ""
-        return f'<a class="{cls}" href="#ev-{_e(record_id)}" data-ref="{_e(record_id)}">{_e(text)}</a>{mark}'
+        return f'<a class="{cls}" href="#ev-{_e(record_id)}" data-ref="{_e(record_id)}">{_e(text)}</a>{_mark(record, "sup")}'
 
     def ref(self, record_id: str | None) -> str:
         return self.num(record_id, record_id, cls="ref") if record_id else ""
@@ -85,7 +111,7 @@ class _Page:
             quote = self.records.get(p.id, {}).get("citations", [{}])[0].get("quote", "")
             parts.append(
                 f'<a href="#ev-{_e(p.id)}" data-ref="{_e(p.id)}" class="svgnum"><title>{_e(p.text)}: {_e(quote)}</title>'
-                f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{_e(p.label)}</text>'
+                f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{_e(p.marked_label)}</text>'
                 f'<rect class="{cls}" x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row_h - 6}" rx="2"/>'
                 f'<text class="val" x="{label_w + width + 6:.1f}" y="{y + 15}">{_e(p.text)}</text></a>'
             )
@@ -105,7 +131,7 @@ class _Page:
                 continue
             quotes = "".join(self._quote(c) for c in record.get("citations", []))
             notes = "".join(self._note(n) for n in record.get("notes") or [])
-            noted = f' <span class="mark">{NOTE_MARK} curator notes</span>' if notes else ""
+            noted = f" {_mark(record, 'span', label=True)}" if notes else ""
             entries.append(
                 f'<div class="ev{" noted" if notes else ""}" id="ev-{_e(record_id)}"><h3><code>{_e(record_id)}</code>{noted}</h3>'
                 f'<p class="sum">{_e(record.get("summary"))}</p>{quotes}' + (f'<ul class="notes">{notes}</ul>' if notes else "") + "</div>"
@@ -343,6 +369,6 @@ def write_html(
             toc=toc,
             body=body,
             evidence=page.evidence(),
-            mark=NOTE_MARK,
+            marks=_e(f"{CONTRADICTED_MARK} marks a record an outside reference contradicts, {NOTE_MARK} one with other curator notes"),
         )
     )

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import IO
 
 from tungsten_cli.render.columns import Listing, cells, table_columns
-from tungsten_cli.render.text import NOTE_MARK, clean, quotes_of
+from tungsten_cli.render.text import clean, mark_legend, note_mark, quotes_of
 
 
 def write_plain(listing: Listing, out: IO[str]) -> None:
     columns = table_columns(listing)
     rows = cells(columns, listing.records)
     for row, record in zip(rows, listing.records):
-        if record.get("notes") and row:
-            row[0] += NOTE_MARK
+        if row:
+            row[0] += note_mark(record)
     headers = [c.header for c in columns]
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
     out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip() + "\n")
@@ -23,5 +23,5 @@ def write_plain(listing: Listing, out: IO[str]) -> None:
         if listing.cite:
             for source, quote in quotes_of(record):
                 out.write(f"    > {clean(source)}: {clean(quote.strip())}\n")
-    if any(r.get("notes") for r in listing.records):
-        out.write(f"{NOTE_MARK} curator notes: tungsten show ID\n")
+    for line in mark_legend(map(note_mark, listing.records)):
+        out.write(line + "\n")

@@ -11,7 +11,7 @@ from typing import IO, NamedTuple
 
 from tungsten_cli.render.columns import Column, Fit, Listing, cells, table_columns
 from tungsten_cli.render.console import console
-from tungsten_cli.render.text import NOTE_MARK, clean, quotes_of
+from tungsten_cli.render.text import clean, mark_legend, note_mark, quotes_of
 from tungsten_cli.render.wrap import wrap
 
 MAX_LINES = 2
@@ -139,9 +139,7 @@ def _footer(listing: Listing, columns: list[Column], layout: Layout, cut: bool) 
         notes.append(f"{CUT} text cut to fit: tungsten show ID, or --format csv or json")
     if not listing.cite and any(quotes_of(r) for r in listing.records):
         notes.append("quotes: --cite")
-    if any(r.get("notes") for r in listing.records):
-        notes.append(f"{NOTE_MARK} curator notes: tungsten show ID")
-    return notes
+    return notes + mark_legend(map(note_mark, listing.records))
 
 
 def write_table(listing: Listing, out: IO[str]) -> None:
@@ -154,14 +152,14 @@ def write_table(listing: Listing, out: IO[str]) -> None:
     if rows:  # a column empty in every row only costs width on a terminal
         keep = [i for i in range(len(columns)) if any(row[i] for row in rows)]
         columns, rows = [columns[i] for i in keep], [[row[i] for i in keep] for row in rows]
-    marked = any(r.get("notes") for r in listing.records)
+    marks = [note_mark(record) for record in listing.records]
+    marked = any(marks)
     layout = fit(columns, rows, width - marked)
     if marked:  # the mark rides on the first shown column, which was given one spare cell for it
         first = layout.shown[0]
         layout.widths[0] += 1
-        for row, record in zip(rows, listing.records):
-            if record.get("notes"):
-                row[first] += NOTE_MARK
+        for row, mark in zip(rows, marks):
+            row[first] += mark
 
     def line(parts: list[str]) -> str:
         return (" " * GAP).join(parts).rstrip()

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from tungsten_cli.records import Record
 
+# Marks beside a record: `‡` when an outside reference contradicts what the source states (a
+# `contradicted` note), `†` when it carries other curator notes only.
+CONTRADICTED_MARK = "‡"
 NOTE_MARK = "†"
+MARK_MEANINGS = {
+    CONTRADICTED_MARK: "contradicted by an outside reference: tungsten corrections, tungsten show ID",
+    NOTE_MARK: "curator notes: tungsten show ID",
+}
+
+
+def note_mark(record: Record) -> str:
+    """`‡` for a record a `contradicted` note corrects, `†` for one with other notes, else nothing."""
+    notes = record.get("notes")
+    if not notes:
+        return ""
+    return CONTRADICTED_MARK if any(note.get("kind") == "contradicted" for note in notes) else NOTE_MARK
+
+
+def mark_legend(marks: Iterable[str]) -> list[str]:
+    """One line for each mark used (`map(note_mark, records)`), saying what it means and where to read more."""
+    used = set(marks)
+    return [f"{mark} {meaning}" for mark, meaning in MARK_MEANINGS.items() if mark in used]
+
 
 # C0 and C1 controls, DEL and the bidi overrides: a summary holding ESC[31m must not recolour a
 # terminal, and U+202E must not reorder what a reader sees. Line breaks and tabs become spaces
