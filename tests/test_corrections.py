@@ -10,10 +10,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import DATA, run
+from conftest import DATA, run, run_json
 
 from tungsten_cli.errors import FactsError
 from tungsten_cli.load import load_facts
+from tungsten_cli.views import VIEWS
 
 RECORD = """\
 - kind: organization
@@ -161,3 +162,58 @@ def test_report_marks_contradicted_numbers_apart() -> None:
     kairakty = re.search(r'data-ref="upper-kairakty">[^<]*</a>(<sup[^>]*>[^<]*</sup>)', page)
     assert kairakty is not None and kairakty.group(1) == '<sup class="mark" title="curator notes">†</sup>'
     assert '<span class="mark contra" title="contradicted by an outside reference">‡ contradicted by an outside reference</span>' in page
+
+
+def _noted_ids(kind: str) -> set[str]:
+    return {r["id"] for r in load_facts().records if any(n["kind"] == kind for n in r["notes"])}
+
+
+def test_note_contradicted_lists_exactly_the_contradicted_records() -> None:
+    expected = _noted_ids("contradicted")
+    assert len(expected) >= 19
+    assert sorted(r["id"] for r in run_json("facts", "--note", "contradicted")) == sorted(expected)
+
+
+def test_note_filters_by_any_kind() -> None:
+    assert {r["id"] for r in run_json("deals", "--note", "resolved-date")} == {
+        r["id"] for r in load_facts().records if r["kind"] == "deal" and r["id"] in _noted_ids("resolved-date")
+    }
+
+
+ARGS = {"search": ["search", "tungsten"]}
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_every_listing_takes_note(view: str) -> None:
+    """Each row stands for a record with such a note: its own notes, or the records it names."""
+    contradicted = _noted_ids("contradicted")
+    rows = run_json(*ARGS.get(view, [view]), "--note", "contradicted")
+    for row in rows:
+        if "notes" in row:
+            assert "contradicted" in {n["kind"] for n in row["notes"]}, row
+        else:
+            named = {row.get("id"), row.get("left_id"), row.get("right_id"), *(c["id"] for c in row.get("claims") or [])}
+            assert named & contradicted, row
+
+
+def test_note_reaches_comparison_rows_through_their_records() -> None:
+    rows = run_json("crosscheck", "--note", "contradicted")
+    assert {r["left_id"] for r in rows} >= {"us-net-import-reliance-50", "us-section-301-tariff-tungsten-china"}
+    assert len(rows) < len(run_json("crosscheck"))
+
+
+def test_an_unknown_note_kind_is_a_usage_error_naming_the_kinds() -> None:
+    result = run("facts", "--note", "contradiction")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "tungsten: error: unknown note kind 'contradiction'; choose from: context, contradicted, inconsistent-in-source, "
+        "interpretation, resolved-date, translation, unit-ambiguous\n"
+    )
+
+
+def test_an_empty_result_names_the_note_filter(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("deposits", "--note", "contradicted", "--json").stdout == "[]\n"
+    monkeypatch.setenv("FORCE_COLOR", "1")  # the table is drawn as on a terminal
+    drawn = run("deposits", "--country", "KZ", "--note", "contradicted")
+    assert drawn.exit_code == 0 and drawn.stdout == ""
+    assert drawn.stderr == "no records match: --country KZ --note contradicted\n"

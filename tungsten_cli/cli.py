@@ -34,6 +34,7 @@ from tungsten_cli.views import (
     template_text,
     write_schema_summary,
 )
+from tungsten_cli.vocabulary import VOCAB
 
 
 def _lines(items: Iterable[object], prefix: str = "") -> str:
@@ -141,6 +142,15 @@ FieldsOpt = Annotated[
 ]
 SortOpt = Annotated[str | None, typer.Option(help="Sort by a field; prefix '-' for descending. Example: --sort -reserves_wo3_t")]
 LimitOpt = Annotated[int | None, typer.Option(min=0, help="Show at most N records. Example: --limit 5")]
+NoteOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--note",
+        metavar="KIND",
+        help="Only records carrying a curator note of this kind (contradicted, translation, resolved-date, ...). Example: --note contradicted",
+        autocompletion=lambda: VOCAB["note_kind"],
+    ),
+]
 ChartOpt = Annotated[
     bool,
     typer.Option("--chart", help="Draw horizontal bars of the rows' one comparable number instead of a table. Example: --chart"),
@@ -220,7 +230,7 @@ def _output(options: dict[str, Any]) -> Output:
     sort = options.get("sort")
     if sort is not None and not sort.lstrip("-"):
         raise click.BadParameter(f"'{sort}' names no field (example: --sort -reserves_wo3_t)", param_hint="--sort")
-    return Output(chosen, names, sort, options.get("limit"), bool(options.get("cite")), bool(options.get("chart")))
+    return Output(chosen, names, sort, options.get("limit"), bool(options.get("cite")), bool(options.get("chart")), options.get("note"))
 
 
 def _refuse_empty(options: dict[str, Any]) -> None:
@@ -240,12 +250,13 @@ _SHARED = (
     ("limit", LimitOpt),
     ("cite", CiteOpt),
     ("chart", ChartOpt),
+    ("note", NoteOpt),
 )
 
 
 def listing_command(*, cite: bool = True, chart: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a listing command the shared options (--facts, --format/--json, --fields, --sort, --limit,
-    --cite where rows carry quotes, --chart where they carry numbers) and hand them to it as
+    --note, --cite where rows carry quotes, --chart where they carry numbers) and hand them to it as
     `facts_paths` and one `Output`.
 
     Typer reads a command's options from its signature, so the decorated function gets a new one:
@@ -293,7 +304,7 @@ def _filters() -> str:
     import shlex
 
     context = click.get_current_context()
-    shared = {name for name, _ in _SHARED}
+    shared = {name for name, _ in _SHARED} - {"note"}  # --note filters; the others shape the output
     given = []
     for param in context.command.params:
         value = context.params.get(param.name or "")

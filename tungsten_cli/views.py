@@ -45,6 +45,7 @@ class Output(NamedTuple):
     limit: int | None = None
     cite: bool = False
     chart: bool = False
+    note: str | None = None  # --note KIND: only rows whose record carries a curator note of this kind
 
 
 class View(NamedTuple):
@@ -462,11 +463,14 @@ VIEWS: dict[str, View] = {
 
 
 def listing(facts: FactSet, view: View, query: Query, output: Output) -> Listing:
-    """Rows of one view, then `--source`, `--fields`, `--sort` and `--limit`; raises UsageError on bad values."""
+    """Rows of one view, then `--source`, `--note`, `--fields`, `--sort` and `--limit`; raises UsageError on bad values."""
     query = _checked(facts, view, query)
+    resolve_choice(output.note, "note kind", VOCAB["note_kind"])
     rows = view.rows(facts, query)
     if query.source:
         rows = [row for row in rows if _mentions(row, query.source)]
+    if output.note:
+        rows = _noted(rows, output.note, facts.lookup())
     return _finish(rows, view, output, view_fields(facts, view, query.kinds))
 
 
@@ -524,6 +528,20 @@ def _mentions(row: Record, source: str) -> bool:
     if any(c["source"] == source for c in row.get("citations") or []):
         return True
     return source in (row.get("source"), row.get("left_source"), row.get("right_source"))
+
+
+def _noted(rows: list[Record], kind: str, lookup: Callable[[str], Record | None]) -> list[Record]:
+    """The rows standing for a record with a note of `kind`: a record (or source) by its own notes, a
+    row that is not a record by the records it names (a correction's record, either side of a
+    cross-check, any edition's claim of a revision)."""
+
+    def has(record: Record | None) -> bool:
+        return any(note["kind"] == kind for note in (record or {}).get("notes") or [])
+
+    def names(row: Record) -> list[str]:
+        return [i for i in (row.get("id"), row.get("left_id"), row.get("right_id"), *(c["id"] for c in row.get("claims") or [])) if i]
+
+    return [row for row in rows if (has(row) if "notes" in row else any(has(lookup(i)) for i in names(row)))]
 
 
 def _anchored(citation: Record, found: Evidence) -> Record:
