@@ -217,3 +217,55 @@ def test_an_empty_result_names_the_note_filter(monkeypatch: pytest.MonkeyPatch) 
     drawn = run("deposits", "--country", "KZ", "--note", "contradicted")
     assert drawn.exit_code == 0 and drawn.stdout == ""
     assert drawn.stderr == "no records match: --country KZ --note contradicted\n"
+
+
+# The article's errors issue 15 names, as (record id, kind of error, what the source states, words
+# of the correction, words of the reference's publisher or title).
+KNOWN_ERRORS = [
+    ("cove-kaz-samruk-kazyna-jv-proposal-2025-09", "name", None, "Lutnick", "Lutnick"),  # Raimondo for Lutnick
+    ("us-section-301-tariff-tungsten-china", "date", "+25 %", "13 September 2024", "Trade Representative"),
+    ("tungsten-melting-point", "value", "3,410 °C", "3422 °C", "CRC Handbook"),
+    ("american-tungsten-exim-loan-2025-11-07", "value", "US$ 255 m", "USD 25.5 million", "EXIM"),
+    ("us-net-import-reliance-50", "value", "50 %", "'>50'", "Mineral Commodity Summaries 2025"),
+    ("wabtec-kazakhstan-railway-locomotives-2025", "date", "US$ 4.2 bn", "September 2025", "Wabtec"),
+    ("sangdong-kfw-ipex-project-loan", "date", "US$ 75.1 m", "December 2020", "Canadian Mining Journal"),
+    ("cove-kaz-tau-ken-jv-2025-11", "value", "70 % offtake", "marketing 100 % of the output", "Cove Capital"),
+]
+
+
+@pytest.mark.parametrize(("record_id", "error", "stated", "corrected", "referenced"), KNOWN_ERRORS)
+def test_corrections_list_the_articles_known_errors(
+    record_id: str, error: str, stated: str | None, corrected: str, referenced: str
+) -> None:
+    rows = [r for r in run_json("corrections") if r["id"] == record_id]
+    assert len(rows) == 1, rows
+    (row,) = rows
+    assert error in row["errors"] and row["stated"] == stated and corrected in row["correction"]
+    assert referenced in f"{row['reference_publisher']} {row['reference_title']}"
+    assert row["reference_publisher"] and row["reference_title"]
+    assert row["reference_url"] or row["reference_publisher"] == "CRC Press", "a handbook has no URL"
+    assert row["citations"] and all(c["source"] == "sunsirs-2025-11-21" for c in row["citations"])
+
+
+def test_corrections_hold_one_row_per_contradicted_note() -> None:
+    rows = run_json("corrections")
+    notes = _contradicted_notes()
+    assert [(r["id"], r["errors"], r["correction"]) for r in rows] == [(i, n["errors"], n["text"]) for i, n in notes]
+    assert {r["name"] for r in rows} >= {"US Department of Commerce", "American Tungsten Corp."}, "a named record shows its name"
+
+
+def test_corrections_filter_by_country_year_and_source() -> None:
+    in_2024 = {r["id"] for r in run_json("corrections", "--year", "2024")}
+    assert "us-net-import-reliance-50" in in_2024 and "us-section-301-tariff-tungsten-china" not in in_2024  # dated 2025-09, as written
+    assert in_2024 == {r["id"] for r in run_json("facts", "--year", "2024", "--note", "contradicted")}
+    kazakh = {r["id"] for r in run_json("corrections", "--country", "KZ")}
+    assert "cove-kaz-tau-ken-jv-2025-11" in kazakh and "tungsten-melting-point" not in kazakh
+    assert run_json("corrections", "--source", "usgs-mcs-2025") == []
+    assert len(run_json("corrections", "--source", "sunsirs-2025-11-21")) == len(_contradicted_notes())
+
+
+def test_corrections_table_names_the_record_error_and_correction() -> None:
+    out = run("corrections", "--cite").stdout
+    line = next(line for line in out.splitlines() if "tungsten-melting-point" in line)
+    assert "value" in line and "3,410 °C" in line and "3410 °C is an older textbook value" in line
+    assert "    > sunsirs-2025-11-21: Wolfram, als seltenes Metall mit dem höchsten Schmelzpunkt" in out

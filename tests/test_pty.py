@@ -36,6 +36,7 @@ VIEWS = {
     "search": ["search", "kairakty"],
     "conflicts": ["conflicts"],
     "crosscheck": ["crosscheck"],
+    "corrections": ["corrections"],
     "sources": ["sources"],
 }
 WIDTHS = (80, 120, 200)

@@ -526,6 +526,26 @@ def crosscheck(source: SourceOpt = None, *, facts_paths: list[str] | None, outpu
 
 
 @app.command()
+@listing_command(chart=False)
+def corrections(
+    country: CountryOpt = None,
+    year: YearOpt = None,
+    source: SourceOpt = None,
+    *,
+    facts_paths: list[str] | None,
+    output: Output,
+) -> None:
+    """What the sources got wrong: one row per contradicted curator note.
+
+    Each row gives the record (id and name, or its summary), what the source states (the value as a
+    table shows it, and with --cite its quotes), the kind of error the note corrects (value, date,
+    name, unit, scope or place, as the note records it), the correction, and the outside reference
+    it relies on (publisher, title, date, URL). Example: tungsten corrections --source sunsirs-2025-11-21
+    """
+    _show("corrections", Query(country=country, year=year, source=source), facts_paths, output)
+
+
+@app.command()
 @listing_command()
 def timeline(
     date_from: Annotated[

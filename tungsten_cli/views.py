@@ -73,7 +73,7 @@ def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
     the figures, whose measures it is checked against."""
     if query.measure and view.rows in (select, _SELECTED_BY_EDITION):
         return ("figure",)
-    if query.country and view.rows in (select, _SELECTED_BY_EDITION, _orgs):
+    if query.country and view.rows in (select, _SELECTED_BY_EDITION, _orgs, _corrections):
         return ()
     if view.subkind_vocab == "kind" and query.subkind:
         return (query.subkind,)
@@ -205,6 +205,35 @@ def _right_text(row: Record) -> str:
 
 
 _CLAIMS = ("figure", "import_share", "measure")  # the kinds with a comparison key
+_REFERENCE_FIELDS = ("publisher", "title", "date", "url")
+
+
+def _corrections(facts: FactSet, query: Query) -> list[Record]:
+    """`tungsten corrections`: one row per `contradicted` note of the records the filters select."""
+    return [_correction(record, note) for record in select(facts, query) for note in record["notes"] if note["kind"] == "contradicted"]
+
+
+def _correction(record: Record, note: Record) -> Record:
+    """What the source states (its value as a table shows it, its quotes), what the note corrects
+    and says, and the outside reference it relies on."""
+    reference = note.get("reference") or {}
+    return {
+        "id": record["id"],
+        "kind": record["kind"],
+        "name": record.get("name") or record["summary"],
+        "date": record.get("date"),
+        "stated": value_text(record) or None,
+        "errors": note["errors"],
+        "correction": note["text"],
+        **{f"reference_{name}": reference.get(name) for name in _REFERENCE_FIELDS},
+        "citations": record["citations"],
+    }
+
+
+def _reference_text(row: Record) -> str:
+    """The outside reference at a glance: "Fox News: Howard Lutnick sworn in … (2025-02-21)"."""
+    date = f" ({row['reference_date']})" if row.get("reference_date") else ""
+    return f"{row['reference_publisher']}: {row['reference_title']}{date}"
 
 
 def _sources(facts: FactSet, query: Query) -> list[Record]:
@@ -407,6 +436,33 @@ VIEWS: dict[str, View] = {
             records=False,
             rows=_crosscheck,
             loads=_CLAIMS,
+        ),
+        View(
+            "corrections",
+            (),
+            (
+                text_column("record", "name", fit="prose"),
+                text_column("error", "errors", fit="token"),
+                Column("stated", lambda r: r["stated"] or "", numeric=True, fit="words", priority=2, field="stated"),
+                Column("correction", lambda r: r["correction"], fit="prose", field="correction"),
+                _DATE._replace(priority=3),
+                Column("reference", _reference_text, fit="prose", priority=2, field="reference_publisher"),
+                id_column(priority=3),
+                source_column(priority=4),
+            ),
+            rows=_corrections,
+            extra_fields=(
+                "id",
+                "kind",
+                "name",
+                "date",
+                "stated",
+                "errors",
+                "correction",
+                *(f"reference_{name}" for name in _REFERENCE_FIELDS),
+                "citations",
+            ),
+            records=False,
         ),
         View(
             "search",

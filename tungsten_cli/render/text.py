@@ -212,6 +212,7 @@ HEADLINE_FIELDS: tuple[tuple[str, Callable[[float | None], str]], ...] = (
     ("rate_pct", pct),
     ("additional_duty_pct", lambda v: f"+{pct(v)}"),
     ("amount_usd", usd),
+    ("offtake_pct", lambda v: f"{pct(v)} offtake"),  # a deal without an amount: its share of the output
 )
 
 
