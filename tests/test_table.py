@@ -177,3 +177,11 @@ def test_wrapping_keeps_a_number_with_its_unit() -> None:
     assert wrap("a loan of US$ 900 m to", 15) == ["a loan of", "US$ 900 m to"]
     assert wrap("reserves of 1,216,000 t WO3", 21) == ["reserves of", "1,216,000 t WO3"]
     assert wrap("from 2 to 3 million", 7) == ["from 2", "to 3", "million"]  # "to" and "million" are not units
+
+
+@pytest.mark.parametrize("width", range(70, 80))
+def test_a_words_column_is_never_narrower_than_a_number_with_its_unit(width: int) -> None:
+    """`wrap` keeps `282,000,000 t` whole, so a words column is at least that wide, or given up."""
+    columns = [text_column("stated", fit="words"), text_column("other", fit="token")]
+    layout = fit(columns, [["282,000,000 t", "y" * 60]], width)
+    assert all(w >= len("282,000,000 t") for i, w in zip(layout.shown, layout.widths) if i == 0)

@@ -31,8 +31,10 @@ class Layout(NamedTuple):
 
 
 def _words_min(text: str) -> int:
-    """The narrowest width at which `text` wraps onto MAX_LINES lines without splitting a word."""
-    width = max([len(w) for w in text.split()] + [(len(text) + 1) // MAX_LINES, 1])
+    """The narrowest width at which `text` wraps onto MAX_LINES lines without splitting a word (nor
+    a number from its unit: `282,000,000 t` is one word to `wrap`)."""
+    words = wrap(text, 1, break_long_words=False)
+    width = max([len(w) for w in words] + [(len(text) + 1) // MAX_LINES, 1])
     while len(_wrap(text, width, cut=False)) > MAX_LINES:
         width += 1
     return width
