@@ -138,3 +138,15 @@ def test_every_folder_confines_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     (tmp_path / "d1" / "secret.txt").write_bytes(MINI_TEXT)
     with pytest.raises(SourceError, match="must be a path inside the source folder"):
         read_pinned([tmp_path / "deep" / "d1", tmp_path / "f2"], "../d1/secret.txt", _sha(MINI_TEXT))
+
+
+def test_show_warns_when_the_environment_names_a_missing_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`show` works without sources, but a TUNGSTEN_SOURCE_DIR that is not there is said, not ignored."""
+    missing = tmp_path / "nowhere"
+    monkeypatch.setenv("TUNGSTEN_SOURCE_DIR", str(missing))
+    result = run("show", "testberg", "--facts", str(DATA / "mini"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"tungsten: warning: source folder not found: {missing}; quotes are shown unverified, without context\n"
+    monkeypatch.delenv("TUNGSTEN_SOURCE_DIR")
+    result = run("show", "testberg", "--facts", str(DATA / "mini"))
+    assert result.exit_code == 0 and result.stderr == ""

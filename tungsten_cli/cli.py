@@ -332,16 +332,18 @@ def _date_option(name: str, value: str | None) -> str | None:
         raise click.BadParameter(str(err), param_hint=name) from None
 
 
-def _optional_source_dirs(explicit: list[str] | None) -> list[Path]:
-    """`show` works without sources (quotes unverified), unless the user named a folder that is not there."""
-    from tungsten_cli.verify import source_dirs
+def _optional_source_dirs(explicit: list[str] | None) -> tuple[list[Path], list[str]]:
+    """`show` works without sources (quotes unverified), unless the user named a folder that is not
+    there: with --source-dir that is an error, through TUNGSTEN_SOURCE_DIR a warning."""
+    from tungsten_cli.verify import SOURCE_DIR_ENV, source_dirs
 
     try:
-        return source_dirs(explicit or ())
-    except NotFoundError:
+        return source_dirs(explicit or ()), []
+    except NotFoundError as err:
         if explicit:
             raise
-        return []
+        named = os.environ.get(SOURCE_DIR_ENV, "").strip(os.pathsep)
+        return [], [f"{err}; quotes are shown unverified, without context"] if named else []
 
 
 @app.command()
@@ -610,7 +612,8 @@ def show(
 ) -> None:
     """One record in full: fields, quotes in their sentences, notes, related records. Example: tungsten show bakuta"""
     chosen = _output({"fmt": fmt, "as_json": as_json}).fmt
-    warnings = show_record(load_facts(facts, kinds=()), record_id, _optional_source_dirs(source_dir), chosen, sys.stdout)
+    folders, warnings = _optional_source_dirs(source_dir)
+    warnings += show_record(load_facts(facts, kinds=()), record_id, folders, chosen, sys.stdout)
     sys.stderr.write(_lines(warnings, "tungsten: warning: "))
 
 
