@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from conftest import run_json
+import pytest
+from conftest import run, run_json
 
 from tungsten_cli.load import load_facts
 
@@ -34,3 +36,33 @@ def test_every_edition_other_record_says_which_countries_it_lists() -> None:
     assert len(others) == 11
     for record in others:
         assert any("does not list by name; it lists" in n["text"] for n in record["notes"]), record["id"]
+
+
+KZ_NOTE = (
+    "tungsten: note: no USGS edition lists KZ (Kazakhstan) by name in its {measure} tables: it is counted in "
+    "'other' (Other countries); tungsten revisions --country other --measure {measure}\n"
+)
+
+
+def test_a_country_no_edition_lists_is_said_to_be_inside_other_where_one_looks_for_it() -> None:
+    result = run("production", "--country", "KZ", "--json")
+    assert result.exit_code == 0 and result.stdout == "[]\n"
+    assert result.stderr == KZ_NOTE.format(measure="mine-production")
+    result = run("reserves", "--country", "Kazakhstan", "--json")  # the article's record stays listed
+    assert result.exit_code == 0 and [r["id"] for r in json.loads(result.stdout)] == ["kz-tungsten-reserves"]
+    assert result.stderr == KZ_NOTE.format(measure="tungsten-reserves")
+
+
+def test_a_country_missing_from_some_editions_is_named_with_them() -> None:
+    result = run("production", "--country", "KP", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "tungsten: note: MCS 2023 lists no KP (North Korea) row in its mine-production tables: "
+        "it is counted in 'other' (Other countries) there\n"
+    )
+
+
+@pytest.mark.parametrize("view", ["production", "reserves"])
+def test_a_country_every_edition_lists_gets_no_note(view: str) -> None:
+    result = run(view, "--country", "CN", "--json")
+    assert result.exit_code == 0 and result.stderr == ""

@@ -276,6 +276,21 @@ def _listed_by_table(facts: FactSet) -> dict[_Table, frozenset[str]]:
     return {table: frozenset(subjects) for table, subjects in listed.items()}
 
 
+def editions_without(facts: FactSet, measure: str, country: str) -> tuple[list[str], list[str]]:
+    """Of the editions whose `measure` tables have an 'other' row, those that list no row for
+    `country` (there it is counted in 'other', as Kazakhstan always is), and all of them."""
+    with_other: dict[str, set[_Table]] = {}
+    for record in facts.records:
+        if record["kind"] == "figure" and record.get("subject") == "other" and record.get("measure") == measure:
+            source = edition_of(facts, record)
+            if source is not None:
+                with_other.setdefault(str(source.get("edition")), set()).add(_table_of(record))
+    listed = _listed_by_table(facts)
+    lacking = [edition for edition, tables in with_other.items() if any(country not in listed.get(t, ()) for t in tables)]
+    order = sorted(with_other)
+    return sorted(lacking, key=order.index), order
+
+
 def _scope_change(before: tuple[str, frozenset[str]], after: tuple[str, frozenset[str]]) -> str:
     """Why two editions' "other" differ: the countries one lists by name and the other does not."""
     added, dropped = ", ".join(sorted(after[1] - before[1])), ", ".join(sorted(before[1] - after[1]))

@@ -27,6 +27,7 @@ from tungsten_cli.views import (
     VIEWS,
     Output,
     field_names,
+    inside_other_note,
     kinds_to_load,
     listing,
     schema_text,
@@ -291,6 +292,8 @@ def listing_command(*, cite: bool = True, chart: bool = True) -> Callable[[Calla
 def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output) -> None:
     facts: FactSet = load_facts(facts_paths, kinds=kinds_to_load(VIEWS[view], query))
     result = listing(facts, VIEWS[view], query, output)
+    note = inside_other_note(facts, view, query)
+    sys.stderr.write(_lines([note] if note else [], "tungsten: note: "))
     if not result.records and output.fmt is Format.table and use_rich(sys.stdout):
         # An empty frame on a terminal reads like a drawing error; pipes and data formats keep their shape.
         filters = _filters()

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
-from tungsten_cli.claims import claimed_unit, conflicts, latest, revisions, with_edition, world_shares
-from tungsten_cli.countries import display_name, subject_code
+from tungsten_cli.claims import claimed_unit, conflicts, editions_without, latest, revisions, with_edition, world_shares
+from tungsten_cli.countries import AGGREGATES, display_name, subject_code
 from tungsten_cli.dates import bounds
 from tungsten_cli.query import Query, check_fields, find, referrers, related, resolve_choice, select, sort_records, timeline
 from tungsten_cli.records import FactSet, Record
@@ -267,6 +267,32 @@ _SHARE_FIELDS = ("share_of_world_pct", "share_comparator", "share_approximate", 
 _DERIVED_FIELDS = ("derived", "stated_value", "stated_value_max", "stated_basis", "factor")
 
 
+_FIGURE_MEASURES = {"production": "mine-production", "reserves": "tungsten-reserves"}
+
+
+def inside_other_note(facts: FactSet, view: str, query: Query) -> str | None:
+    """Where a user looks for a country the USGS tables do not list (Kazakhstan): say that, in those
+    editions, it is counted in 'other'."""
+    measure = _FIGURE_MEASURES.get(view)
+    if measure is None or not query.country:
+        return None
+    code = subject_code(query.country)
+    if code in AGGREGATES:
+        return None
+    lacking, editions = editions_without(facts, measure, code)
+    if not lacking:
+        return None
+    country = f"{code} ({display_name(code)})"
+    if lacking == editions:
+        return (
+            f"no USGS edition lists {country} by name in its {measure} tables: it is counted in 'other' (Other countries); "
+            f"tungsten revisions --country other --measure {measure}"
+        )
+    verb = "lists no" if len(lacking) == 1 else "list no"
+    whose = "its" if len(lacking) == 1 else "their"
+    return f"{', '.join(lacking)} {verb} {country} row in {whose} {measure} tables: it is counted in 'other' (Other countries) there"
+
+
 def _figures_view(name: str, measure: str) -> View:
     """`production` and `reserves`: figures of one measure, every edition or (`--latest`) the newest."""
     return View(
@@ -375,8 +401,7 @@ VIEWS: dict[str, View] = {
             rows=_orgs,
             extra_fields=("appears_in",),
         ),
-        _figures_view("production", "mine-production"),
-        _figures_view("reserves", "tungsten-reserves"),
+        *(_figures_view(name, measure) for name, measure in _FIGURE_MEASURES.items()),
         View(
             "revisions",
             (),
