@@ -87,7 +87,7 @@ def test_what_backs_a_negative_value(quote: str, backed: set[float]) -> None:
 
 def test_a_value_typed_1000_times_too_large_fails(tmp_path: Path) -> None:
     out = verify(tmp_path, "reserves_wo3_t: 2500000", "reserves_wo3_t: 2500000000")
-    assert "nordberg: reserves_wo3_t = 2.5e+09 does not appear in any of its quotes" in out
+    assert "nordberg: reserves_wo3_t = 2500000000 does not appear in any of its quotes" in out
 
 
 def test_the_unscaled_number_alone_fails(tmp_path: Path) -> None:
@@ -140,3 +140,10 @@ def test_anchors_pick_one_occurrence() -> None:
     assert anchor_problem(text, {"source": "s", "quote": "x", "prefix": "C "}) is None
     assert anchor_problem(text, {"source": "s", "quote": "x", "suffix": " B"}) is None
     assert anchor_problem(text, {"source": "s", "quote": "x", "prefix": "C ", "suffix": " B"}) is not None
+
+
+def test_a_value_off_by_one_is_named_in_full_not_rounded(tmp_path: Path) -> None:
+    """`{value:g}` kept six digits: 2500001 read "2.5e+06", which looks like the quote's "2.5 Millionen"."""
+    problems = verify(tmp_path, "reserves_wo3_t: 2500000", "reserves_wo3_t: 2500001")
+    assert "reserves_wo3_t = 2500001 does not appear in any of its quotes" in problems, problems
+    assert "e+06" not in problems

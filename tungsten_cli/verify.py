@@ -212,10 +212,10 @@ def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tabl
     for name, value in record_values(record, fields):
         if round(abs(value), 6) not in numbers:
             yield Problem(
-                origin["file"], f"{name} = {value:g} does not appear in any of its quotes", origin["line"], record_id=record["id"]
+                origin["file"], f"{name} = {_shown(value)} does not appear in any of its quotes", origin["line"], record_id=record["id"]
             )
         elif value < 0 and round(-value, 6) not in negatives:
-            message = f"{name} = {value:g} is negative, but no quote has a minus sign on {-value:g} or a word for a decrease"
+            message = f"{name} = {_shown(value)} is negative, but no quote has a minus sign on {_shown(-value)} or a word for a decrease"
             yield Problem(origin["file"], message, origin["line"], record_id=record["id"])
 
 
@@ -285,10 +285,15 @@ class _Tables:
         return self._parsed[source["id"]]
 
 
+def _shown(value: float) -> str:
+    """A record's number in a message as typed, every digit kept: 2500001, not 2.5e+06 (which reads like "2.5 Millionen")."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def _stated(record: Record, fields: list[str]) -> str:
     if record.get("unavailable"):
         return str(record["unavailable"])
-    values = [f"{value:g}" for _, value in record_values(record, fields)]
+    values = [_shown(value) for _, value in record_values(record, fields)]
     return (record.get("comparator") or "") + (" / ".join(values) or "no value")
 
 
