@@ -15,21 +15,24 @@ Tables = dict[str, dict[Any, Any]]
 
 def build_tables(records: list[Record]) -> Tables:
     """One pass over the records; every list keeps the records' order. `search` maps each id to its text."""
-    tables: Tables = {name: {} for name in ("kind", "country", "key", "table", "ref")}
-    by_id = {record["id"]: record for record in records}
-    texts = {}
+    kinds: dict[str, list[str]] = {}
+    countries: dict[str, list[str]] = {}
+    keys: dict[tuple[str, str, str], list[str]] = {}
+    rows: dict[tuple[str, str], list[str]] = {}
+    refs: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    lookup = {record["id"]: record for record in records}.get
     for record in records:
         record_id = record["id"]
-        keys: list[tuple[str, Any]] = [("kind", record["kind"])]
-        keys += [("country", code) for code in sorted(record_countries(record))]
+        kinds.setdefault(record["kind"], []).append(record_id)
+        for code in sorted(record_countries(record)):
+            countries.setdefault(code, []).append(record_id)
         key = comparison_key(record)
         if key is not None:
-            keys.append(("key", key))
+            keys.setdefault(key, []).append(record_id)
             if key[0] in COUNTRIES:  # a row of a country table, for the missing-from-table check
-                keys.append(("table", key[1:]))
-        keys += [("ref", target) for target in sorted(references(record))]
-        for name, value in keys:
-            tables[name].setdefault(value, []).append(record_id)
-        texts[record_id] = search_text(record, by_id.get)
-    tables["search"] = texts
-    return tables
+                rows.setdefault(key[1:], []).append(record_id)
+        for target in sorted(references(record)):
+            refs.setdefault(target, []).append(record_id)
+        texts[record_id] = search_text(record, lookup)
+    return {"kind": kinds, "country": countries, "key": keys, "table": rows, "ref": refs, "search": texts}
