@@ -150,3 +150,14 @@ def test_a_small_value_keeps_a_sliver_of_bar_and_zero_has_none(monkeypatch: pyte
     lines = chart("reserves", "--latest", "--exclude", "KZ")
     assert bar_of(lines, "PT") == "▏", "3,400 t against 4,600,000 t rounds to nothing, yet is not withheld"
     assert bar_of(chart("production", "--year", "2024", "--source", "usgs-mcs-2025"), "US") == ""
+
+
+def test_a_time_series_of_one_country_is_one_panel_with_a_bar_a_year() -> None:
+    """`production --country CN --latest --sort year --chart`: the years are bars on one scale, in year order."""
+    lines = chart("production", "--country", "CN", "--latest", "--sort", "year")
+    assert lines[0] == "mine-production (t), W"
+    bars = [line for line in lines if BAR.search(line)]
+    assert [[w.rstrip(MARKS) for w in words(line)[:2]] for line in bars] == [["CN", str(year)] for year in range(2020, 2025)]
+    assert len(bar_of(bars, "CN")) > 0 and len({len(BAR.search(line).group(0)) for line in bars}) > 1  # type: ignore[union-attr]
+    several = chart("production", "--year", "2024")  # several countries, one year: unchanged
+    assert "mine-production (t), W, 2024" in several

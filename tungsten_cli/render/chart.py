@@ -191,9 +191,11 @@ class Panel(NamedTuple):
 def panels(records: list[Record], *, keep_order: bool) -> tuple[list[Panel], int]:
     """Bars grouped by basis, each group sorted descending unless the user sorted; and how many rows had no number."""
     found, skipped = points(records)
+    # One subject over several years is a time series: its years are bars on one scale, not a panel each.
+    series = len({p.label for p in found}) == 1 and len({p.date for p in found}) > 1
     groups: dict[str, list[Point]] = {}
     for p in found:
-        groups.setdefault(p.panel, []).append(p)
+        groups.setdefault(p.panel.removesuffix(f", {p.date}") if series and p.date else p.panel, []).append(p)
     result = []
     for panel, rows in groups.items():
         if len({p.date for p in rows}) > 1:
