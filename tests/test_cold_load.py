@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ROOT
+from pydantic import BaseModel
 from test_strict_packs import ORGS, accepted, rejected
 
 from tungsten_cli import validate as validate_module
 from tungsten_cli.load import builtin_dir, fact_files
+from tungsten_cli.model import entry_adapter, ordered_fields
 from tungsten_cli.records import gc_paused
 
 
@@ -128,3 +131,28 @@ def test_a_plain_scalar_means_on_the_events_path_what_it_means_to_yaml(text: str
     ours = validate_module._plain_scalar(loader, loader.yaml_implicit_resolvers, loader.yaml_constructors, text)
     theirs = yaml.load(f"- {text}\n", Loader=validate_module._loader())[0]
     assert (type(ours), repr(ours)) == (type(theirs), repr(theirs))
+
+
+def _dumped(model: BaseModel) -> object:
+    """What pydantic's serializer makes of a record, in the output order, whole floats as ints, nested empty keys left out."""
+
+    def tidy(value: object) -> object:
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, list):
+            return [tidy(v) for v in value]
+        if isinstance(value, dict):
+            return {k: tidy(v) for k, v in value.items() if v is not None}
+        return value
+
+    dumped = model.model_dump(mode="json")
+    return {key: tidy(dumped[key]) for key in ordered_fields(type(model))}
+
+
+def test_records_are_what_pydantic_would_dump(tmp_path: Path) -> None:
+    """Every shipped and synthetic record, key order included (compared as JSON text)."""
+    adapter = entry_adapter()
+    for path in _pack_files(tmp_path):
+        for item in yaml.load(path.read_bytes(), Loader=validate_module._loader()):
+            model = adapter.validate_python(item)
+            assert json.dumps(validate_module._record(model)) == json.dumps(_dumped(model)), item.get("id")
