@@ -109,3 +109,32 @@ def test_basis_column_is_kept_where_bases_mix() -> None:
     assert _basis_priority("reserves", Query(source="usgs-mcs-2025")) == 3
     assert _basis_priority("production", Query(year=2024)) == 3  # W, and the article's total states none
     assert _basis_priority("reserves", Query(source="sunsirs-2025-11-21", basis="W")) == 1  # a converted figure
+
+
+def test_crosscheck_cite_prints_both_sides_quotes_beneath_the_row() -> None:
+    lines = run("crosscheck", "--cite").stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(RELIANCE) and "us-net-import-reliance-50" in line)
+    assert lines[at + 1].startswith('    > sunsirs-2025-11-21: Gemäß den "Mineral Commodity Summaries 2025"')
+    assert lines[at + 2].startswith("    > usgs-mcs-2025: Net import reliance7 as a percentage of apparent")
+    assert lines[at + 3].startswith(RELIANCE)
+    kz = next(i for i, line in enumerate(lines) if line.startswith("KZ/tungsten-reserves"))
+    assert lines[kz + 1].startswith("    > sunsirs-2025-11-21: Kasachstan selbst") and not lines[kz + 2].startswith("    >")
+
+
+@pytest.mark.parametrize("view", sorted(set(VIEWS) - {"sources"}))
+def test_every_listing_whose_rows_carry_quotes_takes_cite(view: str) -> None:
+    args = [view, "kairakty"] if view == "search" else [view]
+    result = run(*args, "--cite", "--limit", "3")
+    assert result.exit_code == 0, result.stderr
+    assert "\n    > " in result.stdout, f"{view} --cite prints no quote"
+
+
+def test_conflicts_write_the_unit_as_crosscheck_does() -> None:
+    """One rule for a value with its unit (render.text.UNIT_TEXT): "50 %", never a bare 50 beside "pct"."""
+    lines = run("conflicts").stdout.splitlines()
+    assert lines[0].split()[:2] == ["quantity", "value"] and "unit" not in lines[0].split()
+    row = next(line.split() for line in lines if "us-net-import-reliance-50" in line)
+    assert row[1:3] == ["50", "%"]
+    assert "pct" not in run("conflicts").stdout
+    crosscheck = {r["left_id"]: r["left_text"] for r in run_json("crosscheck")}
+    assert " ".join(row[1:3]) == crosscheck["us-net-import-reliance-50"]

@@ -524,7 +524,7 @@ def revisions(
 
 
 @app.command()
-@listing_command(cite=False, chart=False)
+@listing_command(chart=False)
 def crosscheck(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
     """Claims from different sources about one quantity, in one basis, with a verdict. Example: tungsten crosscheck --json"""
     _show("crosscheck", Query(source=source), facts_paths, output)

@@ -512,13 +512,8 @@ VIEWS: dict[str, View] = {
             (),
             (
                 _QUANTITY,
-                Column(
-                    "value",
-                    lambda r: (r.get("comparator") or "") + number(r["value"]) if r.get("value") is not None else "",
-                    numeric=True,
-                    field="value",
-                ),
-                text_column("unit", fit="token"),
+                # the value in its unit as crosscheck and every table writes it ("50 %", ">50 %"): field_text
+                Column("value", lambda r: field_text(r, "value"), numeric=True, field="value"),
                 text_column("basis", priority=2),
                 source_column(),
                 id_column(priority=3),

@@ -272,9 +272,9 @@ def citation_text(citation: Record) -> str:
 
 
 def quotes_of(record: Record) -> list[tuple[str, str]]:
-    """(source id, quote) pairs of a record, or of a comparison row that carries one quote."""
+    """(source id, quote) pairs of a record, of a comparison row that carries one quote (`conflicts`),
+    or of one that carries a quote for each side (`crosscheck`: left, then right)."""
     if record.get("citations"):
         return [(c["source"], citation_text(c)) for c in record["citations"]]
-    if record.get("quote"):
-        return [(str(record.get("source") or ""), record["quote"])]
-    return []
+    sides = ("", "left_", "right_")
+    return [(str(record.get(f"{side}source") or ""), record[f"{side}quote"]) for side in sides if record.get(f"{side}quote")]
