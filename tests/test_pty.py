@@ -114,9 +114,13 @@ def test_key_values_appear_whole(width: int) -> None:
     assert "Tau-Ken" in deals and "Cove Kaz Capital Group 70 % (operator)" in deals
 
 
+def _url(line: str) -> bool:
+    return line.strip().startswith("https://") and " " not in line.strip()
+
+
 def test_show_wraps_with_a_hanging_indent() -> None:
     lines = SGR.sub("", screen(["show", "cove-kaz-tau-ken-jv-2025-11"], 80)).splitlines()
-    assert max(len(line) for line in lines) <= 80
+    assert max(len(line) for line in lines if not _url(line)) <= 80
     start = next(i for i, line in enumerate(lines) if line.startswith("  parties "))
     value_at = lines[start].index("Cove Kaz")
     assert lines[start + 1].startswith(" " * value_at) and lines[start + 1][value_at] != " "
@@ -149,3 +153,15 @@ def test_long_labels_and_headings_wrap_within_the_width(args: list[str], width: 
     assert "Export-Import Bank of the United States" in text or args[0] != "deals"
     assert "(US$/mtu WO3)" in text or args[0] != "facts"
     assert lines[0] == "change (%)" or args[0] != "quotas"
+
+
+@pytest.mark.parametrize("width", (80, 120))
+def test_show_keeps_a_reference_url_whole_on_a_line_of_its_own(width: int) -> None:
+    """A URL longer than the line is neither cut nor split: it stays one clickable, copyable word."""
+    lines = SGR.sub("", screen(["show", "cove-kaz-tau-ken-jv-2025-11"], width)).splitlines()
+    url = "https://aijourn.com/u-s-based-cove-capital-llc-and-kazakhstans-national-mining-company-announce-joint-venture-to-develop-largest-known-undeveloped-global-tungsten-resource"
+    assert url in [line.strip() for line in lines]
+    assert "https://pubs.usgs.gov/periodicals/mcs2025/mcs2025-tungsten.pdf" in SGR.sub(
+        "", screen(["show", "us-net-import-reliance-50"], width)
+    )
+    assert max(len(line) for line in lines if not _url(line)) <= width

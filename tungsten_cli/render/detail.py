@@ -55,7 +55,9 @@ def write_detail(record: Record, evidence: list[Evidence], related: list[Record]
         lead = len(text) - len(text.lstrip(" "))
         if lead + hang > WIDE_HANG:  # a deeper hang leaves a column too narrow to read
             hang = 4
-        wrapped = "\n".join(wrap(text, screen.width - 1, subsequent_indent=" " * (lead + hang)))
+        # A word wider than the line (a reference URL) goes whole onto a line of its own and may run
+        # past the edge, where the terminal folds it: cut in two it could be neither clicked nor copied.
+        wrapped = "\n".join(wrap(text, screen.width - 1, subsequent_indent=" " * (lead + hang), break_long_words=False))
         screen.print(Text(wrapped, style=style or ""), soft_wrap=True)
 
     emit(f"{record['id']}  ({record['kind']})", style="bold")
