@@ -105,3 +105,31 @@ def test_no_console_errors(browser: Any) -> None:
     browser.refresh()
     problems = [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
     assert problems == []
+
+
+@pytest.mark.parametrize("width", [500, 1100])
+def test_a_contents_jump_leaves_the_heading_below_the_sticky_menu(browser: Any, width: int) -> None:
+    """In a narrow window the menu wraps onto several lines; a jump must not hide the heading under it."""
+    browser.set_window_size(width, 900)
+    try:
+        for section in ("deals", "production", "sources"):
+            browser.find_element("css selector", f'nav a[href="#{section}"]').click()
+            heading, menu = browser.execute_script(
+                "return [document.querySelector(arguments[0]).getBoundingClientRect().top,"
+                " document.querySelector('nav').getBoundingClientRect().bottom]",
+                f"#{section} h2",
+            )
+            assert heading >= menu, f"#{section}: heading at {heading}px, under the menu ending at {menu}px ({width}px window)"
+    finally:
+        browser.set_window_size(1100, 900)
+
+
+def test_a_number_keeps_its_unit_on_its_line_in_a_narrow_window(browser: Any) -> None:
+    """`70 %` must not end a line with `70` (it did at 360, 380 and 480 px): where a number breaks depends on the width, so sweep."""
+    count = "return Array.from(document.querySelectorAll('a.num')).filter(n => n.getClientRects().length > 1).map(n => n.textContent)"
+    try:
+        for width in range(360, 561, 20):
+            browser.set_window_size(width, 900)
+            assert browser.execute_script(count) == [], f"numbers broken across lines at {width}px"
+    finally:
+        browser.set_window_size(1100, 900)
