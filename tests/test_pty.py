@@ -71,6 +71,11 @@ def screen(args: list[str], width: int) -> str:
     return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
+def _rule(lines: list[str]) -> int:
+    """Where the header ends: the rule beneath its one or two lines."""
+    return next(i for i, line in enumerate(lines) if line.startswith("─"))
+
+
 @cache
 def records(view: str) -> int:
     result = subprocess.run([str(TUNGSTEN), *VIEWS[view], "--json"], capture_output=True, text=True, env=_env(), check=True, timeout=60)
@@ -84,7 +89,7 @@ def test_every_view_fits_the_terminal(view: str, width: int) -> None:
     assert "\x1b[1m" in raw, "a terminal gets the rich table"
     lines = SGR.sub("", raw).splitlines()
     assert max(len(line) for line in lines) <= width
-    body = lines[2:]
+    body = lines[_rule(lines) + 1 :]
     footer = next((i for i, line in enumerate(body) if line.startswith(FOOTERS)), len(body))
     assert footer >= records(view), "every record has a row"
     if width == 80:
@@ -101,7 +106,7 @@ def test_no_first_rank_column_is_hidden_at_80(view: str) -> None:
     hidden = set(found.group(1).split(", ")) if found else set()
     first = {column.header for column in DECLARED[view].columns if column.priority == 1}
     assert not hidden & first, f"{view} at 80 columns hides {sorted(hidden & first)}"
-    shown = set(re.split(r" {2,}", lines[0].strip()))
+    shown = {header for line in lines[: _rule(lines)] for header in re.split(r" {2,}", line.strip())}
     assert first <= shown, f"{view} at 80 columns shows {sorted(shown)}"
 
 
@@ -165,3 +170,18 @@ def test_show_keeps_a_reference_url_whole_on_a_line_of_its_own(width: int) -> No
         "", screen(["show", "us-net-import-reliance-50"], width)
     )
     assert max(len(line) for line in lines if not _url(line)) <= width
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_deal_row_names_the_deal_and_reads_its_parties(width: int) -> None:
+    """A deal row can be passed to `show` (its id whole) and tells a loan from a joint venture (its
+    kind), and the 70/30 parties read whole on one line, in at most two lines a deal."""
+    deals = json.loads(subprocess.run([str(TUNGSTEN), "deals", "--json"], capture_output=True, text=True, check=True, env=_env()).stdout)
+    lines = SGR.sub("", screen(["deals"], width)).splitlines()
+    body = lines[_rule(lines) + 1 :][: 2 * len(deals)]
+    for deal in deals:
+        at = next((i for i, line in enumerate(body) if re.match(re.escape(deal["id"]) + r"[†‡]?(\s|$)", line)), None)
+        assert at is not None, f"{deal['id']} is not whole at the start of a row at {width} columns"
+        assert deal["deal_kind"] in body[at].split(), f"{deal['id']}: kind {deal['deal_kind']} is not on its line"
+    assert any("Cove Kaz Capital Group 70 % (operator) · Tau-Ken Samruk 30 %" in line for line in body)
+    assert any("US$ 255 m" in line for line in body), "the amount stays"

@@ -9,7 +9,7 @@ import pytest
 from conftest import DATA, run
 
 from tungsten_cli.render import Format, Listing, id_column, text_column, write
-from tungsten_cli.render.table import fit
+from tungsten_cli.render.table import BENEATH_INDENT, bands, fit
 
 MINI = str(DATA / "mini")
 ESC = "\x1b"
@@ -185,3 +185,28 @@ def test_a_words_column_is_never_narrower_than_a_number_with_its_unit(width: int
     columns = [text_column("stated", fit="words"), text_column("other", fit="token")]
     layout = fit(columns, [["282,000,000 t", "y" * 60]], width)
     assert all(w >= len("282,000,000 t") for i, w in zip(layout.shown, layout.widths) if i == 0)
+
+
+def test_beneath_columns_take_a_second_line_only_when_one_line_hides_more() -> None:
+    columns = [
+        id_column(),
+        text_column("kind", fit="token"),
+        text_column("parties", fit="prose", beneath=True),
+        text_column("status", fit="token", priority=2),
+    ]
+    rows = [
+        [
+            "a-long-deal-id-of-forty-characters-2025",
+            "joint-venture",
+            "Cove Kaz Capital Group 70 % (operator) · Tau-Ken Samruk 30 %",
+            "signed",
+        ]
+    ]
+    one = bands(columns, rows, 140)
+    assert len(one) == 1 and one[0].hidden == []
+    top, under = bands(columns, rows, 80)
+    assert (top.shown, under.shown, top.hidden, under.hidden) == ([0, 1, 3], [2], [], [])
+    assert (top.lines, under.lines, under.indent) == (1, 1, BENEATH_INDENT)
+    assert under.layout.widths == [len(rows[0][2])], "the text whole on its line"
+    plain = [c._replace(beneath=False) for c in columns]
+    assert len(bands(plain, rows, 80)) == 1, "without beneath columns a view keeps one line of columns"

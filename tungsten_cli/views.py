@@ -365,11 +365,13 @@ VIEWS: dict[str, View] = {
             "deals",
             ("deal",),
             (
-                id_column(priority=2),
-                _DATE,
-                text_column("kind", "deal_kind", fit="token", priority=3),
-                Column("parties", parties_short, fit="prose", field="parties", min_width=40),
-                Column("amount", lambda r: usd(r.get("amount_usd")), numeric=True, field="amount_usd"),
+                # A deal has no name: its id (for `show`) and kind say which it is; on a narrow terminal the
+                # parties and amount go on a second line, where the parties read whole (render.table).
+                id_column(),
+                _DATE._replace(priority=2),
+                text_column("kind", "deal_kind", fit="token"),
+                Column("parties", parties_short, fit="prose", field="parties", min_width=40, beneath=True),
+                Column("amount", lambda r: usd(r.get("amount_usd")), numeric=True, field="amount_usd", beneath=True),
                 text_column("status", fit="token", priority=4),
             ),
             subkind_vocab="deal_kind",

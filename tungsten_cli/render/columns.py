@@ -27,6 +27,7 @@ class Column(NamedTuple):
     priority: int = 1
     field: str | None = None  # the --fields name that shows this column; None: the header
     min_width: int | None = None  # a prose column narrower than this is not worth showing
+    beneath: bool = False  # may go onto the record's second line when one line cannot hold it (render.table)
 
 
 class Listing(NamedTuple):
@@ -44,9 +45,9 @@ def id_column(priority: int = 1) -> Column:
     return Column("id", lambda r: str(r["id"]), fit="token", priority=priority)
 
 
-def text_column(header: str, key: str | None = None, *, fit: Fit = "auto", priority: int = 1) -> Column:
+def text_column(header: str, key: str | None = None, *, fit: Fit = "auto", priority: int = 1, beneath: bool = False) -> Column:
     name = key or header
-    return Column(header, lambda r: flat(name, r.get(name)), fit=fit, priority=priority, field=name)
+    return Column(header, lambda r: flat(name, r.get(name)), fit=fit, priority=priority, field=name, beneath=beneath)
 
 
 def source_column(priority: int = 1) -> Column:

@@ -2,6 +2,11 @@
 
 rich draws it (styles, NO_COLOR, width detection); the fitting is done here because rich can
 neither drop a column nor cap a cell at two lines.
+
+A view may mark columns `beneath` (deals: parties and amount). When one line of columns would hide
+more than two bands do, each record takes two lines of one line each: the other columns (the id
+whole, the deal kind) on the first, the beneath columns indented on the second, where a long text
+has nearly the whole width instead of a narrow column.
 """
 
 from __future__ import annotations
@@ -40,14 +45,14 @@ def _words_min(text: str) -> int:
     return width
 
 
-def _wrap(text: str, width: int, *, cut: bool) -> list[str]:
+def _wrap(text: str, width: int, *, cut: bool, lines: int = MAX_LINES) -> list[str]:
     if len(text) <= width:
         return [text]
     return wrap(
         text,
         width,
         break_long_words=cut,
-        max_lines=MAX_LINES if cut else None,
+        max_lines=lines if cut else None,
         placeholder=" " + CUT,
     ) or [""]
 
@@ -123,19 +128,62 @@ def fit(columns: list[Column], rows: list[list[str]], width: int) -> Layout:
     return Layout(shown, [widths[i] for i in shown], [fits[i] for i in shown], [i for i in range(len(columns)) if i not in shown])
 
 
-def _cell_lines(text: str, width: int, kind: Fit, numeric: bool) -> list[str]:
+def _cell_lines(text: str, width: int, kind: Fit, numeric: bool, most: int = MAX_LINES) -> list[str]:
     if kind == "key":
         lines = _key_lines(text, width)
     else:
-        lines = _wrap(text, width, cut=kind != "words") if kind != "token" else [text]
+        lines = _wrap(text, width, cut=kind != "words", lines=most) if kind != "token" else [text]
     return [line.rjust(width) if numeric else line.ljust(width) for line in lines]
 
 
-def _footer(listing: Listing, columns: list[Column], layout: Layout, cut: bool) -> list[str]:
+class Band(NamedTuple):
+    """One line of a record: which columns (indices into the table's), fitted how, how far in."""
+
+    columns: list[int]
+    layout: Layout
+    indent: int = 0
+    lines: int = MAX_LINES  # lines a cell may take
+
+    @property
+    def shown(self) -> list[int]:
+        return [self.columns[i] for i in self.layout.shown]
+
+    @property
+    def hidden(self) -> list[int]:
+        return [self.columns[i] for i in self.layout.hidden]
+
+
+BENEATH_INDENT = 4
+
+
+def _band(columns: list[Column], rows: list[list[str]], chosen: list[int], width: int, indent: int) -> Band:
+    """Columns on a line of their own: every cell on one line (a name or key whole, a text cut)."""
+    one_line = [columns[i]._replace(fit="token") if columns[i].fit in ("words", "key") else columns[i] for i in chosen]
+    return Band(chosen, fit(one_line, [[row[i] for i in chosen] for row in rows], width - indent), indent, 1)
+
+
+def _hides(bands: list[Band], columns: list[Column]) -> tuple[int, int]:
+    """What a layout costs: first-rank columns hidden, then columns hidden."""
+    hidden = [i for band in bands for i in band.hidden]
+    return sum(columns[i].priority == 1 for i in hidden), len(hidden)
+
+
+def bands(columns: list[Column], rows: list[list[str]], width: int) -> list[Band]:
+    """One band of columns, or two when that hides less (see the module's docstring)."""
+    single = [Band(list(range(len(columns))), fit(columns, rows, width))]
+    beneath = [i for i, c in enumerate(columns) if c.beneath]
+    if not beneath or not single[0].hidden:
+        return single
+    first = [i for i in range(len(columns)) if i not in beneath]
+    stacked = [_band(columns, rows, first, width, 0), _band(columns, rows, beneath, width, BENEATH_INDENT)]
+    return stacked if _hides(stacked, columns) < _hides(single, columns) else single
+
+
+def _footer(listing: Listing, columns: list[Column], first: int, hidden_at: list[int], cut: bool) -> list[str]:
     notes = []
-    if layout.hidden:
-        hidden = [columns[i] for i in layout.hidden]
-        wanted = ",".join(c.field or c.header for c in [columns[layout.shown[0]], *hidden])
+    if hidden_at:
+        hidden = [columns[i] for i in hidden_at]
+        wanted = ",".join(c.field or c.header for c in [columns[first], *hidden])
         notes.append(f"hidden to fit: {', '.join(c.header for c in hidden)}; show them with --fields {wanted}, or --format csv")
     if cut:
         notes.append(f"{CUT} text cut to fit: tungsten show ID, or --format csv or json")
@@ -156,30 +204,43 @@ def write_table(listing: Listing, out: IO[str]) -> None:
         columns, rows = [columns[i] for i in keep], [[row[i] for i in keep] for row in rows]
     marks = [note_mark(record) for record in listing.records]
     marked = any(marks)
-    layout = fit(columns, rows, width - marked)
+    plan = bands(columns, rows, width - marked)
+    first = plan[0].shown[0]
     if marked:  # the mark rides on the first shown column, which was given one spare cell for it
-        first = layout.shown[0]
-        layout.widths[0] += 1
+        plan[0].layout.widths[0] += 1
         for row, mark in zip(rows, marks):
             row[first] += mark
 
-    def line(parts: list[str]) -> str:
-        return (" " * GAP).join(parts).rstrip()
+    def line(band: Band, parts: list[str]) -> str:
+        return (" " * band.indent + (" " * GAP).join(parts)).rstrip()
 
-    shown = [columns[i] for i in layout.shown]
-    screen.print(Text(line([c.header.rjust(w) if c.numeric else c.header.ljust(w) for c, w in zip(shown, layout.widths)]), style="bold"))
-    screen.print(Text(line(["─" * w for w in layout.widths]), style="dim"))
+    for band in plan:
+        headers = [columns[i].header for i in band.shown]
+        padded = [h.rjust(w) if columns[i].numeric else h.ljust(w) for h, i, w in zip(headers, band.shown, band.layout.widths)]
+        screen.print(Text(line(band, padded), style="bold"))
+    if len(plan) == 1:
+        screen.print(Text(line(plan[0], ["─" * w for w in plan[0].layout.widths]), style="dim"))
+    else:  # two lines of headers: one rule across both
+        screen.print(Text("─" * max(band.indent + sum(band.layout.widths) + GAP * (len(band.shown) - 1) for band in plan), style="dim"))
     cut = False
     for row, record in zip(rows, listing.records):
-        blocks = [_cell_lines(row[i], w, kind, c.numeric) for i, w, kind, c in zip(layout.shown, layout.widths, layout.fits, shown)]
-        cut = cut or any(CUT in b[-1] and CUT not in row[i] for i, b in zip(layout.shown, blocks))
-        for n in range(max(len(b) for b in blocks)):
-            screen.print(Text(line([b[n] if n < len(b) else " " * w for b, w in zip(blocks, layout.widths)])), soft_wrap=True)
+        for band in plan:
+            shown = [columns[i] for i in band.shown]
+            blocks = [
+                _cell_lines(row[i], w, kind, c.numeric, band.lines)
+                for i, w, kind, c in zip(band.shown, band.layout.widths, band.layout.fits, shown)
+            ]
+            cut = cut or any(CUT in b[-1] and CUT not in row[i] for i, b in zip(band.shown, blocks))
+            for n in range(max(len(b) for b in blocks)):
+                screen.print(
+                    Text(line(band, [b[n] if n < len(b) else " " * w for b, w in zip(blocks, band.layout.widths)])), soft_wrap=True
+                )
         if listing.cite:
             for source, quote in quotes_of(record):
                 text = textwrap.fill(
                     f"[{clean(source)}] {clean(quote.strip())}", width - 1, initial_indent="    ", subsequent_indent="      "
                 )
                 screen.print(Text(text, style="italic"), soft_wrap=True)
-    for note in _footer(listing, columns, layout, cut):
+    hidden = [i for band in plan for i in band.hidden]
+    for note in _footer(listing, columns, first, hidden, cut):
         screen.print(Text(textwrap.fill(note, width - 1), style="dim"), soft_wrap=True)
