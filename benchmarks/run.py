@@ -599,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-scale", action="store_true", help="only the start-up targets")
     parser.add_argument("--skip-100k", action="store_true", help="scale: 1k and 10k only")
     parser.add_argument("--cold-runs", type=int, default=None, help="cold runs for built-in, 1k and 10k (default: --runs)")
-    parser.add_argument("--cold-runs-100k", type=int, default=1, help="cold runs at 100k (default 1: each takes about a minute)")
+    parser.add_argument("--cold-runs-100k", type=int, default=1, help="cold runs at 100k (default 1: each takes about 10 s)")
     parser.add_argument(
         "--compare-typer", metavar="VERSION", help="also time the minimal app with this Typer in a throwaway venv (needs network)"
     )
