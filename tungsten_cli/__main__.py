@@ -1,5 +1,5 @@
 """Run the CLI as `python -m tungsten_cli`."""
 
-from tungsten_cli.cli import main
+from tungsten_cli.entry import main
 
 main()
