@@ -10,6 +10,8 @@ from conftest import DATA, run
 
 from tungsten_cli.render import Format, Listing, id_column, text_column, write
 from tungsten_cli.render.table import BENEATH_INDENT, bands, fit
+from tungsten_cli.render.text import clean
+from tungsten_cli.source_files import CONTROLS
 
 MINI = str(DATA / "mini")
 ESC = "\x1b"
@@ -210,3 +212,13 @@ def test_beneath_columns_take_a_second_line_only_when_one_line_hides_more() -> N
     assert under.layout.widths == [len(rows[0][2])], "the text whole on its line"
     plain = [c._replace(beneath=False) for c in columns]
     assert len(bands(plain, rows, 80)) == 1, "without beneath columns a view keeps one line of columns"
+
+
+def test_clean_escapes_every_control_the_source_reader_refuses() -> None:
+    """One set of controls: what a source may not hold is never shown raw either."""
+    control = re.compile(f"[{CONTROLS}]")
+    controls = [chr(c) for c in range(0x3000) if control.fullmatch(chr(c))]
+    assert len(controls) > 60
+    for char in controls:
+        shown = clean(f"a{char}b")
+        assert char not in shown and (shown == "a b" or shown.startswith("a\\")), (hex(ord(char)), shown)

@@ -32,11 +32,11 @@ def mark_legend(marks: Iterable[str]) -> list[str]:
     return [f"{mark} {meaning}" for mark, meaning in MARK_MEANINGS.items() if mark in used]
 
 
-# C0 and C1 controls, DEL and the bidi overrides: a summary holding ESC[31m must not recolour a
+# C0 and C1 controls, DEL and the bidi marks and overrides (the set source_files.CONTROLS names): a summary holding ESC[31m must not recolour a
 # terminal, and U+202E must not reorder what a reader sees. Line breaks and tabs become spaces
 # (one record, one line); everything else is shown as a visible escape such as \x1b.
 _CONTROLS: dict[int, str] = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
-_CONTROLS.update({c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_CONTROLS.update({c: f"\\u{c:04x}" for c in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 _CONTROLS.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " "})
 
 
