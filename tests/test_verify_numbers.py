@@ -6,13 +6,14 @@ citing both) with one deliberate mistake each, so they do not depend on the ship
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import DATA, run
 
-from tungsten_cli.verify import anchor_problem, decreases_in, numbers_in
+from tungsten_cli.verify import anchor_problem, decreases_in, numbers_in, unsigned_in
 
 PAIR = DATA / "pair"
 SOURCES = DATA / "sources"
@@ -147,3 +148,53 @@ def test_a_value_off_by_one_is_named_in_full_not_rounded(tmp_path: Path) -> None
     problems = verify(tmp_path, "reserves_wo3_t: 2500000", "reserves_wo3_t: 2500001")
     assert "reserves_wo3_t = 2500001 does not appear in any of its quotes" in problems, problems
     assert "e+06" not in problems
+
+
+SIGNED_LINE = "Die Exportquote aenderte sich um -7 Punkte.\n"
+
+
+def verify_signed(tmp_path: Path, change: str, notes: str = "") -> str:
+    """`tungsten verify` on the pair pack plus a source line writing "-7" and a record stating `change`."""
+    folder, sources = tmp_path / "pair", tmp_path / "sources"
+    shutil.copytree(PAIR, folder)
+    shutil.copytree(SOURCES, sources)
+    alpha = sources / "alpha.txt"
+    old_sha = hashlib.sha256(alpha.read_bytes()).hexdigest()
+    alpha.write_bytes(alpha.read_bytes() + SIGNED_LINE.encode())
+    catalogue = folder / "sources.yaml"
+    catalogue.write_text(catalogue.read_text().replace(old_sha, hashlib.sha256(alpha.read_bytes()).hexdigest()))
+    record = (
+        '- kind: measure\n  id: export-quota-change\n  measure_kind: export-control\n  country: KZ\n  date: "2025"\n'
+        f"  summary: The export quota changed by 7 points.\n  change_pct: {change}\n{notes}"
+        "  citations:\n    - source: alpha\n      quote: Die Exportquote aenderte sich um -7 Punkte.\n"
+    )
+    (folder / "signed.yaml").write_text(record, encoding="utf-8")
+    result = run("verify", "--facts", str(folder), "--source-dir", str(sources))
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    return str(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("quote", "backed"),
+    [("Veränderung: -7 Punkte", set()), ("Veränderung: −7 Punkte", set()), ("von -7 auf 7", {7.0}), ("2020-2023", {2020.0, 2023.0})],
+)
+def test_what_backs_a_positive_value(quote: str, backed: set[float]) -> None:
+    assert unsigned_in(quote) == backed
+
+
+def test_a_positive_value_against_a_minus_sign_fails(tmp_path: Path) -> None:
+    out = verify_signed(tmp_path, "7")
+    assert out.count("\n") == 1, out
+    assert "export-quota-change: change_pct = 7 is positive, but every quote writes 7 with a minus sign" in out
+
+
+def test_the_negative_value_against_a_minus_sign_verifies(tmp_path: Path) -> None:
+    assert verify_signed(tmp_path, "-7") == ""
+
+
+def test_an_interpretation_note_documents_a_positive_reading(tmp_path: Path) -> None:
+    note = "  notes:\n    - kind: interpretation\n      text: The source's minus marks the fall of an import tariff; the quota rose.\n"
+    assert verify_signed(tmp_path, "7", note) == ""
+    context = "  notes:\n    - kind: context\n      text: Quotas are set yearly.\n"
+    assert "is positive, but every quote writes 7 with a minus sign" in verify_signed(tmp_path / "c", "7", context)

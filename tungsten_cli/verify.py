@@ -127,6 +127,20 @@ def decreases_in(quote: str) -> set[float]:
     return {value for token in tokens if token.negative for value in token.readings}
 
 
+def unsigned_in(quote: str) -> set[float]:
+    """The values a quote backs as positive: numbers written without a minus sign ("-7" backs only -7)."""
+    return {value for token in number_tokens(quote) if not token.negative for value in token.readings}
+
+
+def _documents_sign(record: Record) -> bool:
+    """A record may state a positive value for a number its source writes with a minus sign only when a
+    curator note says why: an `interpretation`, or a `contradicted` note correcting the value."""
+    return any(
+        note.get("kind") == "interpretation" or (note.get("kind") == "contradicted" and "value" in (note.get("errors") or []))
+        for note in record.get("notes") or []
+    )
+
+
 def record_values(record: Record, fields: list[str]) -> Iterator[tuple[str, float]]:
     """(field, value) for every number the record asserts, parties' stakes included."""
     for name in fields:
@@ -192,11 +206,13 @@ def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tabl
     origin = facts.origins[record["id"]]
     numbers: set[float] = set()
     negatives: set[float] = set()
+    positives: set[float] = set()
     fields = VOCAB["value_fields"][record["kind"]]
     for i, citation in enumerate(record["citations"]):
         line = origin["citations"][i] if i < len(origin["citations"]) else origin["line"]
         numbers |= numbers_in(citation["quote"])
         negatives |= decreases_in(citation["quote"])
+        positives |= unsigned_in(citation["quote"])
         text = texts.get(citation["source"])
         if text is None:
             continue
@@ -216,6 +232,12 @@ def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tabl
             )
         elif value < 0 and round(-value, 6) not in negatives:
             message = f"{name} = {_shown(value)} is negative, but no quote has a minus sign on {_shown(-value)} or a word for a decrease"
+            yield Problem(origin["file"], message, origin["line"], record_id=record["id"])
+        elif value > 0 and round(value, 6) not in positives and not _documents_sign(record):
+            message = (
+                f"{name} = {_shown(value)} is positive, but every quote writes {_shown(value)} with a minus sign;"
+                " make it negative or explain it in an interpretation note"
+            )
             yield Problem(origin["file"], message, origin["line"], record_id=record["id"])
 
 
