@@ -117,12 +117,16 @@ def test_a_value_in_the_second_source_of_two_counts(tmp_path: Path) -> None:
 
 def test_an_unmatched_prefix_selects_nothing(tmp_path: Path) -> None:
     out = verify(tmp_path, 'prefix: "Nordberg hat "', 'prefix: "Westberg hat "')
-    assert "nordberg: quote occurs 0 times; add prefix, suffix or offsets to pick one" in out
+    assert "nordberg: the quote is found 2 times, but prefix 'Westberg hat ' is not the text just before any of them" in out
+    assert "occurs 0 times" not in out
 
 
 def test_an_unmatched_suffix_selects_nothing(tmp_path: Path) -> None:
     out = verify(tmp_path, 'suffix: ". Die Mine Suedberg"', 'suffix: ". Die Mine Westberg"')
-    assert "alpha-nordberg-reserves: quote occurs 0 times" in out
+    assert (
+        "alpha-nordberg-reserves: the quote is found 2 times, but suffix '. Die Mine Westberg' is not the text just after any of them"
+        in out
+    )
 
 
 def test_wrong_offsets_are_reported(tmp_path: Path) -> None:
@@ -140,7 +144,31 @@ def test_anchors_pick_one_occurrence() -> None:
     assert anchor_problem(text, {"source": "s", "quote": "x"}) == "quote occurs 2 times; add prefix, suffix or offsets to pick one"
     assert anchor_problem(text, {"source": "s", "quote": "x", "prefix": "C "}) is None
     assert anchor_problem(text, {"source": "s", "quote": "x", "suffix": " B"}) is None
-    assert anchor_problem(text, {"source": "s", "quote": "x", "prefix": "C ", "suffix": " B"}) is not None
+    assert anchor_problem(text, {"source": "s", "quote": "x", "prefix": "C ", "suffix": " B"}) == (
+        "the quote is found 2 times, but none has both prefix 'C ' before it and suffix ' B' after it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "anchors", "problem"),
+    [
+        ("A x B.", {"prefix": "C "}, "the quote is found once, but prefix 'C ' is not the text just before it"),
+        ("A x B.", {"suffix": " D"}, "the quote is found once, but suffix ' D' is not the text just after it"),
+        (
+            "A x B. C x D.",
+            {"prefix": "C ", "suffix": " B"},
+            "the quote is found 2 times, but none has both prefix 'C ' before it and suffix ' B' after it",
+        ),
+        ("A x B. A x D. C x B.", {"prefix": "A "}, "prefix 'A ' fits 2 of the quote's 3 places; lengthen it or give offsets"),
+        (
+            "A x B. A x B. C x B.",
+            {"prefix": "A ", "suffix": " B"},
+            "prefix 'A ' and suffix ' B' fit 2 of the quote's 3 places; lengthen them or give offsets",
+        ),
+    ],
+)
+def test_an_anchor_problem_names_the_anchor_that_fails(text: str, anchors: dict[str, str], problem: str) -> None:
+    assert anchor_problem(text, {"source": "s", "quote": "x", **anchors}) == problem
 
 
 def test_a_value_off_by_one_is_named_in_full_not_rounded(tmp_path: Path) -> None:

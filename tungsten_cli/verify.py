@@ -176,9 +176,22 @@ def anchor_problem(text: str, citation: Record) -> str | None:
     anchored = _anchored(text, citation, hits)
     if citation.get("start") is not None and not anchored:
         return f"quote is not at offsets {citation['start']}..{citation['end']} (found at {', '.join(map(str, hits[:3]))})"
-    if len(anchored) != 1:
-        return f"quote occurs {len(anchored)} times; add prefix, suffix or offsets to pick one"
-    return None
+    if len(anchored) == 1:
+        return None
+    prefix, suffix = citation.get("prefix"), citation.get("suffix")
+    if not (prefix or suffix):
+        return f"quote occurs {len(hits)} times; add prefix, suffix or offsets to pick one"
+    anchors = " and ".join(f"{name} {value!r}" for name, value in (("prefix", prefix), ("suffix", suffix)) if value)
+    if anchored:
+        fit, them = ("fit", "them") if prefix and suffix else ("fits", "it")
+        return f"{anchors} {fit} {len(anchored)} of the quote's {len(hits)} places; lengthen {them} or give offsets"
+    found, them = ("once", "it") if len(hits) == 1 else (f"{len(hits)} times", "any of them")
+    end = len(citation["quote"])
+    if prefix and not any(text.endswith(prefix, 0, i) for i in hits):
+        return f"the quote is found {found}, but prefix {prefix!r} is not the text just before {them}"
+    if suffix and not any(text.startswith(suffix, i + end) for i in hits):
+        return f"the quote is found {found}, but suffix {suffix!r} is not the text just after {them}"
+    return f"the quote is found {found}, but none has both prefix {prefix!r} before it and suffix {suffix!r} after it"
 
 
 def locate(text: str, citation: Record) -> int | None:
