@@ -85,7 +85,7 @@ def test_all_problems_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_duplicate_id(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, GOOD + GOOD), "pack.yaml:9: acme: id: duplicate id, first defined at")
+    fails_with(pack(tmp_path, GOOD + GOOD), "pack.yaml:10:7: acme: id: duplicate id, first defined at")
 
 
 def test_unknown_source(tmp_path: Path) -> None:

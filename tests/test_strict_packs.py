@@ -170,7 +170,7 @@ def test_import_shares_of_one_whole_sum_to_at_most_100(tmp_path: Path) -> None:
     rejected(
         tmp_path,
         text,
-        "26: b: share_pct: import shares of US for 2020/2023 (ores) in mini sum to 110 %, over 100 % (rounding tolerance 1)",
+        "31:14: b: share_pct: import shares of US for 2020/2023 (ores) in mini sum to 110 %, over 100 % (rounding tolerance 1)",
     )
 
 
@@ -257,4 +257,29 @@ def test_a_citation_of_a_rejected_source_is_not_a_second_problem(tmp_path: Path)
 
 
 def test_a_link_to_a_missing_record_is_still_a_problem(tmp_path: Path) -> None:
-    _only_problem(tmp_path, deal(deposit="nowhere"), "17: d: deposit: no deposit with id 'nowhere'")
+    _only_problem(tmp_path, deal(deposit="nowhere"), "22:12: d: deposit: no deposit with id 'nowhere'")
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "written"),
+    [
+        (deal(deposit="nowhere"), "deposit", "nowhere"),
+        (deal(deposit="acme"), "deposit", "acme"),
+        (deal().replace("org: beta", "org: ghost"), "parties.1.org", "ghost"),
+        (figure("1").replace("source: mini", "source: nowhere"), "citations.0.source", "nowhere"),
+        (share("a", "CN", "60") + share("b", "DE", "50"), "share_pct", "50"),
+        (figure("1") + figure("2").replace("summary: A figure.", "summary: Another."), "id", "f\n  summary: Another."),
+    ],
+    ids=["missing-deposit", "wrong-kind", "missing-party", "unknown-source", "share-sum", "duplicate-id"],
+)
+def test_a_problem_between_records_points_at_its_field(tmp_path: Path, text: str, field: str, written: str) -> None:
+    """Links, ids and sums are checked after the node trees are gone; the line and column still name the field's value."""
+    folder = write_pack(tmp_path, text)
+    result = run("validate", str(folder))
+    assert result.exit_code == 1, result.output
+    problem = result.stderr.splitlines()[0]
+    place, _, rest = problem.removeprefix(f"{folder / 'pack.yaml'}:").partition(": ")
+    line, column = map(int, place.split(":"))
+    assert rest.split(": ")[1] == field, problem
+    lines = (folder / "pack.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert "".join(lines[line - 1 :])[column - 1 :].startswith(written), problem

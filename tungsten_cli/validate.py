@@ -121,8 +121,54 @@ def _build(files: list[Path], blobs: list[bytes]) -> FactSet:
     facts = _assemble(entries, problems, [str(f) for f in files])
     problems.extend(_share_sum_problems(facts))
     if problems:
-        raise FactsError(problems)
+        raise FactsError(_placed(problems, dict(zip(map(str, files), blobs))))
     return facts
+
+
+def _placed(problems: list[Problem], blobs: dict[str, bytes]) -> list[Problem]:
+    """Problems between records (a link to a missing record, a duplicate id, shares over 100 %) are
+    found after the node trees are gone, so they carry the record's line; here, on the error path
+    only, each file concerned is parsed again to give the field's own line and column."""
+    trees: dict[str, yaml.Node | None] = {}
+    placed = []
+    for problem in problems:
+        if problem.field is not None and problem.column is None and problem.line is not None and problem.file in blobs:
+            if problem.file not in trees:
+                trees[problem.file] = _tree(blobs[problem.file])
+            node = _field_node(trees[problem.file], problem.line, problem.field)
+            if node is not None:
+                problem = problem._replace(line=node.start_mark.line + 1, column=node.start_mark.column + 1)
+        placed.append(problem)
+    return placed
+
+
+def _tree(blob: bytes) -> yaml.Node | None:
+    try:
+        loader = _loader()(blob.decode("utf-8"))
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _field_node(tree: yaml.Node | None, line: int, field: str) -> yaml.Node | None:
+    """The value node of `field` (dotted, list items by index) in the record written at or before `line`."""
+    if not isinstance(tree, yaml.SequenceNode):
+        return None
+    node: yaml.Node | None = None
+    for item in tree.value:
+        if item.start_mark.line + 1 <= line:
+            node = item
+    for step in field.split("."):
+        if isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if key.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and step.isdigit() and int(step) < len(node.value):
+            node = node.value[int(step)]
+        else:
+            return None
+    return node
 
 
 def _fast_file(name: str, blob: bytes) -> list[tuple[Record, Origin]] | None:
