@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import pytest
@@ -69,3 +70,35 @@ def test_cli_resolves_russia_and_reports_typos() -> None:
     result = run("deposits", "--country", "Kasachstan")
     assert result.exit_code == 2
     assert result.stderr.startswith("tungsten: error: unknown country 'Kasachstan'; did you mean KZ (Kazakhstan)?")
+
+
+# Every listing with --country, and what `--country world` lists there: figures are listed under
+# their aggregate subject; a view of deposits or deals has no row under one, so its list is empty.
+COUNTRY_VIEWS = ["deposits", "quotas", "deals", "facts", "orgs", "production", "reserves", "revisions", "corrections", "timeline"]
+
+
+@pytest.mark.parametrize("view", COUNTRY_VIEWS)
+@pytest.mark.parametrize("aggregate", ["world", "other", "World"])
+def test_every_view_takes_an_aggregate_as_its_country(view: str, aggregate: str) -> None:
+    result = run(view, "--country", aggregate, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert "unknown country" not in result.stderr
+
+
+@pytest.mark.parametrize(("view", "measure"), [("production", "mine-production"), ("reserves", "tungsten-reserves"), ("revisions", None)])
+@pytest.mark.parametrize("aggregate", ["world", "other"])
+def test_production_reserves_and_revisions_agree_on_an_aggregate(view: str, measure: str | None, aggregate: str) -> None:
+    rows = json.loads(run(view, "--country", aggregate, "--json").stdout)
+    assert rows, (view, aggregate)
+    subjects = {r["subject"] for r in rows} if measure else {c["subject"] for r in rows for c in r["claims"]}
+    assert subjects == {aggregate}
+    if measure:
+        revised = json.loads(run("revisions", "--country", aggregate, "--measure", measure, "--json").stdout)
+        assert {c["id"] for r in revised for c in r["claims"]} <= {r["id"] for r in rows}
+
+
+def test_facts_under_an_aggregate_are_its_figures_and_shares() -> None:
+    rows = json.loads(run("facts", "--country", "other", "--json").stdout)
+    assert {r["kind"] for r in rows} == {"figure", "import_share"}
+    assert all(r.get("subject") == "other" or r.get("partner") == "other" for r in rows)
+    assert json.loads(run("deposits", "--country", "world", "--json").stdout) == []

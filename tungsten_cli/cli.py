@@ -158,7 +158,9 @@ ChartOpt = Annotated[
 ]
 CiteOpt = Annotated[bool, typer.Option("--cite", help="Print each record's source quote beneath it. Example: --cite")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Only records citing this source id. Example: --source usgs-mcs-2025")]
-CountryOpt = Annotated[str | None, typer.Option("--country", "-c", help="ISO 3166-1 code or English name. Example: --country KZ")]
+CountryOpt = Annotated[
+    str | None, typer.Option("--country", "-c", help="ISO 3166-1 code or English name, or world/other (aggregates). Example: --country KZ")
+]
 SourceDirOpt = Annotated[
     list[str] | None,
     typer.Option(

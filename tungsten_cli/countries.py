@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from tungsten_cli.errors import UsageError
+from tungsten_cli.records import AGGREGATES
 from tungsten_cli.search import fold
 from tungsten_cli.vocabulary import COUNTRIES
 
-# Subjects that stand for several countries: a world total, a table's "Other countries", an unnamed group.
-AGGREGATES = frozenset({"world", "other", "unspecified"})
+__all__ = ["AGGREGATES", "display_name", "resolve", "subject_code"]
 
 
 def resolve(value: str) -> str:

@@ -63,7 +63,7 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
     if query.kinds:
         checks.append(lambda r: r["kind"] in query.kinds)
     if query.country:
-        code = resolve(query.country)
+        code = subject_code(query.country)
         checks.append(lambda r: code in record_countries(r))
     for key, value in (("importer", query.importer), ("partner", query.partner)):
         if value:
@@ -119,7 +119,7 @@ def select(facts: FactSet, query: Query) -> list[Record]:
     checks = predicates(query, facts)
     candidates = facts.records
     if query.country and facts.lookups is not None:
-        candidates = facts.lookups.records(facts.lookups.ids("country", resolve(query.country)))
+        candidates = facts.lookups.records(facts.lookups.ids("country", subject_code(query.country)))
     return [r for r in candidates if all(check(r) for check in checks)]
 
 

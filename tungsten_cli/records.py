@@ -91,9 +91,16 @@ def references(record: Record) -> set[str]:
     return {target for _, _, target in reference_fields(record)}
 
 
+# Subjects that stand for several countries: a world total, a table's "Other countries", an unnamed group.
+AGGREGATES = frozenset({"world", "other", "unspecified"})
+
+
 def record_countries(record: Record) -> set[str]:
-    """Every country a record is about: its own, importer/partner/target, and its parties' home countries."""
+    """Every country a record is about (its own, importer/partner/target, its parties' home countries),
+    and the aggregate a figure is about (`world`, `other`), so `--country world` selects it."""
     found = {record.get(key) for key in ("country", "importer", "partner", "target_country")}
+    if record.get("subject") in AGGREGATES:
+        found.add(record["subject"])
     found.update(party.get("country") for party in record.get("parties") or [])
     return {c for c in found if c}
 
