@@ -8,7 +8,8 @@ import sys
 def main() -> None:
     """Import and run the CLI; the CLI's own error boundary exists only once `cli` is imported and its
     app built, most of a warm run's 60 ms. Nothing else is imported here (os and sys are loaded
-    before any script runs), so the window left unguarded is the interpreter's own start."""
+    before any script runs), so the window left unguarded is the interpreter's own start and the
+    lines of pip's console-script wrapper before it imports this module."""
     try:
         from tungsten_cli.cli import main as run
 
