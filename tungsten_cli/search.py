@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from tungsten_cli.errors import UsageError
 from tungsten_cli.records import FactSet, Index, Record, party_names
 
 Lookup = Callable[[str], Record | None]
-_WORD = re.compile(r"\w+")
 
 
 def fold(text: str) -> str:
