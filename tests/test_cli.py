@@ -21,7 +21,7 @@ from conftest import DATA, ROOT, run, run_json, runner
 from tungsten_cli import SCHEMA_VERSION, __version__
 from tungsten_cli.cli import app
 from tungsten_cli.load import builtin_dir
-from tungsten_cli.validate import _loader
+from tungsten_cli.yamlio import fact_loader
 
 MINI = str(DATA / "mini")
 
@@ -236,7 +236,7 @@ def test_schema_validates_shipped_facts() -> None:
     for path in sorted(builtin_dir().rglob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         assert text.startswith("# yaml-language-server: $schema="), path
-        jsonschema.validate(yaml.load(text, Loader=_loader()), schema)
+        jsonschema.validate(yaml.load(text, Loader=fact_loader()), schema)
 
 
 def test_shipped_schema_file_is_current() -> None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from test_strict_packs import ORGS, accepted, rejected
 
 from tungsten_cli import validate as validate_module
+from tungsten_cli import yamlio
 from tungsten_cli.load import builtin_dir, fact_files
 from tungsten_cli.model import entry_adapter, ordered_fields
 from tungsten_cli.records import gc_paused
@@ -22,7 +23,7 @@ from tungsten_cli.records import gc_paused
 def test_whole_file_validation_gives_what_record_by_record_gives(path: Path) -> None:
     problems: list[object] = []
     with gc_paused():
-        parsed = validate_module._parse(str(path), path.read_bytes(), problems)  # type: ignore[arg-type]
+        parsed = yamlio.parse(str(path), path.read_bytes(), problems)  # type: ignore[arg-type]
         assert parsed is not None and not problems
         items, node, duplicates = parsed
         fast = validate_module._validate_file(str(path), items, node, duplicates, problems)  # type: ignore[arg-type]
@@ -34,7 +35,7 @@ def test_whole_file_validation_gives_what_record_by_record_gives(path: Path) -> 
 
 def _node_path(path: Path) -> list[object]:
     problems: list[object] = []
-    parsed = validate_module._parse(str(path), path.read_bytes(), problems)  # type: ignore[arg-type]
+    parsed = yamlio.parse(str(path), path.read_bytes(), problems)  # type: ignore[arg-type]
     assert parsed is not None and not problems
     return validate_module._validate_file(str(path), *parsed, problems)  # type: ignore[arg-type,return-value]
 
@@ -127,9 +128,9 @@ def test_merge_keys_and_non_text_keys_keep_yaml_semantics(tmp_path: Path) -> Non
 )  # fmt: skip
 def test_a_plain_scalar_means_on_the_events_path_what_it_means_to_yaml(text: str) -> None:
     """The shortcut for simple numbers agrees with PyYAML's resolvers and constructors, type and all."""
-    loader = validate_module._loader()("")
-    ours = validate_module._plain_scalar(loader, loader.yaml_implicit_resolvers, loader.yaml_constructors, text)
-    theirs = yaml.load(f"- {text}\n", Loader=validate_module._loader())[0]
+    loader = yamlio.fact_loader()("")
+    ours = yamlio.plain_scalar(loader, loader.yaml_implicit_resolvers, loader.yaml_constructors, text)
+    theirs = yaml.load(f"- {text}\n", Loader=yamlio.fact_loader())[0]
     assert (type(ours), repr(ours)) == (type(theirs), repr(theirs))
 
 
@@ -153,6 +154,6 @@ def test_records_are_what_pydantic_would_dump(tmp_path: Path) -> None:
     """Every shipped and synthetic record, key order included (compared as JSON text)."""
     adapter = entry_adapter()
     for path in _pack_files(tmp_path):
-        for item in yaml.load(path.read_bytes(), Loader=validate_module._loader()):
+        for item in yaml.load(path.read_bytes(), Loader=yamlio.fact_loader()):
             model = adapter.validate_python(item)
             assert json.dumps(validate_module._record(model)) == json.dumps(_dumped(model)), item.get("id")

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import DATA, run
 
-from tungsten_cli import validate as validate_module
+from tungsten_cli import yamlio
 from tungsten_cli.render import Format, Listing, write
 
 ORGS = """\
@@ -86,12 +86,12 @@ def test_duplicate_key_points_at_the_duplicate(tmp_path: Path, monkeypatch: pyte
         pytest.skip("PyYAML built without libyaml")
     if not libyaml:
         monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
-    validate_module._loader.cache_clear()
+    yamlio.fact_loader.cache_clear()
     try:
         text = deal().replace("  amount_usd: 100\n", "  amount_usd: 100\n  amount_usd: 999\n")
         rejected(tmp_path, text, "22:3: d: amount_usd: duplicate key (first at line 21); YAML would keep only the last")
     finally:
-        validate_module._loader.cache_clear()
+        yamlio.fact_loader.cache_clear()
 
 
 def test_second_id_does_not_rename_the_record(tmp_path: Path) -> None:

@@ -1,10 +1,9 @@
-"""Parse YAML packs safely and validate them against the schema, locating each problem at file:line:column."""
+"""Validate parsed YAML packs against the schema and across records, locating each problem at file:line:column."""
 
 from __future__ import annotations
 
 import gc
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,88 +11,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from tungsten_cli import yamlio
 from tungsten_cli.errors import FactsError, Problem
 from tungsten_cli.model import RECORD_MODELS, SUM_TOLERANCE_PCT, Entry, entry_adapter, ordered_fields
 from tungsten_cli.records import FactSet, Record, gc_paused, reference_fields
 
 Origin = dict[str, Any]
-_ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\[\]{}]")
-_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-
-
-def _construct_mapping(self: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    """Note each repeated key (YAML would let the last one win silently), then build as usual.
-
-    The C parser still calls this Python constructor, so the check costs one set per mapping.
-    """
-    seen: set[Any] = set()
-    for key, _ in node.value:
-        if isinstance(key, yaml.ScalarNode):
-            if key.value in seen:
-                self.duplicate_keys.append(key)
-            seen.add(key.value)
-    return super(type(self), self).construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
-
-@cache
-def _loader() -> type[yaml.SafeLoader]:
-    """A safe loader that leaves dates as text and reads only true/false as booleans (`NO` is Norway)."""
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    namespace = {"construct_mapping": _construct_mapping, "resolve": _resolve, "descend_resolver": _no_path, "ascend_resolver": _no_path}
-    loader: type[yaml.SafeLoader] = type("FactLoader", (base,), namespace)
-    loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
-        for first, resolvers in base.yaml_implicit_resolvers.items()
-    }
-    loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
-    return loader
-
-
-_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
-
-
-def _resolve(self: Any, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-    """PyYAML's Resolver.resolve without path resolvers (none are registered): the parser calls it per node.
-
-    With `_no_path` it took a 10,000-record file's parse from 2.4 s to 1.6 s.
-    """
-    if kind is yaml.ScalarNode:
-        if implicit[0]:
-            for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
-                if pattern.match(value):
-                    return str(tag)
-        return _STR
-    return _SEQ if kind is yaml.SequenceNode else _MAP
-
-
-def _no_path(self: Any, *args: Any) -> None:
-    """Path resolvers are not used, so the parser's per-node bookkeeping for them can be skipped."""
-
-
-def _builder(loader: Any, duplicates: list[yaml.Node]) -> Callable[[yaml.Node], Any]:
-    """Plain str/map/seq nodes straight to Python objects, repeated keys noted; anything else (numbers,
-    booleans, null, explicit tags) goes to the safe constructor. Six times faster than construct_document (0.35 s against 2.2 s for 10,000 records)."""
-    construct = loader.construct_object
-
-    def build(node: yaml.Node) -> Any:
-        kind = type(node)
-        if kind is yaml.ScalarNode:
-            return node.value if node.tag == _STR else construct(node)
-        if kind is yaml.MappingNode and node.tag == _MAP:
-            mapping: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is not yaml.ScalarNode or key_node.tag == "tag:yaml.org,2002:merge":
-                    return construct(node, deep=True)
-                key = key_node.value if key_node.tag == _STR else construct(key_node)
-                if key in mapping:
-                    duplicates.append(key_node)
-                mapping[key] = build(value_node)
-            return mapping
-        if kind is yaml.SequenceNode and node.tag == _SEQ:
-            return [build(item) for item in node.value]
-        return construct(node, deep=True)
-
-    return build
 
 
 def build(files: list[Path], blobs: list[bytes]) -> FactSet:
@@ -114,7 +37,7 @@ def _build(files: list[Path], blobs: list[bytes]) -> FactSet:
         if fast is not None:
             entries.extend(fast)
             continue
-        parsed = _parse(str(path), blob, problems)
+        parsed = yamlio.parse(str(path), blob, problems)
         if parsed is not None:
             entries.extend(_validate_file(str(path), *parsed, problems))
         del parsed  # a file's node tree goes before the next one is built
@@ -134,41 +57,12 @@ def _placed(problems: list[Problem], blobs: dict[str, bytes]) -> list[Problem]:
     for problem in problems:
         if problem.field is not None and problem.column is None and problem.line is not None and problem.file in blobs:
             if problem.file not in trees:
-                trees[problem.file] = _tree(blobs[problem.file])
-            node = _field_node(trees[problem.file], problem.line, problem.field)
+                trees[problem.file] = yamlio.tree(blobs[problem.file])
+            node = yamlio.field_node(trees[problem.file], problem.line, problem.field)
             if node is not None:
                 problem = problem._replace(line=node.start_mark.line + 1, column=node.start_mark.column + 1)
         placed.append(problem)
     return placed
-
-
-def _tree(blob: bytes) -> yaml.Node | None:
-    try:
-        loader = _loader()(blob.decode("utf-8"))
-        try:
-            return loader.get_single_node()
-        finally:
-            loader.dispose()
-    except (UnicodeDecodeError, yaml.YAMLError):
-        return None
-
-
-def _field_node(tree: yaml.Node | None, line: int, field: str) -> yaml.Node | None:
-    """The value node of `field` (dotted, list items by index) in the record written at or before `line`."""
-    if not isinstance(tree, yaml.SequenceNode):
-        return None
-    node: yaml.Node | None = None
-    for item in tree.value:
-        if item.start_mark.line + 1 <= line:
-            node = item
-    for step in field.split("."):
-        if isinstance(node, yaml.MappingNode):
-            node = next((value for key, value in node.value if key.value == step), None)
-        elif isinstance(node, yaml.SequenceNode) and step.isdigit() and int(step) < len(node.value):
-            node = node.value[int(step)]
-        else:
-            return None
-    return node
 
 
 def _fast_file(name: str, blob: bytes) -> list[tuple[Record, Origin]] | None:
@@ -176,18 +70,11 @@ def _fast_file(name: str, blob: bytes) -> list[tuple[Record, Origin]] | None:
 
     No node tree is built, so nothing can be located here: None whenever anything is wrong or
     merely unusual (bad bytes or syntax, an anchor, a tag, a repeated key, a record that is not a
-    mapping, a failed validation), and the node path (`_parse`) loads the file again and reports
+    mapping, a failed validation), and the node path (`yamlio.parse`) loads the file again and reports
     exactly what it always reported. Per 10,000-record file: 0.32 s where regex, nodes and builder
     took 0.52 s; a 100,000-record cold load from 912 MB peak memory to 657 MB (no node trees).
     """
-    try:
-        loader = _loader()(blob.decode("utf-8"))
-        try:
-            parsed = _data_from_events(loader)
-        finally:
-            loader.dispose()
-    except (UnicodeDecodeError, yaml.YAMLError):
-        return None
+    parsed = yamlio.read_events(blob)
     if parsed is None:
         return None
     items, lines, citation_lines = parsed
@@ -199,145 +86,6 @@ def _fast_file(name: str, blob: bytes) -> list[tuple[Record, Origin]] | None:
         (_record(model), {"file": name, "line": line, "citations": citations})
         for model, line, citations in zip(models, lines, citation_lines)
     ]
-
-
-_CONSTRUCTED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
-_NO_KEY = object()
-
-
-def _data_from_events(loader: Any) -> tuple[list[dict[str, Any]], list[int], list[list[int]]] | None:
-    """A file's records built from parser events, with each record's line and its citations' lines;
-    None for anything `_builder` would not build the plain way, or `_parse` would refuse."""
-    get_event, resolvers, constructors = loader.get_event, loader.yaml_implicit_resolvers, loader.yaml_constructors
-    # Names bound here, scalars first, a cache miss found by one lookup: 0.39 -> 0.37 s per 10,000 records.
-    scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-    mapping_end, sequence_end, no_key = yaml.MappingEndEvent, yaml.SequenceEndEvent, _NO_KEY
-    plain: dict[str, Any] = {}  # plain scalars repeat (kinds, countries, units): each resolved once
-    stack: list[tuple[Any, Any]] = []
-    container: Any = None
-    key: Any = no_key
-    root: list[dict[str, Any]] = []
-    lines: list[int] = []
-    citation_lines: list[list[int]] = []
-    citations: Any = None  # the current record's `citations` list, whose items' lines are kept
-    if type(get_event()) is not yaml.StreamStartEvent or type(get_event()) is not yaml.DocumentStartEvent:
-        return None
-    while True:
-        event = get_event()
-        kind = type(event)
-        if kind is scalar:
-            if event.tag is not None or event.anchor is not None:
-                return None
-            value = event.value
-            if event.implicit[0]:
-                resolved = plain.get(value, no_key)
-                if resolved is no_key:
-                    resolved = plain[value] = _plain_scalar(loader, resolvers, constructors, value)
-                    if resolved is no_key:
-                        return None
-                value = resolved
-            if key is not no_key:
-                container[key] = value
-                key = no_key
-            elif type(container) is dict:
-                if value in container:
-                    return None
-                key = value
-            elif container is None:
-                return None
-            else:  # a text as a record fails validation below
-                if container is citations:
-                    citation_lines[-1].append(event.start_mark.line + 1)
-                container.append(value)
-        elif kind is mapping_end or kind is sequence_end:
-            container, key = stack.pop()
-            key = no_key
-        elif kind is mapping_start or kind is sequence_start:
-            if event.tag is not None or event.anchor is not None:
-                return None
-            new: Any = {} if kind is mapping_start else []
-            if container is None:
-                if kind is not sequence_start:
-                    return None
-                new = root
-            elif key is not no_key:
-                container[key] = new
-                if key == "citations" and len(stack) == 2:
-                    citations = new
-            elif type(container) is dict:
-                return None  # a mapping or list as a key
-            elif container is root:
-                if kind is not mapping_start:
-                    return None
-                lines.append(event.start_mark.line + 1)
-                citation_lines.append([])
-                container.append(new)
-            else:
-                if container is citations:
-                    citation_lines[-1].append(event.start_mark.line + 1)
-                container.append(new)
-            stack.append((container, key))
-            container, key = new, no_key
-        elif kind is yaml.DocumentEndEvent:
-            return (root, lines, citation_lines) if type(get_event()) is yaml.StreamEndEvent else None
-        else:
-            return None  # an alias
-
-
-# A plain number in its simplest spelling is what int() or float() makes of it, as in YAML 1.1 (where
-# a leading 0 means octal, so that takes the long way): 0.37 -> 0.34 s per 10,000 records.
-_SIMPLE_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(\.[0-9]+)?")
-
-
-def _plain_scalar(loader: Any, resolvers: dict[str, Any], constructors: dict[str, Any], text: str) -> Any:
-    """What `_resolve` and the safe constructor make of an untagged plain scalar; `_NO_KEY` for a
-    merge key or anything else that is not text, a number, a boolean or null."""
-    simple = _SIMPLE_NUMBER.fullmatch(text)
-    if simple:
-        return float(text) if simple.group(1) else int(text)
-    for tag, pattern in resolvers.get(text[:1], ()):
-        if pattern.match(text):
-            return constructors[tag](loader, yaml.ScalarNode(tag, text)) if tag in _CONSTRUCTED else _NO_KEY
-    return text
-
-
-def _parse(name: str, blob: bytes, problems: list[Problem]) -> tuple[list[Any], yaml.SequenceNode, list[yaml.Node]] | None:
-    try:
-        text = blob.decode("utf-8")
-    except UnicodeDecodeError as err:
-        problems.append(Problem(name, f"not UTF-8: byte 0x{blob[err.start]:02x} at offset {err.start}"))
-        return None
-    try:
-        if _ALIAS_HINT.search(text) and _has_alias(text):
-            problems.append(Problem(name, "YAML anchors and aliases are not allowed in fact packs"))
-            return None
-        loader = _loader()(text)
-        loader.duplicate_keys = []  # type: ignore[attr-defined]
-        try:
-            node = loader.get_single_node()
-            data = _builder(loader, loader.duplicate_keys)(node) if node is not None else None  # type: ignore[attr-defined]
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        problems.append(Problem(name, f"YAML syntax error: {err.problem or err.context}", line, column))
-        return None
-    except yaml.YAMLError as err:
-        problems.append(Problem(name, f"YAML error: {err}"))
-        return None
-    if node is None:
-        problems.append(Problem(name, "empty file: expected a list of records"))
-        return None
-    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
-        problems.append(Problem(name, f"expected a list of records, found {_kind_of(data)}", *_mark(node)))
-        return None
-    return data, node, loader.duplicate_keys  # type: ignore[attr-defined]
-
-
-def _has_alias(text: str) -> bool:
-    """The cheap regex may hit quoted text; the parser's events decide."""
-    return any(isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) for event in yaml.parse(text, Loader=_loader()))
 
 
 @cache
@@ -355,7 +103,7 @@ def _validate_file(
         if isinstance(item, dict):
             pairs.append((item, item_node))
         else:
-            problems.append(Problem(name, f"expected a record (a mapping), found {_kind_of(item)}", *_mark(item_node)))
+            problems.append(Problem(name, f"expected a record (a mapping), found {yamlio.kind_of(item)}", *yamlio.line_column(item_node)))
     if not duplicates:
         try:
             models = _list_adapter().validate_python([item for item, _ in pairs])
@@ -374,7 +122,7 @@ def _validate_items(
         record_id = item.get("id") if isinstance(item.get("id"), str) else None
         repeated = [key for key in duplicates if item_node.start_mark.index <= key.start_mark.index < item_node.end_mark.index]
         if repeated:
-            problems.extend(_duplicate_key(name, _first_id(item_node), item_node, key) for key in repeated)
+            problems.extend(_duplicate_key(name, yamlio.first_id(item_node), item_node, key) for key in repeated)
             continue
         try:
             model = adapter.validate_python(item)
@@ -386,72 +134,27 @@ def _validate_items(
 
 def _origin(name: str, node: yaml.Node) -> Origin:
     """Where a record was written: its file and line, and the line of each citation (for verify)."""
-    return {"file": name, "line": node.start_mark.line + 1, "citations": _citation_lines(node)}
-
-
-def _first_id(node: yaml.Node) -> str | None:
-    """The record's first `id`: with a repeated `id`, the one a reader of the file sees first."""
-    return next((v.value for k, v in node.value if k.value == "id" and isinstance(v, yaml.ScalarNode)), None)
+    return {"file": name, "line": node.start_mark.line + 1, "citations": yamlio.citation_lines(node)}
 
 
 def _duplicate_key(name: str, record_id: str | None, node: yaml.Node, key: yaml.Node) -> Problem:
-    path, mapping = _path_to(node, key) or ([], node)
+    path, mapping = yamlio.path_to(node, key) or ([], node)
     first = next(k for k, _ in mapping.value if k.value == key.value)
     return Problem(
         name,
         f"duplicate key (first at line {first.start_mark.line + 1}); YAML would keep only the last",
-        *_mark(key),
+        *yamlio.line_column(key),
         record_id=record_id,
         field=".".join(map(str, [*path, key.value])),
     )
 
 
-def _path_to(node: yaml.Node, key: yaml.Node) -> tuple[list[Any], yaml.MappingNode] | None:
-    """The field path to the mapping holding `key`, and that mapping (only on the error path)."""
-    children: list[tuple[Any, yaml.Node]] = []
-    if isinstance(node, yaml.MappingNode):
-        if any(k is key for k, _ in node.value):
-            return [], node
-        children = [(k.value, v) for k, v in node.value]
-    elif isinstance(node, yaml.SequenceNode):
-        children = list(enumerate(node.value))
-    for step, child in children:
-        found = _path_to(child, key)
-        if found is not None:
-            return [step, *found[0]], found[1]
-    return None
-
-
 def _locate(name: str, record_id: str | None, node: yaml.Node, error: Any) -> Problem:
     loc = ["kind"] if error["type"].startswith("union_tag") else list(error["loc"])[1:]
     message = "unknown field" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
-    return Problem(name, message, *_mark(_node_at(node, loc)), record_id=record_id, field=".".join(map(str, loc)) or None)
-
-
-def _node_at(node: yaml.Node, loc: list[Any]) -> yaml.Node:
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = [value for k, value in node.value if k.value == key]
-            if not match:
-                return node
-            node = match[0]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            return node
-    return node
-
-
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f"a {type(value).__name__} ({value!r:.40})"
+    return Problem(
+        name, message, *yamlio.line_column(yamlio.node_at(node, loc)), record_id=record_id, field=".".join(map(str, loc)) or None
+    )
 
 
 @cache
@@ -536,13 +239,6 @@ def _share_sum_problems(facts: FactSet) -> Iterator[Problem]:
             origin = facts.origins[record["id"]]
             message = f"import shares of {key[0]} for {key[1]} ({key[2]}) in {key[3]} sum to {total:g} %, over 100 % (rounding tolerance {SUM_TOLERANCE_PCT:g})"
             yield Problem(origin["file"], message, origin["line"], record_id=record["id"], field="share_pct")
-
-
-def _citation_lines(node: yaml.Node) -> list[int]:
-    citations = _node_at(node, ["citations"])
-    if not isinstance(citations, yaml.SequenceNode):
-        return []
-    return [c.start_mark.line + 1 for c in citations.value]
 
 
 def _reference_problems(
