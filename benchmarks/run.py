@@ -607,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="after the table, a cProfile of the warm JSON query (the time outside imports)"
     )
-    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for docs/performance.md)")
     parser.add_argument("--json-out", type=Path, help="also write every sample as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (packs, caches) and print its path")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate docs/report.png, the README's picture of the report: the deals section in a 960x637
+"""Regenerate docs/report.png, the picture in docs/report.md: the deals section in a 960x637
 window of headless Chromium, with the 70 % stake's evidence pinned open.
 
     python scripts/report_screenshot.py            # needs chromium, chromium-driver and selenium

@@ -89,10 +89,10 @@ def test_bad_targets_are_one_line(tmp_path: Path, args: list[str], code: int, me
     assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "keep"
 
 
-def test_the_readme_sample_query_runs_against_a_fresh_export(tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    query = re.search(r"<!-- sample-query -->\n```sql\n(.*?)```", readme, re.S)
-    assert query, "the README's sample query is marked with <!-- sample-query -->"
+def test_the_docs_sample_query_runs_against_a_fresh_export(tmp_path: Path) -> None:
+    doc = (ROOT / "docs" / "export.md").read_text(encoding="utf-8")
+    query = re.search(r"<!-- sample-query -->\n```sql\n(.*?)```", doc, re.S)
+    assert query, "docs/export.md's sample query is marked with <!-- sample-query -->"
     _export("--sqlite", str(tmp_path / "t.db"))
     rows = sqlite3.connect(tmp_path / "t.db").execute(query.group(1)).fetchall()
     assert rows and all(amount > 100e6 for _, _, amount, _, _ in rows)
@@ -116,7 +116,7 @@ def test_a_formula_in_a_pack_reaches_csv_as_written_and_the_docs_say_so(tmp_path
     assert ["acme", FORMULA] in list(csv.reader(result.stdout.splitlines()))
     _export("--csv", str(tmp_path / "out"), "--facts", str(pack))
     assert any(FORMULA in row for row in _read(tmp_path / "out" / "organizations.csv"))
-    for doc in ("README.md", "SECURITY.md"):
+    for doc in ("docs/export.md", "SECURITY.md"):
         text = " ".join((ROOT / doc).read_text(encoding="utf-8").split())
         assert "is a formula to a spreadsheet" in text or "is a formula to Excel" in text, doc
         assert "import dialog" in text, doc

@@ -12,7 +12,7 @@ ESTIMATE = re.compile(r"estimat", re.IGNORECASE)
 
 
 def test_unavailable_unestimated_records_have_no_note_claiming_an_estimate() -> None:
-    """README data contract: `unavailable` with `estimated` false holds no estimate, and its notes say so."""
+    """The data contract (docs/data-contract.md): `unavailable` with `estimated` false holds no estimate, and its notes say so."""
     wrong = [
         f"{record['id']}: {note['text']}"
         for record in load_facts().records

@@ -226,7 +226,7 @@ def value_text(record: Record) -> str:
     return record.get("as_written") or ""
 
 
-# How a number field reads in a table, by name (README: the unit is the name's suffix); a figure's
+# How a number field reads in a table, by name (docs/data-contract.md: the unit is the name's suffix); a figure's
 # `value` and `value_max` read in the record's own `unit`; comparison rows' values are bare numbers
 # (their unit is in the quantity). Other numbers (`year`, counts, scores) are shown as stored.
 _NAMED_UNITS: dict[str, Callable[[float], str]] = {

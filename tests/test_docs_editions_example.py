@@ -1,4 +1,4 @@
-"""The README's editions worked example holds: each command runs, prints the output shown under it,
+"""docs/editions.md's worked example holds: each command runs, prints the output shown under it,
 and prints every figure and verdict its comment claims (84,000e → 79,800, 1,800,000 → 2,400,000, ...)."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ _VERDICTS = ("estimate-revised", "series-changed", "unchanged", "revised")
 
 def _commands() -> list[tuple[list[str], str, list[str]]]:
     """(argv after `tungsten`, the comment, the output lines shown) for each `$ tungsten` line of the example."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert _INTRO in text, "README.md lost its editions worked example"
+    text = (ROOT / "docs" / "editions.md").read_text(encoding="utf-8")
+    assert _INTRO in text, "docs/editions.md lost its worked example"
     block = text.split(_INTRO, 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
     found: list[tuple[list[str], str, list[str]]] = []
     for line in block.splitlines():
@@ -44,7 +44,9 @@ def test_each_command_prints_what_the_readme_says(argv: list[str], comment: str,
     result = run(*argv)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert [line.rstrip() for line in shown] == [line.rstrip() for line in out.splitlines()][: len(shown)], "README shows other output"
+    assert [line.rstrip() for line in shown] == [line.rstrip() for line in out.splitlines()][: len(shown)], (
+        "docs/editions.md shows other output"
+    )
     figures, verdicts = _claims(comment)
     for figure in figures:
         estimate = figure.endswith("e") and figure[:-1].replace(",", "").isdigit()

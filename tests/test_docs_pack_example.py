@@ -1,6 +1,6 @@
-"""The README's own-pack walk-through, run verbatim: its commands, its files and the output it shows.
+"""docs/adding-facts.md's own-pack walk-through, run verbatim: its commands, its files and the output it shows.
 
-The example is read from README.md between `<!-- pack-example -->` markers, so the README and this
+The example is read from docs/adding-facts.md between `<!-- pack-example -->` markers, so the doc and this
 test cannot drift apart. In a `console` block each `$ ` line is run with bash (the installed
 `tungsten` first on PATH) and must print the lines below it, where `…` stands for any text (counts of
 the built-in set, which grow). A `yaml` block is written to the file named just above it.
@@ -26,13 +26,13 @@ _FILE = re.compile(r"`([\w./-]+\.ya?ml)`:$")
 
 
 def _example() -> str:
-    found = _EXAMPLE.search((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert found, "README.md has no <!-- pack-example --> section"
+    found = _EXAMPLE.search((ROOT / "docs" / "adding-facts.md").read_text(encoding="utf-8"))
+    assert found, "docs/adding-facts.md has no <!-- pack-example --> section"
     return found.group(1)
 
 
 def _steps(example: str) -> list[tuple[str, str, str]]:
-    """("run", command, expected output) and ("write", path, text), in README order."""
+    """("run", command, expected output) and ("write", path, text), in the doc's order."""
     steps: list[tuple[str, str, str]] = []
     for block in _BLOCK.finditer(example):
         lang, body = block.groups()
@@ -68,7 +68,7 @@ def test_the_readme_pack_example_runs_verbatim(tmp_path: Path) -> None:
         pytest.skip(f"source texts not found at {SOURCE_DIR}; set TUNGSTEN_SOURCE_DIR")
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared" / "sources").symlink_to(SOURCE_DIR.resolve(), target_is_directory=True)
-    work = tmp_path / "work"  # the README's commands run from a checkout beside ../shared/sources
+    work = tmp_path / "work"  # the doc's commands run from a checkout beside ../shared/sources
     work.mkdir()
     env = {**os.environ, "PATH": f"{Path(str(TUNGSTEN)).parent}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1"}
     for step, text, detail in _steps(_example()):
@@ -79,4 +79,4 @@ def test_the_readme_pack_example_runs_verbatim(tmp_path: Path) -> None:
             ["bash", "-c", text], cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300, check=False
         )
         assert done.returncode == 0, f"$ {text}\n{done.stdout}"
-        assert _matches(detail, done.stdout), f"$ {text}\nREADME shows:\n{detail}\nthe command printed:\n{done.stdout}"
+        assert _matches(detail, done.stdout), f"$ {text}\ndocs/adding-facts.md shows:\n{detail}\nthe command printed:\n{done.stdout}"
