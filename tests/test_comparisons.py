@@ -7,9 +7,10 @@ from conftest import run, run_json
 
 from tungsten_cli.basis import WO3_TO_W
 from tungsten_cli.countries import display_name, subject_code
+from tungsten_cli.listing import Output, listing
 from tungsten_cli.load import load_facts
 from tungsten_cli.query import Query
-from tungsten_cli.views import VIEWS, Output, listing
+from tungsten_cli.views import VIEWS
 
 RELIANCE = "US/net-import-reliance/2024"
 

@@ -13,10 +13,11 @@ from conftest import run
 from test_pty import SGR, TUNGSTEN, screen
 
 from tungsten_cli.fields import describe
+from tungsten_cli.listing import view_fields
 from tungsten_cli.load import load_facts
 from tungsten_cli.model import Deposit
 from tungsten_cli.render.text import field_text
-from tungsten_cli.views import VIEWS, view_fields
+from tungsten_cli.views import VIEWS
 
 
 def _plain(*args: str) -> str:

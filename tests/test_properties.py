@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tungsten_cli.errors import TungstenError
+from tungsten_cli.listing import view_fields
 from tungsten_cli.load import load_facts, validate
 from tungsten_cli.render import Format
-from tungsten_cli.views import VIEWS, view_fields
+from tungsten_cli.views import VIEWS
 from tungsten_cli.vocabulary import VOCAB
 
 SEED = (DATA / "mini" / "records.yaml").read_text(encoding="utf-8")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import run, run_json
 
+from tungsten_cli.listing import field_names
 from tungsten_cli.load import load_facts
-from tungsten_cli.views import VIEWS, field_names
+from tungsten_cli.views import VIEWS
 from tungsten_cli.vocabulary import VOCAB
 
 SOURCE = "usgs-mcs-2025"

@@ -18,23 +18,13 @@ from typer.models import CommandInfo
 
 from tungsten_cli import SCHEMA_VERSION, __version__, dates
 from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
+from tungsten_cli.listing import Output, field_names, kinds_to_load, listing, other_note
 from tungsten_cli.load import configure_cache, load_facts
 from tungsten_cli.query import Query
 from tungsten_cli.records import FactSet
 from tungsten_cli.render import Format, clean, write
 from tungsten_cli.render.console import use_rich
-from tungsten_cli.views import (
-    VIEWS,
-    Output,
-    field_names,
-    inside_other_note,
-    kinds_to_load,
-    listing,
-    schema_text,
-    show_record,
-    template_text,
-    write_schema_summary,
-)
+from tungsten_cli.views import VIEWS
 from tungsten_cli.vocabulary import VOCAB
 
 
@@ -294,7 +284,7 @@ def listing_command(*, cite: bool = True, chart: bool = True) -> Callable[[Calla
 def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output) -> None:
     facts: FactSet = load_facts(facts_paths, kinds=kinds_to_load(VIEWS[view], query))
     result = listing(facts, VIEWS[view], query, output)
-    note = inside_other_note(facts, view, query)
+    note = other_note(facts, VIEWS[view], query)
     sys.stderr.write(_lines([note] if note else [], "tungsten: note: "))
     if not result.records and output.fmt is Format.table and use_rich(sys.stdout):
         # An empty frame on a terminal reads like a drawing error; pipes and data formats keep their shape.
@@ -616,6 +606,8 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """One record in full: fields, quotes in their sentences, notes, related records. Example: tungsten show bakuta"""
+    from tungsten_cli.commands.show import show_record
+
     chosen = _output({"fmt": fmt, "as_json": as_json}).fmt
     folders, warnings = _optional_source_dirs(source_dir)
     warnings += show_record(load_facts(facts, kinds=()), record_id, folders, chosen, sys.stdout)
@@ -655,9 +647,9 @@ def coverage_(
     Units are sentences, table rows and CSV cells; each is cited, partly-cited, uncited, ignored
     (listed in its source's coverage_ignore) or has no numbers. Example: tungsten coverage usgs-mcs-2025
     """
+    from tungsten_cli.commands.coverage import write_coverage
     from tungsten_cli.coverage import GAPS, coverage
     from tungsten_cli.verify import source_dirs
-    from tungsten_cli.views import write_coverage
 
     report = coverage(load_facts(facts), source_dirs(source_dir or ()), sources or ())
     sys.stdout.write(_lines(report.problems))
@@ -697,6 +689,8 @@ def schema(
     fields: FieldsOpt = None,
 ) -> None:
     """Print the JSON Schema of a record kind or of a pack file, for editors and CI. Example: tungsten schema deposit"""
+    from tungsten_cli.commands.schema import schema_text, write_schema_summary
+
     output = _output({"fmt": fmt, "as_json": as_json, "fields": fields})
     if not summary:
         if fmt is not None or as_json or fields is not None:
@@ -715,6 +709,8 @@ def new(
     ],
 ) -> None:
     """Print a commented YAML template of one record: required fields first, each with its type, unit and an example. Example: tungsten new deposit"""
+    from tungsten_cli.commands.schema import template_text
+
     sys.stdout.write(template_text(kind))
 
 
@@ -744,7 +740,7 @@ def report(
     facts: FactsOpt = None,
 ) -> None:
     """A shareable HTML report: tables and bar charts where every number opens its quote. Example: tungsten report --html r.html --country KZ"""
-    from tungsten_cli.views import write_report
+    from tungsten_cli.commands.report import write_report
 
     write_report(load_facts(facts), Query(country=country, year=year, source=source), html_file, sys.stdout)
     if html_file != "-":

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import IO, Any, NamedTuple
 
+from tungsten_cli.listing import view_fields
 from tungsten_cli.query import resolve_choice
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import Format, Listing, write
-from tungsten_cli.views import VIEWS, view_fields
+from tungsten_cli.views import VIEWS
 from tungsten_cli.vocabulary import VOCAB
 
 # Fields views add to records.

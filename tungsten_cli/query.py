@@ -33,7 +33,7 @@ class Query(NamedTuple):
     text: str | None = None  # search words
     latest: bool = False  # of a series of editions, keep only the newest edition's claim per quantity
     measure: str | None = None  # a figure's measure (facts, revisions)
-    min_change: float | None = None  # smallest change in percent, either way (revisions)
+    min_change: float | None = None  # smallest change in percent, either way (revision rows)
     exclude: tuple[str, ...] = ()  # countries or aggregates (world, other) to leave out of a ranking
     basis: str | None = None  # restate figures in this basis (W), converted values marked derived
 
@@ -63,8 +63,7 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
     if query.kinds:
         checks.append(lambda r: r["kind"] in query.kinds)
     if query.country:
-        code = subject_code(query.country)
-        checks.append(lambda r: code in record_countries(r))
+        checks.append(_about(subject_code(query.country)))
     for key, value in (("importer", query.importer), ("partner", query.partner)):
         if value:
             code = subject_code(value) if key == "partner" else resolve(value)
@@ -80,7 +79,10 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
     if query.subkind:
         checks.append(lambda r: _subkind(r) == query.subkind)
     if query.measure:
-        checks.append(_field_equals("measure", query.measure))
+        checks.append(_of_measure(query.measure))
+    if query.min_change is not None:
+        least = query.min_change
+        checks.append(lambda r: r["change_pct"] is not None and abs(r["change_pct"]) >= least)
     if query.party:
         needle, lookup = fold(query.party), facts.lookup()
         checks.append(lambda r: any(needle in fold(n) for n in party_names(r, lookup)))
@@ -89,6 +91,17 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
         checks.append(lambda r: _listed_under(r) not in left_out)
     checks += _date_range(query)
     return checks
+
+
+def _about(code: str) -> Predicate:
+    """A record by every country it is about; a revision row (`claims.revisions`) by the subject of any
+    edition's claim."""
+    return lambda r: any(c["subject"] == code for c in r["claims"]) if r["kind"] == "revision" else code in record_countries(r)
+
+
+def _of_measure(measure: str) -> Predicate:
+    """A figure by its measure; a revision row by the measure of any edition's claim."""
+    return lambda r: any(c["measure"] == measure for c in r["claims"]) if r["kind"] == "revision" else r.get("measure") == measure
 
 
 def _listed_under(record: Record) -> str | None:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
-from tungsten_cli.claims import claimed_unit, conflicts, editions_without, latest, revisions, with_edition, world_shares
-from tungsten_cli.countries import AGGREGATES, display_name, subject_code
-from tungsten_cli.dates import bounds
-from tungsten_cli.query import Query, check_fields, find, referrers, related, resolve_choice, select, sort_records, timeline
+from tungsten_cli.claims import claimed_unit, conflicts, latest, with_edition, world_shares
+from tungsten_cli.commands.revisions import revision_change, revision_rows, revision_values
+from tungsten_cli.countries import display_name
+from tungsten_cli.query import Query, referrers, resolve_choice, select, timeline
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import (
     Column,
-    Format,
-    Listing,
     figure_value,
     flat,
     id_column,
@@ -25,27 +21,9 @@ from tungsten_cli.render import (
     text_column,
     usd,
     value_text,
-    write,
 )
-from tungsten_cli.render.text import field_text, grade_text, number, reserves_text
+from tungsten_cli.render.text import field_text, grade_text, reserves_text
 from tungsten_cli.search import search
-from tungsten_cli.vocabulary import VOCAB
-
-if TYPE_CHECKING:
-    from tungsten_cli.coverage import Report as CoverageReport
-    from tungsten_cli.verify import Evidence
-
-
-class Output(NamedTuple):
-    """How to print a listing: the shared options of every listing command."""
-
-    fmt: Format = Format.table
-    fields: list[str] | None = None
-    sort: str | None = None
-    limit: int | None = None
-    cite: bool = False
-    chart: bool = False
-    note: str | None = None  # --note KIND: only rows whose record carries a curator note of this kind
 
 
 class View(NamedTuple):
@@ -62,22 +40,18 @@ class View(NamedTuple):
     # comparison rows that hold only these. `--fields` and `--sort` accept exactly what is declared.
     extra_fields: tuple[str, ...] = ()
     records: bool = True
-    # Rows compared with each other keep a basis column where bases mix (_basis_kept); a `revisions`
-    # row compares editions within itself, one basis throughout, so its basis may give way.
+    # Rows compared with each other keep a basis column where bases mix (listing._basis_kept); a
+    # `revisions` row compares editions within itself, one basis throughout, so its basis may give way.
     basis_kept: bool = True
-
-
-def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
-    """Only what a listing reads, so a cache hit decodes little; `facts --kind K` needs just K, and a
-    plain listing of one country reads that country's records through the index; `--measure` needs
-    the figures, whose measures it is checked against."""
-    if query.measure and view.rows in (select, _SELECTED_BY_EDITION):
-        return ("figure",)
-    if query.country and view.rows in (select, _SELECTED_BY_EDITION, _orgs, _corrections):
-        return ()
-    if view.subkind_vocab == "kind" and query.subkind:
-        return (query.subkind,)
-    return view.loads
+    # Rows drawn from `select`: with --country only that country's records are read (through the index).
+    by_country_index: bool = False
+    # --measure is checked against the figures' measures, and only the figures are read.
+    measure_of_figures: bool = False
+    # A figure view's measure: a country its USGS tables count under 'other' gets a note (listing.other_note).
+    figure_measure: str | None = None
+    # In the HTML report: None not shown; "filtered" under the report's filters (comparison rows
+    # where either side is a selected record); "whole" every row.
+    report: str | None = None
 
 
 def _rate(record: Record) -> str:
@@ -124,58 +98,12 @@ def _basis_text(record: Record) -> str:
     return f"{basis} ({record['stated_basis']} x{record['factor']})" if record.get("derived") else basis
 
 
-def _basis_kept(columns: tuple[Column, ...], rows: list[Record]) -> list[Column]:
-    """Where the rows mix bases or hold converted figures, the basis column is kept as long as any:
-    a WO3 tonnage beside W tonnages must not lose the word that tells them apart."""
-    mixed = len({r["basis"] for r in rows if r.get("basis")}) > 1 or any(r.get("derived") for r in rows)
-    return [c._replace(priority=1) if mixed and c.field == "basis" else c for c in columns]
-
-
 def _by_edition(rows: Callable[[FactSet, Query], list[Record]]) -> Callable[[FactSet, Query], list[Record]]:
     """Rows with the `edition` of their source; with `--latest`, only the newest edition's claim per quantity."""
     return lambda facts, query: with_edition(facts, latest(facts, rows(facts, query)) if query.latest else rows(facts, query))
 
 
 _SELECTED_BY_EDITION = _by_edition(select)
-
-
-def _claim_text(claim: Record) -> str:
-    if claim["unavailable"]:
-        text = {"withheld": "W", "not-available": "NA"}[claim["unavailable"]]
-    else:
-        text = (claim["comparator"] or "") + number(claim["value"])
-    return f"{claim['edition']}: {text}" + ("e" if claim["estimated"] else "")
-
-
-def _revision_values(row: Record) -> str:
-    """Edition by edition, estimates marked `e` as USGS marks them: "MCS 2023: 84,000e → MCS 2024: 79,800"."""
-    return " → ".join(_claim_text(c) for c in row["claims"])
-
-
-def _revision_change(row: Record) -> str:
-    """The change, a bound ("> +800,000 (> +21.05 %)") when either end is one."""
-    if row["change"] is None:
-        return ""
-    sign = (f"{row['change_comparator']} " if row["change_comparator"] else "") + ("+" if row["change"] > 0 else "")
-    percent = f" ({sign}{number(row['change_pct'])} %)" if row["change_pct"] is not None else ""
-    return f"{sign}{number(row['change'])}{percent}"
-
-
-def _revisions(facts: FactSet, query: Query) -> list[Record]:
-    """`tungsten revisions`: every quantity several editions state; `--min-change` drops rows without a change."""
-    rows = every = revisions(facts)
-    if query.country:
-        code = subject_code(query.country)
-        rows = [r for r in rows if any(c["subject"] == code for c in r["claims"])]
-    if query.measure:
-        resolve_choice(query.measure, "measure", {c["measure"] for r in every for c in r["claims"]})
-        rows = [r for r in rows if any(c["measure"] == query.measure for c in r["claims"])]
-    if query.year is not None:
-        year = query.year
-        rows = [r for r in rows if r["date"] and int(bounds(r["date"])[0][:4]) <= year <= int(bounds(r["date"])[1][:4])]
-    if query.min_change is not None:
-        rows = [r for r in rows if r["change_pct"] is not None and abs(r["change_pct"]) >= query.min_change]
-    return rows
 
 
 def _crosscheck(facts: FactSet, query: Query) -> list[Record]:
@@ -271,32 +199,6 @@ _SHARE_FIELDS = ("share_of_world_pct", "share_comparator", "share_approximate", 
 _DERIVED_FIELDS = ("derived", "stated_value", "stated_value_max", "stated_basis", "factor")
 
 
-_FIGURE_MEASURES = {"production": "mine-production", "reserves": "tungsten-reserves"}
-
-
-def inside_other_note(facts: FactSet, view: str, query: Query) -> str | None:
-    """Where a user looks for a country the USGS tables do not list (Kazakhstan): say that, in those
-    editions, it is counted in 'other'."""
-    measure = _FIGURE_MEASURES.get(view)
-    if measure is None or not query.country:
-        return None
-    code = subject_code(query.country)
-    if code in AGGREGATES:
-        return None
-    lacking, editions = editions_without(facts, measure, code)
-    if not lacking:
-        return None
-    country = f"{code} ({display_name(code)})"
-    if lacking == editions:
-        return (
-            f"no USGS edition lists {country} by name in its {measure} tables: it is counted in 'other' (Other countries); "
-            f"tungsten revisions --country other --measure {measure}"
-        )
-    verb = "lists no" if len(lacking) == 1 else "list no"
-    whose = "its" if len(lacking) == 1 else "their"
-    return f"{', '.join(lacking)} {verb} {country} row in {whose} {measure} tables: it is counted in 'other' (Other countries) there"
-
-
 def _figures_view(name: str, measure: str) -> View:
     """`production` and `reserves`: figures of one measure, every edition or (`--latest`) the newest."""
     return View(
@@ -306,6 +208,8 @@ def _figures_view(name: str, measure: str) -> View:
         loads=("figure",),
         rows=_in_basis(_named(("subject",), _by_edition(_shares_of(measure)))),
         extra_fields=(*_SHARE_FIELDS, "edition", "subject_name", *_DERIVED_FIELDS),
+        figure_measure=measure,
+        report="filtered",
     )
 
 
@@ -327,6 +231,8 @@ VIEWS: dict[str, View] = {
             ),
             status_vocab="deposit_status",
             loads=("deposit",),
+            by_country_index=True,
+            report="filtered",
         ),
         View(
             "imports",
@@ -344,6 +250,7 @@ VIEWS: dict[str, View] = {
             loads=("import_share",),
             rows=_named(("importer", "partner"), _SELECTED_BY_EDITION),
             extra_fields=("edition", "importer_name", "partner_name"),
+            report="filtered",
         ),
         View(
             "quotas",
@@ -360,6 +267,8 @@ VIEWS: dict[str, View] = {
             ),
             subkind_vocab="measure_kind",
             loads=("measure",),
+            by_country_index=True,
+            report="filtered",
         ),
         View(
             "deals",
@@ -376,6 +285,8 @@ VIEWS: dict[str, View] = {
             ),
             subkind_vocab="deal_kind",
             loads=("deal", "organization"),
+            by_country_index=True,
+            report="filtered",
         ),
         View(
             "facts",
@@ -392,6 +303,8 @@ VIEWS: dict[str, View] = {
             subkind_vocab="kind",
             rows=_SELECTED_BY_EDITION,
             extra_fields=("edition",),
+            by_country_index=True,
+            measure_of_figures=True,
         ),
         View(
             "orgs",
@@ -406,20 +319,22 @@ VIEWS: dict[str, View] = {
             subkind_vocab="org_kind",
             rows=_orgs,
             extra_fields=("appears_in",),
+            by_country_index=True,
         ),
-        *(_figures_view(name, measure) for name, measure in _FIGURE_MEASURES.items()),
+        _figures_view("production", "mine-production"),
+        _figures_view("reserves", "tungsten-reserves"),
         View(
             "revisions",
             (),
             (
                 _QUANTITY,
-                Column("values", _revision_values, fit="words"),
-                Column("change", _revision_change, numeric=True, field="change_pct", priority=2),
+                Column("values", revision_values, fit="words"),
+                Column("change", revision_change, numeric=True, field="change_pct", priority=2),
                 text_column("verdict", fit="token", priority=3),
                 text_column("basis", priority=4),
                 text_column("detail", priority=5),
             ),
-            rows=_revisions,
+            rows=revision_rows,
             basis_kept=False,
             extra_fields=(
                 "kind",
@@ -467,6 +382,7 @@ VIEWS: dict[str, View] = {
             records=False,
             rows=_crosscheck,
             loads=_CLAIMS,
+            report="filtered",
         ),
         View(
             "corrections",
@@ -482,6 +398,7 @@ VIEWS: dict[str, View] = {
                 source_column(priority=4),
             ),
             rows=_corrections,
+            by_country_index=True,
             extra_fields=(
                 "id",
                 "kind",
@@ -524,6 +441,7 @@ VIEWS: dict[str, View] = {
             rows=lambda facts, query: conflicts(facts),
             loads=_CLAIMS,
             records=False,
+            report="filtered",
         ),
         View(
             "sources",
@@ -539,238 +457,7 @@ VIEWS: dict[str, View] = {
             ),
             rows=_sources,
             extra_fields=("records",),
+            report="whole",
         ),
     )
 }
-
-
-def listing(facts: FactSet, view: View, query: Query, output: Output) -> Listing:
-    """Rows of one view, then `--source`, `--note`, `--fields`, `--sort` and `--limit`; raises UsageError on bad values."""
-    query = _checked(facts, view, query)
-    resolve_choice(output.note, "note kind", VOCAB["note_kind"])
-    rows = view.rows(facts, query)
-    if query.source:
-        rows = [row for row in rows if _mentions(row, query.source)]
-    if output.note:
-        rows = _noted(rows, output.note, facts.lookup())
-    return _finish(rows, view, output, view_fields(facts, view, query.kinds))
-
-
-def view_fields(facts: FactSet, view: View, kinds: tuple[str, ...] = ()) -> list[str]:
-    """What `--fields` and `--sort` accept for a view: its kinds' schema fields (or only `kinds`,
-    as `facts --kind K` narrows them) plus what it adds; never what one result happens to hold,
-    so an empty result is `[]`, not an error."""
-    names: list[str] = []
-    if view.records:
-        for kind in kinds or view.kinds or VOCAB["kind"]:
-            names += VOCAB["fields"][kind]
-    return list(dict.fromkeys([*names, *view.extra_fields]))
-
-
-def _finish(records: list[Record], view: View, output: Output, valid: list[str]) -> Listing:
-    """The output options every listing shares: `--fields` check, `--sort`, `--limit`."""
-    hint = f"tungsten fields {view.name} explains each"
-    if output.fields:
-        check_fields(output.fields, valid, hint)
-    records = sort_records(records, output.sort, valid, hint)
-    if output.limit is not None:
-        records = records[: output.limit]
-    return Listing(
-        records,
-        _basis_kept(view.columns, records) if view.basis_kept else list(view.columns),
-        cite=output.cite,
-        fields=output.fields,
-        chart=output.chart,
-        sorted=bool(output.sort),
-    )
-
-
-def _checked(facts: FactSet, view: View, query: Query) -> Query:
-    resolve_choice(query.source, "source", facts.sources)
-    if query.measure and view.rows in (select, _SELECTED_BY_EDITION):
-        resolve_choice(query.measure, "measure", {r["measure"] for r in facts.records if r["kind"] == "figure"})
-    if view.status_vocab:
-        resolve_choice(query.status, "status", VOCAB[view.status_vocab])
-    if view.subkind_vocab == "kind":
-        kind = resolve_choice(query.subkind, "kind", VOCAB["kind"])
-        return query._replace(kinds=(kind,) if kind else view.kinds, subkind=None)
-    if view.subkind_vocab:
-        resolve_choice(query.subkind, "kind", VOCAB[view.subkind_vocab])
-    return query._replace(kinds=view.kinds)
-
-
-def field_names(facts: FactSet, view_name: str) -> list[str]:
-    """Completion candidates for `--fields`, without running the query."""
-    view = VIEWS.get(view_name)
-    return view_fields(facts, view) if view else []
-
-
-def _mentions(row: Record, source: str) -> bool:
-    """Whether a row cites `source`: a record by its citations, a comparison row by either side."""
-    if any(c["source"] == source for c in row.get("citations") or []):
-        return True
-    return source in (row.get("source"), row.get("left_source"), row.get("right_source"))
-
-
-def _noted(rows: list[Record], kind: str, lookup: Callable[[str], Record | None]) -> list[Record]:
-    """The rows standing for a record with a note of `kind`: a record (or source) by its own notes, a
-    row that is not a record by the records it names (a correction's record, either side of a
-    cross-check, any edition's claim of a revision)."""
-
-    def has(record: Record | None) -> bool:
-        return any(note["kind"] == kind for note in (record or {}).get("notes") or [])
-
-    def names(row: Record) -> list[str]:
-        return [i for i in (row.get("id"), row.get("left_id"), row.get("right_id"), *(c["id"] for c in row.get("claims") or [])) if i]
-
-    return [row for row in rows if (has(row) if "notes" in row else any(has(lookup(i)) for i in names(row)))]
-
-
-def _anchored(citation: Record, found: Evidence) -> Record:
-    if found.start is not None:
-        return {**citation, "start": found.start, "end": found.start + len(found.quote)}
-    if found.line is not None:
-        return {**citation, "line": found.line}
-    return citation
-
-
-def _with_offsets(record: Record, found: list[Evidence]) -> Record:
-    """Fill in each citation's anchor from the source: a quote's offsets, a cell's line."""
-    return {**record, "citations": [_anchored(c, e) for c, e in zip(record["citations"], found)]}
-
-
-def show_record(facts: FactSet, record_id: str, folders: Sequence[Path], fmt: Format, out: IO[str]) -> list[str]:
-    """`tungsten show`: a detail block for people, or a one-element array in the data formats.
-
-    Returns one warning per source whose text could not be used, for the caller to print.
-    """
-    from tungsten_cli.crosscheck import crosscheck
-    from tungsten_cli.verify import evidence
-
-    record = find(facts, record_id)
-    found = evidence(facts, record, folders)
-    others = related(facts, record)
-    checks = crosscheck(facts, only=record)
-    if fmt is Format.table:
-        from tungsten_cli.render.detail import write_detail
-
-        write_detail(record, found, others, _crosscheck_lines(record_id, checks), out)
-    else:
-        full = {**_with_offsets(record, found), "related": [r["id"] for r in others], "crosscheck": checks}
-        write(Listing([full], []), fmt, out)
-    reasons = {e.source: e.unverified for e in found if e.unverified}
-    return [f"{source}: {reason}; its quotes are shown unverified, without context" for source, reason in reasons.items()]
-
-
-def _crosscheck_lines(record_id: str, checks: list[Record]) -> list[str]:
-    lines = ["", "crosscheck:"] if checks else []
-    for check in checks:
-        other = check["right_id"] if check["left_id"] == record_id else check["left_id"]
-        against = f" vs {other} ({check['right_source'] if other == check['right_id'] else check['left_source']})" if other else ""
-        lines.append(f"  {check['verdict']}{against}: {check['detail']}")
-    return lines
-
-
-def schema_text(kind: str | None) -> str:
-    from tungsten_cli.model import RECORD_MODELS, json_schema
-
-    resolve_choice(kind, "kind", RECORD_MODELS)
-    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def template_text(kind: str) -> str:
-    """`tungsten new KIND`: a commented YAML template of one record to fill in."""
-    from tungsten_cli.model import RECORD_MODELS
-    from tungsten_cli.template import template
-
-    resolve_choice(kind, "kind", RECORD_MODELS)
-    return template(kind)
-
-
-def write_schema_summary(kind: str, output: Output, out: IO[str]) -> None:
-    """`tungsten schema KIND --summary`: the template's information as a table, one row per field."""
-    from tungsten_cli.model import RECORD_MODELS
-    from tungsten_cli.template import summary_rows
-
-    resolve_choice(kind, "kind", RECORD_MODELS)
-    columns = [
-        text_column("field", fit="token"),
-        text_column("required"),
-        text_column("type", fit="prose"),
-        text_column("unit", fit="prose"),
-        text_column("example", fit="prose", priority=2),
-        text_column("meaning", fit="prose", priority=3),
-    ]
-    check_fields(output.fields or [], [c.header for c in columns])
-    write(Listing(summary_rows(kind), columns, fields=output.fields), output.fmt, out)
-
-
-def _count_column(name: str) -> Column:
-    return Column(name, lambda r: str(r[name]), numeric=True)
-
-
-_COVERAGE_COLUMNS = [
-    text_column("source"),
-    *(_count_column(name) for name in ("units", "numbers", "cited", "partly-cited", "uncited", "ignored")),
-    Column("covered", lambda r: f"{r['covered_pct']:g} %", numeric=True),
-]
-
-
-def write_coverage(report: CoverageReport, as_json: bool, out: IO[str]) -> None:
-    """`tungsten coverage`: every unit as JSON, or a summary per source followed by the gaps."""
-    from tungsten_cli.coverage import GAPS, summary
-
-    if as_json:
-        write(Listing([c.as_row() for c in report.units], []), Format.json, out)
-        return
-    write(Listing(summary(report), _COVERAGE_COLUMNS), Format.table, out)
-    gaps = [c for c in report.units if c.status in GAPS]
-    if gaps:
-        out.write(f"\n{len(gaps)} unit(s) with numbers no record holds:\n")
-    for gap in gaps:
-        out.write(f"{gap.unit.source}:{gap.unit.line}: {gap.status} (missing {', '.join(gap.missing)}): {gap.unit.text}\n")
-
-
-REPORT_SECTIONS = ("deposits", "imports", "quotas", "deals", "production", "reserves", "conflicts", "crosscheck", "sources")
-
-
-def report_sections(facts: FactSet, query: Query) -> dict[str, list[Record]]:
-    """The rows of every view the HTML report shows, under the filters of `facts` (--country, --year, --source).
-
-    Comparison rows (conflicts, crosscheck) are kept when either side is a record the filters select.
-    """
-    chosen = {r["id"] for r in listing(facts, VIEWS["facts"], query, Output()).records}
-    sections = {}
-    for name in REPORT_SECTIONS:
-        view = VIEWS[name]
-        if name == "sources":
-            sections[name] = view.rows(facts, query)
-        elif view.records:
-            sections[name] = listing(facts, view, query, Output()).records
-        else:
-            rows = view.rows(facts, query)
-            sections[name] = [r for r in rows if chosen & {r.get("id"), r.get("left_id"), r.get("right_id")}]
-    return sections
-
-
-def write_report(facts: FactSet, query: Query, target: str, stdout: IO[str]) -> None:
-    """`tungsten report --html FILE`: the page to FILE (replaced atomically) or to stdout for `-`."""
-    from tungsten_cli import __version__
-    from tungsten_cli.render.html import write_html
-
-    data = report_sections(facts, query)
-    filters = ", ".join(
-        f"{name} {value}" for name, value in (("country", query.country), ("year", query.year), ("source", query.source)) if value
-    )
-    by_id = {r["id"]: r for r in facts.records}
-
-    def emit(out: IO[str]) -> None:
-        write_html(data, by_id, facts.sources, filters, __version__, out)
-
-    if target == "-":
-        emit(stdout)
-        return
-    from tungsten_cli.atomic import replacing
-
-    with replacing(Path(target)) as tmp, tmp.open("w", encoding="utf-8") as out:
-        emit(out)
