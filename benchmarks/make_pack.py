@@ -161,7 +161,8 @@ def make_record(part: Part, kind: str, index: int, prefix: str) -> dict[str, Any
             record["molybdenum_t"] = rng.randint(1, 100) * 100
         if rng.random() < 0.2:
             record["approximate"] = ["reserves_wo3_t"]
-        quote = f"The {name} deposit ({rid}) in {region} holds {_num(reserves)} t of WO3 grading {_num(low)}% to {_num(high)}% WO3"
+        hedge = "about " if "approximate" in record else ""  # verify wants the word for every approximate field
+        quote = f"The {name} deposit ({rid}) in {region} holds {hedge}{_num(reserves)} t of WO3 grading {_num(low)}% to {_num(high)}% WO3"
         if "molybdenum_t" in record:
             quote += f" with {_num(record['molybdenum_t'])} t of molybdenum"
         record["summary"] = f"{name} is a synthetic tungsten deposit in {region}, {country}."
@@ -185,7 +186,7 @@ def make_record(part: Part, kind: str, index: int, prefix: str) -> dict[str, Any
             record["deposit"] = rng.choice(part.deposits)["id"]
         if part.orgs and rng.random() < 0.3:
             record["orgs"] = [rng.choice(part.orgs)["id"]]
-        text = f"In {date} the {measure} of {subject} was {_num(value)} {unit}"
+        text = f"In {date} the {measure} of {subject} was {'about ' if 'approximate' in record else ''}{_num(value)} {unit}"
         if "value_max" in record:
             text += f" to {_num(record['value_max'])} {unit}"
         record["summary"] = f"Synthetic {measure} figure for {subject} in {date}."

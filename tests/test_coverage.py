@@ -11,8 +11,8 @@ from conftest import DATA, run
 
 from tungsten_cli.coverage import GAPS, coverage, sentences, text_units
 from tungsten_cli.load import builtin_dir, load_facts
+from tungsten_cli.quotes import number_tokens
 from tungsten_cli.records import FactSet
-from tungsten_cli.verify import number_tokens
 
 
 def _sentences(paragraph: str) -> list[str]:

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from conftest import run, run_json
 
+from tungsten_cli.binding import record_values
 from tungsten_cli.dates import bounds
 from tungsten_cli.load import load_facts
-from tungsten_cli.verify import numbers_in, record_values
+from tungsten_cli.quotes import numbers_in
 from tungsten_cli.vocabulary import VOCAB
 
 ARTICLE = "sunsirs-2025-11-21"

@@ -11,7 +11,8 @@ import pytest
 from conftest import DATA, ROOT, run
 
 from tungsten_cli.load import builtin_dir, load_facts
-from tungsten_cli.verify import anchor_problem, numbers_in, verify
+from tungsten_cli.quotes import numbers_in
+from tungsten_cli.verify import anchor_problem, verify
 
 
 def test_shipped_facts_verify_clean(source_dir: Path) -> None:
@@ -142,3 +143,39 @@ def test_numbers_in_does_not_invent() -> None:
 
 def test_verify_script_path_is_documented() -> None:
     assert "TUNGSTEN_SOURCE_DIR" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_explain_shows_the_token_behind_each_number(source_dir: Path) -> None:
+    result = run("verify", "--explain", "upper-kairakty", "--source-dir", str(source_dir))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for field, token in (
+        ("reserves_wo3_t = 1216000", "'1.216 Millionen'"),
+        ("molybdenum_t = 39600", "'39.600'"),
+        ("grade_wo3_min_pct = 0.132", "'0,132'"),
+    ):
+        block = out.split(field, 1)[1]
+        assert block.split("\n")[1].strip().startswith(f"token: {token} in quote 1"), out
+    for rule in (
+        "notation: note 4 (unit-ambiguous) reads '1.216 Millionen' as 1216000",
+        "scale word: 'Millionen'",
+        "unit: 'Tonnen'",
+        "comparator:",
+        "approximation:",
+        "direction:",
+    ):
+        assert rule in out, out
+
+
+def test_explain_names_the_cell_and_the_estimate_rule(source_dir: Path) -> None:
+    result = run("verify", "--explain", "usgs-mcs2024-mine-production-kp-2022", "--source-dir", str(source_dir))
+    assert result.exit_code == 0, result.output
+    assert (
+        "cell 'Prod_t_est_2022'" in result.stdout
+        and "note 1 (interpretation), deciding where the column marker and the metadata" in result.stdout
+    )
+
+
+def test_explain_an_unknown_record_is_one_line(source_dir: Path) -> None:
+    result = run("verify", "--explain", "no-such-record", "--source-dir", str(source_dir))
+    assert result.exit_code != 0 and "no record 'no-such-record'" in result.stderr and "Traceback" not in result.output

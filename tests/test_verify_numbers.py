@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, run
 
-from tungsten_cli.verify import anchor_problem, decreases_in, numbers_in, unsigned_in
+from tungsten_cli.quotes import numbers_in, read_quote
+from tungsten_cli.verify import anchor_problem
 
 PAIR = DATA / "pair"
 SOURCES = DATA / "sources"
@@ -83,7 +84,9 @@ def test_a_dash_is_zero_only_in_a_table_cell(quote: str, zero: bool) -> None:
     ],
 )
 def test_what_backs_a_negative_value(quote: str, backed: set[float]) -> None:
-    assert {round(v, 6) for v in backed} == {v for v in decreases_in(quote) if v in {6.45, 5.0, 2020.0, 2023.0}}
+    language = "en" if quote.startswith("a ") else "de"
+    found = {t.value for t in read_quote(quote, language) if (t.negative or t.decrease_word) and not t.year}
+    assert {round(v, 6) for v in backed} == found
 
 
 def test_a_value_typed_1000_times_too_large_fails(tmp_path: Path) -> None:
@@ -97,7 +100,10 @@ def test_the_unscaled_number_alone_fails(tmp_path: Path) -> None:
 
 def test_a_negative_value_needs_a_sign_or_a_decrease_word(tmp_path: Path) -> None:
     out = verify(tmp_path, "value: 40.0", "value: -40")
-    assert "nordberg-production-2025: value = -40 is negative, but no quote has a minus sign on 40 or a word for a decrease" in out
+    assert (
+        "nordberg-production-2025: value = -40 is negative, but '40' has no minus sign and its clause no decrease word [rule: direction]"
+        in out
+    )
 
 
 def test_a_decrease_word_backs_a_signed_change(tmp_path: Path) -> None:
@@ -208,13 +214,13 @@ def verify_signed(tmp_path: Path, change: str, notes: str = "") -> str:
     [("Veränderung: -7 Punkte", set()), ("Veränderung: −7 Punkte", set()), ("von -7 auf 7", {7.0}), ("2020-2023", {2020.0, 2023.0})],
 )
 def test_what_backs_a_positive_value(quote: str, backed: set[float]) -> None:
-    assert unsigned_in(quote) == backed
+    assert {t.value for t in read_quote(quote, "de") if not t.negative} == backed
 
 
 def test_a_positive_value_against_a_minus_sign_fails(tmp_path: Path) -> None:
     out = verify_signed(tmp_path, "7")
     assert out.count("\n") == 1, out
-    assert "export-quota-change: change_pct = 7 is positive, but every quote writes 7 with a minus sign" in out
+    assert "export-quota-change: change_pct = 7 is positive, but the quote writes '7' with a minus sign" in out
 
 
 def test_the_negative_value_against_a_minus_sign_verifies(tmp_path: Path) -> None:
@@ -222,7 +228,9 @@ def test_the_negative_value_against_a_minus_sign_verifies(tmp_path: Path) -> Non
 
 
 def test_an_interpretation_note_documents_a_positive_reading(tmp_path: Path) -> None:
-    note = "  notes:\n    - kind: interpretation\n      text: The source's minus marks the fall of an import tariff; the quota rose.\n"
+    note = "  notes:\n    - kind: interpretation\n      text: The source's minus on 7 marks the fall of an import tariff; the quota rose.\n"
     assert verify_signed(tmp_path, "7", note) == ""
+    unnamed = "  notes:\n    - kind: interpretation\n      text: The source's minus marks the fall of an import tariff; the quota rose.\n"
+    assert "with a minus sign" in verify_signed(tmp_path / "u", "7", unnamed), "a note must name the token it explains"
     context = "  notes:\n    - kind: context\n      text: Quotas are set yearly.\n"
-    assert "is positive, but every quote writes 7 with a minus sign" in verify_signed(tmp_path / "c", "7", context)
+    assert "is positive, but the quote writes '7' with a minus sign" in verify_signed(tmp_path / "c", "7", context)

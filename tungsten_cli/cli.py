@@ -618,12 +618,27 @@ def show(
 def verify_(
     source_dir: SourceDirOpt = None,
     facts: FactsOpt = None,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            metavar="ID",
+            help="Print, for each numeric field of one record, the quote token or cell behind it and the rules applied. Example: --explain upper-kairakty",
+        ),
+    ] = None,
 ) -> None:
-    """Check every citation against the source texts: hash, verbatim quote, anchor, numbers. Example: tungsten verify --source-dir ../shared/sources"""
+    """Check every citation against the source texts: hash, verbatim quote, anchor, numbers bound to their words. Example: tungsten verify --source-dir ../shared/sources"""
+    from tungsten_cli.verify import explain as explain_record
     from tungsten_cli.verify import source_dirs
     from tungsten_cli.verify import verify as run_verify
 
     loaded = load_facts(facts)
+    if explain is not None:
+        lines, problems = explain_record(loaded, explain, source_dirs(source_dir or ()))
+        sys.stdout.write(_lines(lines) + _lines(problems))
+        if problems:
+            raise typer.Exit(ExitCode.DATA)
+        return
     report = run_verify(loaded, source_dirs(source_dir or ()))
     sys.stdout.write(_lines(report.problems))
     sys.stderr.write(

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from tungsten_cli.binding import record_values
 from tungsten_cli.errors import Problem
 from tungsten_cli.query import resolve_choice
+from tungsten_cli.quotes import NumberToken, number_tokens, numbers_in
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.source_files import SourceReader
 from tungsten_cli.tables import CellError, Table, find_cell, is_table_file, selected_rows
 from tungsten_cli.tables import parse as parse_table
-from tungsten_cli.verify import NumberToken, locate, number_tokens, numbers_in, read_sources, record_values
+from tungsten_cli.verify import locate, read_sources
 from tungsten_cli.vocabulary import VOCAB
 
 GAPS = ("uncited", "partly-cited")

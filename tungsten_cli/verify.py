@@ -8,10 +8,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
-from typing import NamedTuple
 
+from tungsten_cli.binding import Binding, Quote, bind_field, record_values, shown
 from tungsten_cli.errors import NotFoundError, Problem, UsageError
-from tungsten_cli.records import FactSet, Record
+from tungsten_cli.quotes import numbers_in
+from tungsten_cli.records import YEAR_KEY, FactSet, Record
 from tungsten_cli.source_files import SourceError, SourceReader
 from tungsten_cli.tables import Cell, CellError, Table, cell_years, describe, find_cell, is_table_file
 from tungsten_cli.tables import parse as parse_table
@@ -19,24 +20,6 @@ from tungsten_cli.tables import reading as cell_reading
 from tungsten_cli.vocabulary import VOCAB
 
 SOURCE_DIR_ENV = "TUNGSTEN_SOURCE_DIR"
-_NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?:\s*(Millionen|Million|Milliarden|Milliarde|million|billion))?"
-)
-_SCALES = {"million": 1e6, "millionen": 1e6, "milliarde": 1e9, "milliarden": 1e9, "billion": 1e9}
-# Number words the German translation spells out ("drei bis vier Jahrzehnten", "ein Dutzend", "dreimal").
-_WORDS = {"zwei": 2, "zweiter": 2, "drei": 3, "dreimal": 3, "vier": 4, "fünf": 5, "dutzend": 12}
-_WORD = re.compile(r"[^\W\d_]+")
-# USGS writes a zero as "—" in a table cell: the dash stands between column gaps (two or more
-# spaces) or at a line's edge. A dash in prose ("prices — as reported", "Statistics—United") is not a number.
-_CELL_DASH = re.compile(r"(?:^|(?<=\s\s)|(?<=\t))—(?=\s\s|\t|$)", re.MULTILINE)
-_RANGE = re.compile(r"\s*(?:-|–|bis)\s*")
-# A negative value is backed by a minus sign on its number or by a word saying it went down.
-_MINUS = re.compile(r"(?<![\w.,])[-−]$")
-_DECREASE = re.compile(
-    r"\b(?:senkung|gesenkt|senkt|sank|gesunken|rückgang|zurückgegangen|kürzung|gekürzt|verringer\w*|reduzier\w*|abnahme|"
-    r"decreas\w*|declin\w*|dropp?\w*|fell|reduc\w*|cut)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -61,94 +44,6 @@ def source_dirs(explicit: Sequence[str] = ()) -> list[Path]:
     if missing:
         raise NotFoundError(f"source folder not found: {', '.join(missing)}")
     return [Path(folder) for folder in raw]
-
-
-def _readings(token: str, scale: float) -> set[float]:
-    """The values digits can stand for: German or English separators; with a scale word only the
-    scaled value, its one separator a decimal mark ("1.216 Millionen" is 1,216,000, not 1.216 or 1.216e9)."""
-    if scale != 1.0 and len(re.findall(r"[.,]", token)) == 1:
-        spellings = {token.replace(",", ".")}
-    else:
-        spellings = {token.replace(".", "").replace(",", "."), token.replace(",", ""), token.replace(",", ".")}
-    found = set()
-    for reading in spellings:
-        try:
-            value = float(reading)
-        except ValueError:
-            continue
-        found.add(round(value * scale, 6))
-    return found
-
-
-class NumberToken(NamedTuple):
-    """One number as written in a text (digits with their scale word, a number word, or a lone dash)."""
-
-    start: int
-    end: int
-    text: str
-    readings: frozenset[float]
-    negative: bool = False  # written with a minus sign
-
-
-def number_tokens(text: str) -> list[NumberToken]:
-    """Every number in a text with every value it can be read as, in German and English notation.
-
-    A scale word also applies to the lower bound of a range: "4 - 5 Milliarden" holds 4e9 and 5e9.
-    A dash counts as zero only where it stands alone, as in a table cell ("—" is USGS's zero), not
-    where it joins words ("Statistics—United States").
-    """
-    tokens: list[NumberToken] = []
-    matches = list(_NUMBER.finditer(text))
-    for i, match in enumerate(matches):
-        scale = _SCALES.get((match.group(2) or "").lower(), 1.0)
-        following = matches[i + 1] if i + 1 < len(matches) else None
-        if scale == 1.0 and following is not None and _RANGE.fullmatch(text[match.end() : following.start()]):
-            scale = _SCALES.get((following.group(2) or "").lower(), 1.0)  # the range's bounds share its scale
-        negative = bool(_MINUS.search(text, max(0, match.start() - 2), match.start()))
-        tokens.append(NumberToken(match.start(), match.end(), match.group(0), frozenset(_readings(match.group(1), scale)), negative))
-    for word in _WORD.finditer(text):
-        if word.group(0).lower() in _WORDS:
-            tokens.append(NumberToken(word.start(), word.end(), word.group(0), frozenset({float(_WORDS[word.group(0).lower()])})))
-    tokens += [NumberToken(m.start(), m.end(), m.group(0), frozenset({0.0})) for m in _CELL_DASH.finditer(text)]
-    return sorted(tokens)
-
-
-def numbers_in(quote: str) -> set[float]:
-    """Every value a quote can be read as (the union of its tokens' readings)."""
-    return {value for token in number_tokens(quote) for value in token.readings}
-
-
-def decreases_in(quote: str) -> set[float]:
-    """The values a quote backs as negative: numbers with a minus sign, or all of them when a word
-    says something went down ("sank um 6,45%", "decreased by 5%")."""
-    tokens = number_tokens(quote)
-    if _DECREASE.search(quote):
-        return {value for token in tokens for value in token.readings}
-    return {value for token in tokens if token.negative for value in token.readings}
-
-
-def unsigned_in(quote: str) -> set[float]:
-    """The values a quote backs as positive: numbers written without a minus sign ("-7" backs only -7)."""
-    return {value for token in number_tokens(quote) if not token.negative for value in token.readings}
-
-
-def _documents_sign(record: Record) -> bool:
-    """A record may state a positive value for a number its source writes with a minus sign only when a
-    curator note says why: an `interpretation`, or a `contradicted` note correcting the value."""
-    return any(
-        note.get("kind") == "interpretation" or (note.get("kind") == "contradicted" and "value" in (note.get("errors") or []))
-        for note in record.get("notes") or []
-    )
-
-
-def record_values(record: Record, fields: list[str]) -> Iterator[tuple[str, float]]:
-    """(field, value) for every number the record asserts, parties' stakes included."""
-    for name in fields:
-        if isinstance(record.get(name), (int, float)):
-            yield name, float(record[name])
-    for i, party in enumerate(record.get("parties") or []):
-        if party.get("stake_pct") is not None:
-            yield f"parties.{i}.stake_pct", float(party["stake_pct"])
 
 
 def _occurrences(text: str, quote: str) -> list[int]:
@@ -215,17 +110,38 @@ def read_sources(facts: FactSet, reader: SourceReader) -> tuple[dict[str, str], 
     return texts, problems
 
 
-def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tables: _Tables) -> Iterator[Problem]:
+def _language(facts: FactSet, source_id: str) -> str:
+    return str((facts.sources.get(source_id) or {}).get("language") or "en")
+
+
+def text_quotes(record: Record, facts: FactSet) -> list[Quote]:
+    """The record's quotes of texts, each with its source's language; a CSV cell of text (a note) counts as a text."""
+    return [
+        Quote(i, c["quote"], _language(facts, c["source"]))
+        for i, c in enumerate(record["citations"])
+        if c.get("column") is None or cell_reading(c["quote"]) is None
+    ]
+
+
+def _cell_backed(record: Record) -> bool:
+    """A record citing a CSV cell that holds a number is checked by that cell (value, W/NA, bound, estimate, rounding)."""
+    return any(c.get("column") is not None and cell_reading(c["quote"]) is not None for c in record["citations"])
+
+
+def bindings(record: Record, facts: FactSet) -> list[Binding]:
+    """Each numeric field bound to its quote token; a record citing a number cell is bound by its cells instead."""
+    if _cell_backed(record):
+        return []
+    quotes = text_quotes(record, facts)
+    return [bind_field(record, name, value, quotes) for name, value in record_values(record, VOCAB["value_fields"][record["kind"]])]
+
+
+def record_problems(record: Record, facts: FactSet, texts: dict[str, str], tables: Tables) -> Iterator[Problem]:
+    """Every problem of one record: its citations against the pre-read source texts, then each field against its token."""
     origin = facts.origins[record["id"]]
-    numbers: set[float] = set()
-    negatives: set[float] = set()
-    positives: set[float] = set()
     fields = VOCAB["value_fields"][record["kind"]]
     for i, citation in enumerate(record["citations"]):
         line = origin["citations"][i] if i < len(origin["citations"]) else origin["line"]
-        numbers |= numbers_in(citation["quote"])
-        negatives |= decreases_in(citation["quote"])
-        positives |= unsigned_in(citation["quote"])
         text = texts.get(citation["source"])
         if text is None:
             continue
@@ -238,20 +154,12 @@ def _record_problems(record: Record, facts: FactSet, texts: dict[str, str], tabl
             problem = anchor_problem(text, citation) or header_problem(text, record, citation)
         if problem:
             yield Problem(origin["file"], problem, line, record_id=record["id"])
-    for name, value in record_values(record, fields):
-        if round(abs(value), 6) not in numbers:
-            yield Problem(
-                origin["file"], f"{name} = {_shown(value)} does not appear in any of its quotes", origin["line"], record_id=record["id"]
-            )
-        elif value < 0 and round(-value, 6) not in negatives:
-            message = f"{name} = {_shown(value)} is negative, but no quote has a minus sign on {_shown(-value)} or a word for a decrease"
-            yield Problem(origin["file"], message, origin["line"], record_id=record["id"])
-        elif value > 0 and round(value, 6) not in positives and not _documents_sign(record):
-            message = (
-                f"{name} = {_shown(value)} is positive, but every quote writes {_shown(value)} with a minus sign;"
-                " make it negative or explain it in an interpretation note"
-            )
-            yield Problem(origin["file"], message, origin["line"], record_id=record["id"])
+    for binding in bindings(record, facts):
+        if binding.problem:
+            yield Problem(origin["file"], binding.problem, origin["line"], record_id=record["id"])
+    rounding = _rounding_problem(record, facts, texts, tables)
+    if rounding:
+        yield Problem(origin["file"], rounding, origin["line"], record_id=record["id"])
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -308,7 +216,7 @@ def _row_before(record: Record, header: Record) -> Record:
     return next((c for c in reversed(before) if c.get("year_header") is None), citations[0])
 
 
-class _Tables:
+class Tables:
     """CSV sources parsed once per run, however many records cite them."""
 
     def __init__(self) -> None:
@@ -320,15 +228,65 @@ class _Tables:
         return self._parsed[source["id"]]
 
 
-def _shown(value: float) -> str:
-    """A record's number in a message as typed, every digit kept: 2500001, not 2.5e+06 (which reads like "2.5 Millionen")."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+# A column header or a Year cell that marks estimates: `Prod_t_est_2023`, `Prod_t_Est_2021`, `2023_estimated`.
+_EST_MARK = re.compile(r"(?:^|_)est(?:imated)?(?:_|$)", re.IGNORECASE)
+_NOTE_ESTIMATED = re.compile(r"estimated: (true|false)")
+
+
+def _latest_year(table: Table) -> int | None:
+    """The most recent year a table covers (its headers' years and its Year column): the one the metadata calls estimated."""
+    found = [int(y) for header in table.header for y in _YEAR.findall(header)]
+    if YEAR_KEY in table.header:
+        found += [int(y) for row in table.rows for y in _YEAR.findall(table.value(row, YEAR_KEY))]
+    return max(found) if found else None
+
+
+_ALSO_ESTIMATED = re.compile(r"((?:19|20)\d{2}) is also estimated")
+
+
+def estimate_rule(table: Table, cell: Cell, record: Record) -> tuple[str | None, str]:
+    """(problem, rule): `estimated` against the column's `_est` marker (or a `2023_estimated` row), the metadata's
+    "estimated for the most recent year" and a row note "Production in 2021 is also estimated"; where the marker and
+    the metadata disagree (MCS 2024's world header), the record's interpretation note naming the column decides,
+    saying `estimated: true` or `false`."""
+    if record["kind"] != "figure" or record.get("unavailable") or cell_reading(cell.text) is None:
+        return None, "estimate: not checked (no number in the cell)"
+    years = cell_years(table, cell)
+    row_year = table.value(cell.row, YEAR_KEY) if YEAR_KEY in table.header else ""
+    marker = bool(_EST_MARK.search(cell.column) or _EST_MARK.search(row_year))
+    latest = _latest_year(table)
+    by_metadata = years is not None and years[1] == latest
+    also = [m for text in cell.row.cells for m in _ALSO_ESTIMATED.finditer(text) if years is not None and int(m.group(1)) == years[1]]
+    if also:
+        expected, basis = True, f"the row's note ({also[0].group(0)!r})"
+    elif not marker or by_metadata:
+        expected = by_metadata
+        basis = f"{'the column marker and ' if marker else ''}the metadata (only the most recent year, {latest}, is estimated)"
+    else:
+        notes = [
+            (i, _NOTE_ESTIMATED.search(n["text"]))
+            for i, n in enumerate(record.get("notes") or [])
+            if n.get("kind") == "interpretation" and cell.column in n["text"]
+        ]
+        decided = [(i, found) for i, found in notes if found]
+        if not decided:
+            return (
+                f"{cell.column!r} is marked estimated, but the metadata estimates only the most recent year ({latest}); "
+                f"an interpretation note naming {cell.column} must say which is followed (estimated: true or false) [rule: estimate]"
+            ), "estimate"
+        i, found = decided[0]
+        expected = found.group(1) == "true"
+        basis = f"note {i + 1} (interpretation), deciding where the column marker and the metadata ({latest} alone is estimated) disagree,"
+    recorded, wanted = str(bool(record.get("estimated"))).lower(), str(expected).lower()
+    if recorded != wanted:
+        return f"estimated is {recorded}, but {basis} says {wanted} [rule: estimate]", "estimate"
+    return None, f"estimate: {basis.rstrip(',')} says {wanted}"
 
 
 def _stated(record: Record, fields: list[str]) -> str:
     if record.get("unavailable"):
         return str(record["unavailable"])
-    values = [_shown(value) for _, value in record_values(record, fields)]
+    values = [shown(value) for _, value in record_values(record, fields)]
     return (record.get("comparator") or "") + (" / ".join(values) or "no value")
 
 
@@ -342,7 +300,28 @@ def _reading_problem(cell: Cell, record: Record, fields: list[str]) -> str | Non
     else:
         values = {round(value, 6) for _, value in record_values(record, fields)}
         matches = found.value is not None and round(found.value, 6) in values and record.get("comparator") == found.comparator
-    return None if matches else f"cell reads {cell.text!r}, the record states {_stated(record, fields)}"
+    return None if matches else f"cell reads {cell.text!r}, the record states {_stated(record, fields)} [rule: cell]"
+
+
+def _rounding_problem(record: Record, facts: FactSet, texts: dict[str, str], tables: Tables) -> str | None:
+    """A figure from a table row labelled "(rounded)" lists its value in `approximate`, and only such a figure does."""
+    if record["kind"] != "figure" or record.get("value") is None or not _cell_backed(record):
+        return None
+    rounded = False
+    for citation in record["citations"]:
+        source, text = facts.sources.get(citation["source"]), texts.get(citation["source"])
+        if citation.get("column") is None or source is None or text is None:
+            continue
+        try:
+            cell = find_cell(tables.get(source, text), source, citation)
+        except CellError:
+            return None  # reported as the citation's own problem
+        rounded = rounded or any("(rounded)" in cell_text for cell_text in cell.row.cells)
+    if rounded == ("value" in (record.get("approximate") or [])):
+        return None
+    if rounded:
+        return "value: a cited row is labelled '(rounded)'; list value in approximate [rule: approximation]"
+    return "value is listed in approximate, but no cited row says it is rounded [rule: approximation]"
 
 
 def _year_problem(table: Table, cell: Cell, record: Record) -> str | None:
@@ -369,7 +348,7 @@ def cell_problem(table: Table, source: Record, citation: Record, record: Record,
     where = f"cell {cell.column!r} of row {describe(citation['row'])}"
     if cell.text != citation["quote"]:
         return f"{where} reads {cell.text!r}, not the quote {citation['quote']!r}"
-    problem = _reading_problem(cell, record, fields) or _year_problem(table, cell, record)
+    problem = _reading_problem(cell, record, fields) or _year_problem(table, cell, record) or estimate_rule(table, cell, record)[0]
     return f"{where}: {problem}" if problem else None
 
 
@@ -378,12 +357,56 @@ def verify(facts: FactSet, folders: Path | Sequence[Path]) -> Report:
 
     Each source is looked for in `folders` in order; the first copy matching its pin is read."""
     texts, problems = read_sources(facts, SourceReader(folders, facts.sources))
-    tables = _Tables()
+    tables = Tables()
     citations = 0
     for record in facts.records:
         citations += len(record["citations"])
-        problems.extend(_record_problems(record, facts, texts, tables))
+        problems.extend(record_problems(record, facts, texts, tables))
     return Report(problems, citations, len(facts.records), len(facts.sources))
+
+
+def _cell_lines(facts: FactSet, record: Record, texts: dict[str, str], tables: Tables) -> Iterator[str]:
+    for i, citation in enumerate(record["citations"]):
+        source, text = facts.sources.get(citation["source"]), texts.get(citation["source"])
+        if citation.get("column") is None or source is None or text is None:
+            continue
+        try:
+            table = tables.get(source, text)
+            cell = find_cell(table, source, citation)
+        except CellError as err:
+            yield f"    citation {i + 1}: {err}"
+            continue
+        found = cell_reading(cell.text)
+        what = "text, no number" if found is None else (found.unavailable or f"{found.comparator or ''}{shown(found.value or 0.0)}")
+        yield f"    citation {i + 1}: cell {cell.column!r} of row {describe(citation['row'])} (line {cell.row.line}) reads {cell.text!r} ({what})"
+        if found is not None:
+            yield f"      {estimate_rule(table, cell, record)[1]}"
+
+
+def explain(facts: FactSet, record_id: str, folders: Path | Sequence[Path]) -> tuple[list[str], list[Problem]]:
+    """For each numeric field of one record, the quote token (or table cell) that backs it and the rules that
+    applied; and the record's problems. The text `tungsten verify --explain ID` prints."""
+    record = facts.lookup()(record_id)
+    if record is None:
+        raise NotFoundError(f"no record {record_id!r}")
+    texts, _ = read_sources(facts, SourceReader(folders, facts.sources))
+    tables = Tables()
+    lines = [f"{record_id} ({record['kind']})"]
+    fields = VOCAB["value_fields"][record["kind"]]
+    if _cell_backed(record):
+        lines.append(f"  {_stated(record, fields)}: backed by table cells (value, W/NA and bound as the cell writes them)")
+        lines += _cell_lines(facts, record, texts, tables)
+    for binding in bindings(record, facts):
+        lines.append(f"  {binding.name} = {shown(binding.value)}")
+        if binding.token is None or binding.quote is None:
+            lines.append(f"    problem: {binding.problem}")
+            continue
+        source = record["citations"][binding.quote.index]["source"]
+        lines.append(f"    token: {binding.token.text!r} in quote {binding.quote.index + 1} ({source}, language {binding.quote.language})")
+        lines += [f"    {rule}" for rule in binding.rules]
+    if len(lines) == 1:
+        lines.append("  no numeric field")
+    return lines, list(record_problems(record, facts, texts, tables))
 
 
 @dataclass(frozen=True)
