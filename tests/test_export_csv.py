@@ -69,7 +69,7 @@ def test_an_earlier_export_is_replaced_and_another_file_is_kept(tmp_path: Path) 
     assert mine.read_text(encoding="utf-8") == "my,notes\n"
     assert (tmp_path / "deals.csv").stat().st_mtime_ns == before, "nothing is written when one target is refused"
     _export("--csv", str(tmp_path), "--facts", MINI, "--force")
-    assert _read(mine)[0] == ["record_id", "kind", "text", "reference"]
+    assert _read(mine)[0][:5] == ["record_id", "position", "kind", "errors", "text"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary file left behind"
 
 
@@ -120,3 +120,20 @@ def test_a_formula_in_a_pack_reaches_csv_as_written_and_the_docs_say_so(tmp_path
         text = " ".join((ROOT / doc).read_text(encoding="utf-8").split())
         assert "is a formula to a spreadsheet" in text or "is a formula to Excel" in text, doc
         assert "import dialog" in text, doc
+
+
+def test_bom_starts_every_file_with_a_byte_order_mark_and_replaces_a_plain_export(tmp_path: Path) -> None:
+    """Excel reads a CSV as UTF-8 only after a byte-order mark; the German quotes must survive."""
+    _export("--csv", str(tmp_path), "--facts", MINI)
+    _export("--csv", str(tmp_path), "--facts", MINI, "--bom")
+    for name in NAMES:
+        raw = (tmp_path / f"{name}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf" * 2), name
+    _export("--csv", str(tmp_path), "--facts", MINI)
+    assert not (tmp_path / "citations.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_bom_without_csv_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("export", "--sqlite", str(tmp_path / "t.db"), "--bom")
+    assert result.exit_code == 2
+    assert "--bom is for the CSV files" in result.stderr

@@ -779,10 +779,18 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace existing files that are not an earlier tungsten export. Example: --force")
     ] = False,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom", help="Start each CSV file with a UTF-8 byte-order mark, so Excel reads its accents. Example: --csv out/ --bom"
+        ),
+    ] = False,
 ) -> None:
     """Write every record kind, citations, parties and notes to SQLite or CSV files. Example: tungsten export --sqlite out.db"""
     if sqlite is None and csv_dir is None:
         raise click.UsageError("say where to write: --sqlite FILE, --csv DIR, or both")
+    if bom and csv_dir is None:
+        raise click.UsageError("--bom is for the CSV files: add --csv DIR")
     loaded = load_facts(facts)
     if sqlite is not None:
         from tungsten_cli.export import export_sqlite
@@ -792,7 +800,7 @@ def export(
     if csv_dir is not None:
         from tungsten_cli.export_csv import export_csv
 
-        counts = export_csv(loaded, csv_dir, force=force)
+        counts = export_csv(loaded, csv_dir, force=force, bom=bom)
         sys.stderr.write(f"wrote {csv_dir}: " + ", ".join(f"{table}.csv ({n})" for table, n in counts.items()) + "\n")
 
 

@@ -6,15 +6,14 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, get_args, get_origin
+
+from pydantic import BaseModel
 
 from tungsten_cli.atomic import replacing
 from tungsten_cli.errors import ExportError, NotFoundError, UsageError
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.vocabulary import VOCAB
-
-_NESTED = ("citations", "notes", "parties")
-
 
 TABLES = {
     "source": "sources",
@@ -96,17 +95,39 @@ def _insert(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> N
 # Link fields and the table they point at (the one list of links is records.reference_fields).
 _LINKS = {"operator": "organizations", "deposit": "deposits"}
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT", "array": "TEXT", "object": "TEXT"}
+# Fields the export names otherwise: a citation's offsets and cell (earlier exports' names, kept for
+# readers' queries), a note's reference flattened into columns a spreadsheet or a facet can read.
+RENAMED = {"start": "start_offset", "end": "end_offset", "row": "row_keys", "column": "column_name"}
+# Fields the loader derives (a party's name and country from its organisation) and the listing
+# adds (the edition of the source a record cites), which `facts --json` shows and so both exports hold.
+DERIVED = {"parties": ("name", "country"), "records": ("edition",)}
 
 
-def _column_types(kind: str) -> dict[str, str]:
-    """SQL types from the JSON Schema of a kind: numbers are REAL, booleans 0/1, lists and objects JSON text."""
-    from tungsten_cli.model import RECORD_MODELS
+def _sql_type(prop: dict[str, Any]) -> str:
+    """A JSON Schema property's SQL type: numbers are REAL, booleans 0/1, lists and objects JSON text."""
+    found = [prop.get("type"), *(option.get("type") for option in prop.get("anyOf", []))]
+    return next((sql for json_type, sql in _SQL_TYPES.items() if json_type in found), "TEXT")
 
-    types = {}
-    for name, prop in RECORD_MODELS[kind].model_json_schema(mode="serialization")["properties"].items():
-        found = [prop.get("type"), *(option.get("type") for option in prop.get("anyOf", []))]
-        types[name] = next((sql for json_type, sql in _SQL_TYPES.items() if json_type in found), "TEXT")
-    return types
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds one of (a note's reference), which the export spreads over columns."""
+    if get_origin(annotation) is list:
+        return None
+    return next((t for t in (annotation, *get_args(annotation)) if isinstance(t, type) and issubclass(t, BaseModel)), None)
+
+
+def model_columns(model: type[BaseModel]) -> list[tuple[str, str, str]]:
+    """(column, field path, SQL type) for every field of `model`, from its JSON Schema: a nested model's
+    fields become `FIELD_SUB` columns, so each is a column of its own (`reference_publisher`)."""
+    props = model.model_json_schema(mode="serialization")["properties"]
+    found = []
+    for name in [*model.model_fields, *model.model_computed_fields]:
+        sub = _submodel(model.model_fields[name].annotation) if name in model.model_fields else None
+        if sub is None:
+            found.append((RENAMED.get(name, name), name, _sql_type(props[name])))
+        else:
+            found += [(f"{name}_{column}", f"{name}.{path}", sql) for column, path, sql in model_columns(sub)]
+    return found
 
 
 def _column(name: str, sql_type: str) -> str:
@@ -135,64 +156,84 @@ class Table(NamedTuple):
     rows: list[dict[str, Any]]
 
 
+def kind_columns(kind: str) -> list[tuple[str, str]]:
+    """A kind table's columns: every field of the kind's model but the nested lists, which have tables
+    of their own, and for a claim the edition `facts --json` adds."""
+    from tungsten_cli.model import RECORD_MODELS
+
+    types = {column: sql for column, _, sql in model_columns(RECORD_MODELS[kind])}
+    names = [n for n in VOCAB["fields"][kind] if n not in NESTED]
+    if kind != "source":
+        names += DERIVED["records"]
+    return [(n, _column(n, types.get(n, "TEXT"))) for n in names]
+
+
 def tables(facts: FactSet) -> list[Table]:
     """A table per record kind (nested citations, notes and parties left out), then those three.
 
     The SQLite `records` table and its full-text index are a search aid built from these, not a table of their own.
     """
+    from tungsten_cli.claims import edition_of
+
     everything: list[Record] = list(facts.sources.values()) + facts.records
     found = []
     for kind, table in TABLES.items():
-        names = [n for n in VOCAB["fields"][kind] if n not in _NESTED]
-        types = _column_types(kind)
-        columns = [(n, _column(n, types.get(n, "TEXT"))) for n in names]
-        found.append(Table(table, columns, [{n: r.get(n) for n in names} for r in everything if r["kind"] == kind]))
-    citations = [_citation_row(r["id"], i, c) for r in facts.records for i, c in enumerate(r["citations"])]
-    parties = [{"deal_id": r["id"], **_party_row(p)} for r in facts.records for p in r.get("parties") or []]
-    notes = [
-        {"record_id": r["id"], "kind": n["kind"], "text": n["text"], "reference": n.get("reference")}
-        for r in everything
-        for n in r.get("notes") or []
+        columns = kind_columns(kind)
+        rows = [r for r in everything if r["kind"] == kind]
+        if kind != "source":
+            rows = [{**r, "edition": (edition_of(facts, r) or {}).get("edition")} for r in rows]
+        found.append(Table(table, columns, [{n: r.get(n) for n, _ in columns} for r in rows]))
+    return [*found, *(_nested_table(name, everything) for name in NESTED)]
+
+
+# The lists a record holds, each a table of its own: its key column, what that points at, the model.
+NESTED = {
+    "citations": ("record_id", "records", "Citation"),
+    "parties": ("deal_id", "deals", "Party"),
+    "notes": ("record_id", "records", "Note"),
+}
+# Columns that must hold a value in every row (the rest follow the model and may be empty).
+_REQUIRED = {"citations": ("source", "quote"), "parties": ("org",), "notes": ("kind", "text")}
+
+
+def nested_columns(name: str) -> list[tuple[str, str, str]]:
+    """(column, field path, SQL type) of a nested table: the key, the place in the list, the model's
+    fields, the derived ones."""
+    from tungsten_cli import model
+
+    key, _, model_name = NESTED[name]
+    derived = [(n, n, "TEXT") for n in DERIVED.get(name, ())]
+    return [(key, key, "TEXT"), ("position", "position", "INTEGER"), *model_columns(getattr(model, model_name)), *derived]
+
+
+def _declared(table: str, column: str, sql: str) -> str:
+    key, target, _ = NESTED[table]
+    if column == key:
+        return f"TEXT NOT NULL REFERENCES {target}(id)"
+    if table == "citations" and column == "source":
+        return "TEXT NOT NULL REFERENCES sources(id)"
+    if table == "parties" and column == "org":
+        return "TEXT NOT NULL REFERENCES organizations(id)"
+    return sql + (" NOT NULL" if column in _REQUIRED[table] else "")
+
+
+def _nested_table(name: str, everything: list[Record]) -> Table:
+    columns = nested_columns(name)
+    key = NESTED[name][0]
+    rows = [
+        {key: record["id"], "position": position, **{column: _at(item, path) for column, path, _ in columns[2:]}}
+        for record in everything
+        for position, item in enumerate(record.get(name) or [])
     ]
-    return [
-        *found,
-        Table("citations", _CITATION_COLUMNS, citations),
-        Table("parties", _PARTY_COLUMNS, parties),
-        Table("notes", _NOTE_COLUMNS, notes),
-    ]
+    return Table(name, [(column, _declared(name, column, sql)) for column, _, sql in columns], rows)
 
 
-_CITATION_COLUMNS = [
-    ("record_id", "TEXT NOT NULL REFERENCES records(id)"),
-    ("position", "INTEGER"),
-    ("source", "TEXT NOT NULL REFERENCES sources(id)"),
-    ("quote", "TEXT NOT NULL"),
-    ("start_offset", "INTEGER"),
-    ("end_offset", "INTEGER"),
-    ("prefix", "TEXT"),
-    ("suffix", "TEXT"),
-    ("row_keys", "TEXT"),
-    ("column_name", "TEXT"),
-    ("line", "INTEGER"),
-]
-_PARTY_COLUMNS = [
-    ("deal_id", "TEXT NOT NULL REFERENCES deals(id)"),
-    ("org", "TEXT NOT NULL REFERENCES organizations(id)"),
-    ("name", "TEXT"),
-    ("country", "TEXT"),
-    ("role", "TEXT"),
-    ("stake_pct", "REAL"),
-]
-_NOTE_COLUMNS = [
-    ("record_id", "TEXT NOT NULL REFERENCES records(id)"),
-    ("kind", "TEXT NOT NULL"),
-    ("text", "TEXT NOT NULL"),
-    ("reference", "TEXT"),
-]
-
-
-def _party_row(party: Record) -> dict[str, Any]:
-    return {name: party.get(name) for name, _ in _PARTY_COLUMNS[1:]}
+def _at(item: Record, path: str) -> Any:
+    """The value at a dotted field path (`reference.publisher`), None where any step is missing."""
+    value: Any = item
+    for step in path.split("."):
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
 
 
 def _fill(db: sqlite3.Connection, facts: FactSet) -> dict[str, int]:
@@ -212,21 +253,17 @@ def _fill(db: sqlite3.Connection, facts: FactSet) -> dict[str, int]:
 
 
 def _indexes_and_search(db: sqlite3.Connection) -> None:
-    """Indexes on every foreign key, and `records_fts`: the name sqlite-utils and Datasette look for."""
+    """Indexes on every foreign key, and `records_fts`: the name sqlite-utils and Datasette look for.
+
+    Both find an FTS table by the text of its CREATE statement: `content="records"` in double quotes
+    (or `[records]`); `content='records'` works in SQLite but neither tool sees it.
+    """
     for table, column in [("records", "kind"), ("citations", "record_id"), ("citations", "source"), ("parties", "deal_id")]:
         db.execute(f"CREATE INDEX {table}_{column} ON {table}({column})")
     db.execute("CREATE INDEX parties_org ON parties(org)")
     db.execute("CREATE INDEX notes_record_id ON notes(record_id)")
     db.execute(
-        "CREATE VIRTUAL TABLE records_fts USING fts5(name, summary, quotes, notes, content='records', content_rowid='rowid', "
+        'CREATE VIRTUAL TABLE records_fts USING fts5(name, summary, quotes, notes, content="records", content_rowid="rowid", '
         "tokenize='unicode61 remove_diacritics 2')"
     )
     db.execute("INSERT INTO records_fts(rowid, name, summary, quotes, notes) SELECT rowid, name, summary, quotes, notes FROM records")
-
-
-def _citation_row(record_id: str, position: int, citation: Record) -> dict[str, Any]:
-    row = {"record_id": record_id, "position": position, "source": citation["source"], "quote": citation["quote"]}
-    row.update(start_offset=citation.get("start"), end_offset=citation.get("end"))
-    row.update(prefix=citation.get("prefix"), suffix=citation.get("suffix"))
-    row.update(row_keys=citation.get("row"), column_name=citation.get("column"), line=citation.get("line"))
-    return row

@@ -13,10 +13,11 @@ from tungsten_cli.export import Table, cell, tables
 from tungsten_cli.records import FactSet
 
 
-def export_csv(facts: FactSet, folder: Path, *, force: bool = False) -> dict[str, int]:
+def export_csv(facts: FactSet, folder: Path, *, force: bool = False, bom: bool = False) -> dict[str, int]:
     """Write TABLE.csv per export table into `folder` (created if missing), each file replaced atomically.
 
-    UTF-8, RFC 4180 (CRLF rows; a value holding a comma, quote or line break is quoted, so a quote's
+    UTF-8 (with `bom`, led by a byte-order mark: Excel reads a CSV without one in the system's
+    legacy code page and garbles every umlaut), RFC 4180 (CRLF rows; a value holding a comma, quote or line break is quoted, so a quote's
     line breaks stay inside its cell). Every target is checked before any is written: an existing
     file is replaced only when it is an earlier export of the same table (its header row is this
     table's), or with `force`.
@@ -33,7 +34,7 @@ def export_csv(facts: FactSet, folder: Path, *, force: bool = False) -> dict[str
     try:
         folder.mkdir(exist_ok=True)
         for path, table in targets:
-            with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as out:
+            with replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
                 out.write(_header(table))
                 csv.writer(out).writerows([cell(row.get(name)) for name, _ in table.columns] for row in table.rows)
     except OSError as err:
@@ -48,10 +49,10 @@ def _header(table: Table) -> str:
 
 
 def _is_export(path: Path, table: Table) -> bool:
-    """Whether `path` starts with the header row this table's CSV has."""
+    """Whether `path` starts with the header row this table's CSV has, after a byte-order mark if any."""
     expected = _header(table)
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
             return handle.read(len(expected)) == expected
     except (OSError, UnicodeDecodeError):
         return False
