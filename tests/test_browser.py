@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +25,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+@contextmanager
+def _chromium(target: Path, width: int, height: int) -> Iterator[Any]:
+    """A headless Chromium showing `target` in a window of `width` x `height`."""
     from selenium.webdriver.chrome.service import Service
 
-    target = tmp_path_factory.mktemp("report") / "report.html"
-    result = run("report", "--html", str(target))
-    assert result.exit_code == 0, result.stderr
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="tungsten-chromium-")
@@ -42,8 +41,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
         f"--user-data-dir={profile}",
-        "--window-size=1100,900",
+        f"--window-size={width},{height}",
     ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -54,6 +55,19 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def _written(folder: Path, *args: str) -> Path:
+    target = folder / "report.html"
+    result = run("report", "--html", str(target), *args)
+    assert result.exit_code == 0, result.stderr
+    return target
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with _chromium(_written(tmp_path_factory.mktemp("report")), 1100, 900) as driver:
+        yield driver
 
 
 def _pop(driver: Any) -> Any:
@@ -133,3 +147,114 @@ def test_a_number_keeps_its_unit_on_its_line_in_a_narrow_window(browser: Any) ->
             assert browser.execute_script(count) == [], f"numbers broken across lines at {width}px"
     finally:
         browser.set_window_size(1100, 900)
+
+
+# --------------------------------------------------------------------------- the Kazakhstan report a colleague reads
+
+
+@pytest.fixture(scope="module")
+def kz(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The Kazakhstan report at 1280 x 900; tests that change the viewport or media put it back."""
+    with _chromium(_written(tmp_path_factory.mktemp("kz"), "--country", "KZ"), 1280, 900) as driver:
+        yield driver
+
+
+@contextmanager
+def _viewport(driver: Any, width: int, height: int) -> Iterator[None]:
+    """A phone-sized viewport (as device emulation gives it, with the page's viewport meta honoured)."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
+    )
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def _bottoms(driver: Any, selector: str) -> list[float]:
+    return list(
+        driver.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.getBoundingClientRect().bottom)", selector
+        )
+    )
+
+
+def test_the_summary_with_its_deposits_and_the_70_30_deal_is_on_the_first_screen(kz: Any) -> None:
+    with _viewport(kz, 1280, 900):
+        kz.execute_script("window.scrollTo(0, 0)")
+        text = kz.find_element("id", "summary").text
+        for needed in (
+            "Upper Kairakty",
+            "1,216,000 t WO3",
+            "0.132 %",
+            "North Katpar",
+            "Cove Kaz Capital Group 70 %",
+            "Tau-Ken Samruk 30 %",
+        ):
+            assert needed in text, needed
+        bottoms = _bottoms(kz, "#summary .card:nth-child(-n+2) li:nth-child(-n+3)")
+        assert len(bottoms) == 6 and max(bottoms) <= 900, f"the deposits and deals end at {bottoms} px, below the first screen"
+        assert max(_bottoms(kz, '#summary a.num[data-ref="cove-kaz-tau-ken-jv-2025-11"]')) <= 900
+
+
+def test_no_empty_section_and_the_contents_name_what_is_missing(kz: Any) -> None:
+    body = kz.find_element("tag name", "body").text
+    assert "No records" not in body
+    assert kz.find_elements("id", "production") == [] and kz.find_elements("id", "imports") == []
+    absent = kz.find_element("css selector", "nav li.absent").text
+    assert absent.count("Mine production") == 1 and "Import shares" in absent and "not in these sources" in absent.lower()
+
+
+def test_the_reserves_section_shows_kazakhstan_beside_china_and_the_other_holders(kz: Any) -> None:
+    rows = kz.find_elements("css selector", "#reserves .bars a")
+    labels = [(r.find_element("css selector", ".lbl").text, "ctx" in (r.get_attribute("class") or "")) for r in rows]
+    assert ("KZ†", False) in labels, labels
+    for context in ("world†", "CN†", "AU†", "RU†", "VN†"):
+        assert (context, True) in labels, f"{context} missing as context: {labels}"
+    assert "not Kazakhstan's own records" in kz.find_element("css selector", "#reserves figcaption").text
+
+
+def test_a_phone_never_scrolls_sideways_tables_become_cards_and_chart_text_stays_legible(kz: Any) -> None:
+    with _viewport(kz, 390, 844):
+        width = kz.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 390, f"the page is {width} px wide on a 390 px screen"
+        cut = kz.execute_script(
+            "return Array.from(document.querySelectorAll('table, figure, .card, article, blockquote'))"
+            ".filter(e => e.getBoundingClientRect().right > 390.5).map(e => e.tagName + '#' + (e.closest('section') || {}).id)"
+        )
+        assert cut == [], f"cut at the right edge: {cut}"
+        assert kz.execute_script("return getComputedStyle(document.querySelector('#deposits td')).display") == "block"
+        label = kz.execute_script("return getComputedStyle(document.querySelector('#deposits td'), '::before').content")
+        assert label == '"name: "'
+        sizes = kz.execute_script(
+            "return Array.from(document.querySelectorAll('.bars .lbl, .bars .val, .stakes span, svg text'))"
+            ".map(e => parseFloat(getComputedStyle(e).fontSize))"
+        )
+        assert sizes and min(sizes) >= 11, f"chart text of {min(sizes)} px"
+        heights = kz.execute_script("return Array.from(document.querySelectorAll('.bars .lbl')).map(e => e.getBoundingClientRect().height)")
+        assert min(heights) >= 9
+
+
+def test_printed_the_quotes_are_endnotes_and_the_menu_is_gone(kz: Any) -> None:
+    kz.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not kz.find_element("tag name", "nav").is_displayed()
+        quote = kz.find_element("css selector", "#ev-cove-kaz-tau-ken-jv-2025-11 blockquote")
+        assert quote.is_displayed() and "Tau-Ken Samruk mit 30%" in quote.text
+        number = kz.find_element("css selector", '#summary a.num[data-ref="cove-kaz-tau-ken-jv-2025-11"] + sup.mark + sup.en')
+        entry = kz.find_element("css selector", "#ev-cove-kaz-tau-ken-jv-2025-11 .en-n")
+        assert number.is_displayed() and entry.is_displayed() and number.text == entry.text.rstrip(".")
+        assert kz.find_element("id", "summary").is_displayed() and kz.find_element("css selector", "#reserves .bars").is_displayed()
+    finally:
+        kz.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_the_kazakhstan_report_prints_on_at_most_six_a4_pages(kz: Any) -> None:
+    import base64
+    import re
+
+    pdf = base64.b64decode(
+        kz.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True})["data"]
+    )
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 < pages <= 6, f"{pages} A4 pages"

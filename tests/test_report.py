@@ -118,3 +118,76 @@ def test_pack_text_is_escaped(tmp_path: Path) -> None:
     assert "<img src=x" not in out and "&lt;img src=x onerror=alert(2)&gt;" in out
     assert "\x1b" not in out and "\\x1b[31m" in out
     assert parsed(out).loads == []
+
+
+def _section(text: str, anchor: str) -> str:
+    start = text.index(f'<section id="{anchor}"')
+    return text[start : text.index("</section>", start)]
+
+
+@pytest.fixture(scope="module")
+def kz_text() -> str:
+    return report("--country", "KZ")
+
+
+def test_the_summary_comes_first_with_deposits_deals_and_the_worst_correction(kz_text: str) -> None:
+    main = kz_text[kz_text.index("<main>") :]
+    assert main.index('id="summary"') < main.index('id="deposits"')
+    summary = _section(kz_text, "summary")
+    cards = re.findall(r"<h3>([^<]+)</h3>", summary)
+    assert cards == ["Largest deposits", "Deals", "Reserves, with context", "Corrected claims"]
+    largest = summary[summary.index("Largest deposits") : summary.index("</article>")]
+    assert re.findall(r"<b>([^<]+)</b>", largest) == ["Upper Kairakty", "North Katpar", "Bakuta"], "the three largest, largest first"
+    assert "1,216,000 t WO3" in largest and "0.132 %" in largest
+    assert "Cove Kaz Capital Group <a" in summary and ">70 %</a>" in summary and ">30 %</a>" in summary and ">US$ 4.2 bn</a>" in summary
+    assert "<b>5</b> claims corrected" in summary
+    assert re.search(r"<b>Worst</b>: stated <a [^>]*>70 % offtake</a>.*\(value\)\. The joint-venture press release", summary)
+
+
+def test_every_summary_number_links_to_its_evidence(kz_text: str) -> None:
+    page = parsed(kz_text)
+    summary = parsed(_section(kz_text, "summary"))
+    assert len(summary.refs) >= 15
+    assert {f"ev-{ref}" for ref in summary.refs} <= page.ids
+
+
+def test_the_full_summary_names_imports_the_quota_cut_and_the_exim_loan_as_worst(page_text: str) -> None:
+    summary = _section(page_text, "summary")
+    assert re.search(r"<b>US imports</b>.*CN <a [^>]*>27 %</a>", summary)
+    assert re.search(r"CN mining quota</b>.*>-6.45 %</a>", summary)
+    assert re.search(r"<b>Worst</b>: stated <a [^>]*>US\$ 255 m</a>", summary), "value and scope wrong at once: the gravest"
+
+
+def test_an_empty_section_is_left_out_and_listed_once_as_not_in_these_sources(kz_text: str) -> None:
+    page = parsed(kz_text)
+    assert "No records" not in kz_text
+    assert not {"production", "imports", "conflicts"} & page.ids
+    assert kz_text.count("Not in these sources: Import shares, Mine production, Conflicting claims<") == 1
+    assert 'href="#production"' not in kz_text
+
+
+def test_the_reserves_chart_puts_kazakhstan_beside_the_world_and_the_largest_holders(kz_text: str) -> None:
+    reserves = _section(kz_text, "reserves")
+    bars = re.findall(r'<a href="#ev-([^"]+)" data-ref="[^"]+" class="svgnum( ctx)?">', reserves)
+    own = [ref for ref, ctx in bars if not ctx]
+    context = [ref for ref, ctx in bars if ctx]
+    assert own == ["kz-tungsten-reserves"]
+    assert {"usgs-reserves-world", "usgs-reserves-cn", "usgs-reserves-au", "usgs-reserves-ru", "usgs-reserves-vn"} <= set(context)
+    assert "&gt;1,586,000 t (e, derived)<" in reserves, "Kazakhstan's WO3 estimate restated in W to share the scale, marked derived"
+    assert "not Kazakhstan&#x27;s own records" in reserves
+    assert 'data-label="value"' in reserves and ">&gt;2,000,000 t (e)</a>" in reserves, "its own table keeps the figure as stated"
+
+
+def test_each_number_carries_the_endnote_number_of_its_evidence_entry(kz_text: str) -> None:
+    numbered = dict(re.findall(r'id="ev-([^"]+)"><h3><span class="en-n">(\d+)</span>', kz_text))
+    assert sorted(map(int, numbered.values())) == list(range(1, len(numbered) + 1))
+    cited = re.findall(
+        r'<a class="num" href="#ev-([^"]+)"[^>]*>[^<]*</a>(?:<sup class="mark[^>]*>[^<]*</sup>)?<sup class="en">(\d+)</sup>', kz_text
+    )
+    assert len(cited) == kz_text.count('<a class="num"') >= 30, "every number has its endnote"
+    assert all(numbered[ref] == n for ref, n in cited)
+
+
+def test_sources_lists_only_what_the_page_quotes(kz_text: str) -> None:
+    sources = _section(kz_text, "sources")
+    assert re.findall(r"<tr><td data-label=\"id\"><code>([^<]+)</code>", sources) == ["sunsirs-2025-11-21", "usgs-mcs-2025"]

@@ -399,6 +399,7 @@ VIEWS: dict[str, View] = {
             ),
             rows=_corrections,
             by_country_index=True,
+            report="filtered",
             extra_fields=(
                 "id",
                 "kind",

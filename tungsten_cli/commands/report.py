@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
+from tungsten_cli.claims import edition_of
+from tungsten_cli.countries import AGGREGATES, display_name, subject_code
 from tungsten_cli.listing import Output, listing
 from tungsten_cli.query import Query
 from tungsten_cli.records import FactSet, Record
@@ -30,7 +32,34 @@ def report_sections(facts: FactSet, query: Query) -> dict[str, list[Record]]:
         else:
             rows = view.rows(facts, query)
             sections[name] = [r for r in rows if chosen & {r.get("id"), r.get("left_id"), r.get("right_id")}]
+    for name in ("production", "reserves"):
+        sections[f"{name}_context"] = report_context(facts, query, name) if sections[name] else []
     return sections
+
+
+_CONTEXT_COUNTRIES = 5  # the largest producers or reserve holders a country's own figures are drawn beside
+
+
+def report_context(facts: FactSet, query: Query, name: str) -> list[Record]:
+    """A country's own `production` or `reserves` figures beside the world total and the largest
+    countries of the newest edition, those rows marked `context`; in W, the country's WO3 figures
+    restated (marked derived) so all share one scale. Empty without a country or its own figures."""
+    code = subject_code(query.country) if query.country else None
+    if code is None or code in AGGREGATES:
+        return []
+    rows = listing(facts, VIEWS[name], Query(latest=True, basis="W"), Output()).records
+    own = [r for r in rows if r["subject"] == code]
+    published = {r["id"]: str(s.get("published")) for r in rows for s in [edition_of(facts, r)] if s is not None and r["subject"] != code}
+    if not own or not published:
+        return []
+    newest = max(published.values())
+    others = [r for r in rows if published.get(r["id"]) == newest]
+    year = max(str(r.get("date") or "") for r in others)
+    others = [r for r in others if str(r.get("date") or "") == year]
+    largest = sorted((r for r in others if r["subject"] not in AGGREGATES and r.get("value") is not None), key=lambda r: -r["value"])
+    context = [r for r in others if r["subject"] == "world"] + largest[:_CONTEXT_COUNTRIES]
+    same_year = [r for r in own if str(r.get("date") or year) == year]
+    return (same_year or own) + [{**r, "context": True} for r in context]
 
 
 def write_report(facts: FactSet, query: Query, target: str, stdout: IO[str]) -> None:
@@ -43,9 +72,11 @@ def write_report(facts: FactSet, query: Query, target: str, stdout: IO[str]) -> 
         f"{name} {value}" for name, value in (("country", query.country), ("year", query.year), ("source", query.source)) if value
     )
     by_id = {r["id"]: r for r in facts.records}
+    code = subject_code(query.country) if query.country else ""
+    subject = display_name(code) or code
 
     def emit(out: IO[str]) -> None:
-        write_html(data, by_id, facts.sources, filters, __version__, out)
+        write_html(data, by_id, facts.sources, filters, __version__, out, subject=subject)
 
     if target == "-":
         emit(stdout)
