@@ -90,41 +90,34 @@ def test_no_cache_neither_reads_nor_writes(tmp_path: Path, monkeypatch: pytest.M
         args.insert(0, "--no-cache")
     else:
         monkeypatch.setenv("TUNGSTEN_NO_CACHE", "1")
-    try:
+    assert run(*args).exit_code == 0
+    assert not (tmp_path / "cache").exists()
+    monkeypatch.delenv("TUNGSTEN_NO_CACHE", raising=False)
+    load_facts([str(MINI)])
+    if how == "option":
+        args.remove("--no-cache")
+        args.insert(0, "--no-cache")
+    else:
+        monkeypatch.setenv("TUNGSTEN_NO_CACHE", "1")
+    with mock.patch("tungsten_cli.load._read_cache", side_effect=AssertionError("read the cache")):
         assert run(*args).exit_code == 0
-        assert not (tmp_path / "cache").exists()
-        load.configure_cache()
-        monkeypatch.delenv("TUNGSTEN_NO_CACHE", raising=False)
-        load_facts([str(MINI)])
-        if how == "option":
-            args.remove("--no-cache")
-            args.insert(0, "--no-cache")
-        else:
-            monkeypatch.setenv("TUNGSTEN_NO_CACHE", "1")
-        with mock.patch("tungsten_cli.load._read_cache", side_effect=AssertionError("read the cache")):
-            assert run(*args).exit_code == 0
-    finally:
-        load.configure_cache()
 
 
 def test_verbose_reports_cache_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("")
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(blocker / "cache"))
-    try:
-        quiet = run("facts", "--facts", str(MINI), "--json")
-        assert quiet.exit_code == 0 and quiet.stderr == ""
-        loud = run("--verbose", "facts", "--facts", str(MINI), "--json")
-        assert loud.exit_code == 0
-        assert loud.stderr == f"tungsten: cache: cannot write {blocker / 'cache'}: Not a directory\n"
-        monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
-        load_facts([str(MINI)])
-        (entry,) = (tmp_path / "cache").glob("*.facts-cache")
-        entry.write_bytes(entry.read_bytes()[:-1])
-        damaged = run("-v", "facts", "--facts", str(MINI), "--json")
-        assert damaged.stderr == f"tungsten: cache: {entry} is damaged (size); validating again\n"
-    finally:
-        load.configure_cache()
+    quiet = run("facts", "--facts", str(MINI), "--json")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    loud = run("--verbose", "facts", "--facts", str(MINI), "--json")
+    assert loud.exit_code == 0
+    assert loud.stderr == f"tungsten: cache: cannot write {blocker / 'cache'}: Not a directory\n"
+    monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
+    load_facts([str(MINI)])
+    (entry,) = (tmp_path / "cache").glob("*.facts-cache")
+    entry.write_bytes(entry.read_bytes()[:-1])
+    damaged = run("-v", "facts", "--facts", str(MINI), "--json")
+    assert damaged.stderr == f"tungsten: cache: {entry} is damaged (size); validating again\n"
 
 
 def _flip_byte_in(entry: Path, section: str) -> None:

@@ -60,13 +60,13 @@ def test_no_arguments_prints_help() -> None:
 
 
 def test_trimmed_app_keeps_the_help_listing_and_the_asked_command() -> None:
-    from tungsten_cli.cli import app_for
+    from tungsten_cli.boundary import trimmed
 
     full = runner.invoke(app, ["--help"]).stdout
-    assert runner.invoke(app_for([]), ["--help"]).stdout == full
-    assert runner.invoke(app_for(["deposits"]), ["deposits", "--help"]).stdout == runner.invoke(app, ["deposits", "--help"]).stdout
-    assert [c.name or c.callback.__name__ for c in app_for(["--json", "deals"]).registered_commands] == ["deals"]
-    assert len(app_for(["dael"]).registered_commands) == len(app.registered_commands)
+    assert runner.invoke(trimmed(app, []), ["--help"]).stdout == full
+    assert runner.invoke(trimmed(app, ["deposits"]), ["deposits", "--help"]).stdout == runner.invoke(app, ["deposits", "--help"]).stdout
+    assert [c.name or c.callback.__name__ for c in trimmed(app, ["--json", "deals"]).registered_commands] == ["deals"]
+    assert len(trimmed(app, ["dael"]).registered_commands) == len(app.registered_commands)
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_unknown_field_lists_valid_ones() -> None:
 
 
 def test_field_completion_offers_names() -> None:
-    from tungsten_cli.cli import _complete_fields
+    from tungsten_cli.options import complete_fields as _complete_fields
 
     class Ctx:
         info_name = "deposits"

@@ -48,6 +48,6 @@ def test_a_large_output_to_a_file_is_complete(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("code", "status", "message"), [(None, 0, ""), (3, 3, ""), ("gone", 1, "gone\n")])
 def test_exit_keeps_the_meaning_sys_exit_gives_a_code(code: object, status: int, message: str) -> None:
-    program = f"from tungsten_cli.cli import _exit; _exit({code!r})"
+    program = f"from tungsten_cli.entry import _exit; _exit({code!r})"
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
     assert (result.returncode, result.stderr) == (status, message)

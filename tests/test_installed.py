@@ -75,9 +75,9 @@ def test_shell_pipe_into_head() -> None:
 
 def test_ctrl_c_exits_130_without_traceback() -> None:
     code = (
-        "import sys; from tungsten_cli import cli\n"
+        "import sys; from tungsten_cli import entry, load\n"
         "def interrupted(*args, **kwargs): raise KeyboardInterrupt\n"
-        "cli.load_facts = interrupted; sys.argv = ['tungsten', 'facts']; cli.main()"
+        "load.load_facts = interrupted; sys.argv = ['tungsten', 'facts']; entry.main()"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 130

@@ -98,9 +98,10 @@ def test_every_row_field_is_declared_by_its_view() -> None:
 
 @pytest.mark.parametrize("argv", [["--help", "deposits"], ["-h", "verify"]])
 def test_help_before_a_command_is_the_top_level_help(argv: list[str]) -> None:
-    from tungsten_cli.cli import app_for
+    from tungsten_cli.boundary import trimmed
+    from tungsten_cli.cli import app
 
-    result = CliRunner().invoke(app_for(argv), argv)
+    result = CliRunner().invoke(trimmed(app, argv), argv)
     assert result.exit_code == 0, result.output
     assert "Commands:" in result.stdout
     for command in ("deposits", "verify", "export", "timeline"):
@@ -108,8 +109,9 @@ def test_help_before_a_command_is_the_top_level_help(argv: list[str]) -> None:
 
 
 def test_help_after_a_command_is_that_commands_help() -> None:
-    from tungsten_cli.cli import app_for
+    from tungsten_cli.boundary import trimmed
+    from tungsten_cli.cli import app
 
-    result = CliRunner().invoke(app_for(["deposits", "--help"]), ["deposits", "--help"])
+    result = CliRunner().invoke(trimmed(app, ["deposits", "--help"]), ["deposits", "--help"])
     assert result.exit_code == 0
     assert "deposits [OPTIONS]" in result.stdout and "--country" in result.stdout

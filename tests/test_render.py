@@ -23,9 +23,10 @@ RECORDS = [
 ]
 
 
-def render(fmt: Format, records: list = RECORDS, **kw: object) -> str:
+def render(fmt: Format, records: list = RECORDS, force_color: bool = False, **kw: object) -> str:
     out = io.StringIO()
-    write(Listing(list(records), [id_column(), Column("amount", lambda r: usd(r.get("amount_usd")), numeric=True)], **kw), fmt, out)  # type: ignore[arg-type]
+    columns = [id_column(), Column("amount", lambda r: usd(r.get("amount_usd")), numeric=True)]
+    write(Listing(list(records), columns, **kw), fmt, out, force_color=force_color)  # type: ignore[arg-type]
     return out.getvalue()
 
 
@@ -105,8 +106,8 @@ def test_plain_table_when_not_a_terminal() -> None:
 
 
 def test_force_color_draws_rich_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    assert "\x1b[1mid" in render(Format.table)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # the Environment's force_color; rich itself reads FORCE_COLOR for the colours
+    assert "\x1b[1mid" in render(Format.table, force_color=True)
 
 
 @pytest.mark.parametrize(

@@ -1,94 +1,41 @@
 """The Typer app: parse options, call the library, render; the only place that prints errors or exits."""
 
-import errno
-import functools
-import inspect
-import io
-import os
-import signal  # imported by Typer's completion module anyway (through subprocess): no C-module shortcut pays
 import sys
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import click
 import typer
-from typer.core import TyperGroup
-from typer.models import CommandInfo
 
-from tungsten_cli import SCHEMA_VERSION, __version__, dates
-from tungsten_cli.errors import ExitCode, FactsError, NotFoundError, TungstenError
-from tungsten_cli.listing import Output, field_names, kinds_to_load, listing, other_note
-from tungsten_cli.load import configure_cache, load_facts
+from tungsten_cli import SCHEMA_VERSION, __version__, dates, environment
+from tungsten_cli.boundary import Boundary
+from tungsten_cli.environment import Environment
+from tungsten_cli.listing import Output
+from tungsten_cli.load import load_facts, load_for
+from tungsten_cli.options import (
+    BasisOpt,
+    CountryOpt,
+    ExcludeOpt,
+    FactsOpt,
+    FieldsOpt,
+    FormatOpt,
+    JsonOpt,
+    LatestOpt,
+    MeasureOpt,
+    SourceDirOpt,
+    SourceOpt,
+    YearOpt,
+    codes,
+    date_option,
+    given_filters,
+    listing_command,
+    output_of,
+)
 from tungsten_cli.query import Query
-from tungsten_cli.records import FactSet
-from tungsten_cli.render import Format, clean, write
-from tungsten_cli.render.console import use_rich
 from tungsten_cli.views import VIEWS
-from tungsten_cli.vocabulary import VOCAB
-
-
-def _lines(items: Iterable[object], prefix: str = "") -> str:
-    """One line per message, control characters escaped: problems and warnings quote pack values,
-    and a pack must not be able to recolour or retitle the terminal through them."""
-    return "".join(f"{prefix}{clean(str(item))}\n" for item in items)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(_lines([message], "tungsten: error: "))
-    sys.exit(code)
-
-
-# Click 8.2+ raises this for a bare `tungsten`; older Clicks printed the help themselves.
-_NO_ARGS: type[click.UsageError] | tuple[()] = getattr(click.exceptions, "NoArgsIsHelpError", ())
-
-
-class _Group(TyperGroup):
-    """Runs every command in non-standalone mode so all errors leave as one plain line on stderr."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs["standalone_mode"] = False
-        kwargs.setdefault("prog_name", "tungsten")
-        try:
-            code = super().main(*args, **kwargs)
-            sys.stdout.flush()  # a full disk or closed stdout fails here, inside the boundary
-        except _NO_ARGS as err:
-            sys.stdout.write(err.format_message() + "\n")
-            code = ExitCode.OK
-        except click.UsageError as err:
-            _fail(err.format_message(), ExitCode.USAGE)
-        except click.ClickException as err:
-            _fail(err.format_message(), err.exit_code)
-        except (click.Abort, KeyboardInterrupt):
-            _fail("interrupted", ExitCode.INTERRUPTED)
-        except FactsError as err:
-            sys.stderr.write(_lines(err.problems))
-            _fail(f"{len(err.problems)} problem(s) in the fact packs", err.exit_code)
-        except TungstenError as err:
-            _fail(str(err), err.exit_code)
-        except OSError as err:
-            _fail(f"{err.filename or 'standard output'}: {err.strerror or err}", ExitCode.DATA)
-        except UnicodeEncodeError as err:
-            # Files are written as UTF-8, so only a stdout in another encoding gets here. Replacing
-            # the character would pass '?' off as data: say what could not be written, and how to fix it.
-            shown = err.object[err.start : err.end] if isinstance(err.object, str) else "?"
-            _fail(
-                f"standard output: cannot write {shown!r} in the {err.encoding} encoding; use a UTF-8 locale or set PYTHONIOENCODING=utf-8",
-                ExitCode.DATA,
-            )
-        sys.exit(code if isinstance(code, int) else ExitCode.OK)
-
-
-class _ClosedOutput(io.TextIOBase):
-    """Stands in for a stdout the shell closed (`>&-`), where Python leaves None: writing data then
-    fails like any other write error instead of raising AttributeError."""
-
-    def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, "closed")
-
 
 app = typer.Typer(
-    cls=_Group,
+    cls=Boundary,
     help="Browse curated, cited facts about the tungsten supply chain.\n\nExample: tungsten deposits --country KZ",
     no_args_is_help=True,
     add_completion=True,
@@ -99,88 +46,10 @@ app = typer.Typer(
 )
 
 
-def _complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
-    try:
-        names = field_names(load_facts(), ctx.info_name or "")
-    except TungstenError:
-        return []
-    head, _, last = incomplete.rpartition(",")
-    prefix = f"{head}," if head else ""
-    return [prefix + name for name in names if name.startswith(last)]
-
-
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"tungsten {__version__} (schema {SCHEMA_VERSION})\n")
         raise typer.Exit()
-
-
-FactsOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--facts",
-        help="Fact pack file or folder; repeatable; 'builtin' adds the shipped set. Example: --facts builtin --facts my.yaml",
-        show_default=False,
-    ),
-]
-FormatOpt = Annotated[Format | None, typer.Option("--format", "-f", help="Output format. Example: --format csv", show_default="table")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json. Example: --json | jq '.[].id'")]
-FieldsOpt = Annotated[
-    str | None,
-    typer.Option(
-        help="Comma-separated fields to show, in order. Example: --fields id,name,reserves_wo3_t", autocompletion=_complete_fields
-    ),
-]
-SortOpt = Annotated[str | None, typer.Option(help="Sort by a field; prefix '-' for descending. Example: --sort -reserves_wo3_t")]
-LimitOpt = Annotated[int | None, typer.Option(min=0, help="Show at most N records. Example: --limit 5")]
-NoteOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--note",
-        metavar="KIND",
-        help="Only records carrying a curator note of this kind (contradicted, translation, resolved-date, ...). Example: --note contradicted",
-        autocompletion=lambda: VOCAB["note_kind"],
-    ),
-]
-ChartOpt = Annotated[
-    bool,
-    typer.Option("--chart", help="Draw horizontal bars of the rows' one comparable number instead of a table. Example: --chart"),
-]
-CiteOpt = Annotated[bool, typer.Option("--cite", help="Print each record's source quote beneath it. Example: --cite")]
-SourceOpt = Annotated[str | None, typer.Option("--source", help="Only records citing this source id. Example: --source usgs-mcs-2025")]
-CountryOpt = Annotated[
-    str | None, typer.Option("--country", "-c", help="ISO 3166-1 code or English name, or world/other (aggregates). Example: --country KZ")
-]
-SourceDirOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--source-dir",
-        help="Folder of source texts; repeatable, each source read from the first folder whose copy matches its SHA-256 "
-        "(default: $TUNGSTEN_SOURCE_DIR). Example: --source-dir ../shared/sources --source-dir my-pack/sources",
-        show_default=False,
-    ),
-]
-LatestOpt = Annotated[
-    bool,
-    typer.Option("--latest", help="Of the USGS editions, keep only the newest one stating each quantity. Example: --latest"),
-]
-ExcludeOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--exclude",
-        help="Comma-separated countries or aggregates (world, other) to leave out of the ranking. Example: --exclude world,other",
-    ),
-]
-BasisOpt = Annotated[
-    str | None,
-    typer.Option("--basis", help="Restate WO3 tonnages as W content (x0.793), marked derived. Example: --basis W"),
-]
-MeasureOpt = Annotated[
-    str | None, typer.Option(help="A measure such as mine-production or tungsten-reserves. Example: --measure tungsten-reserves")
-]
-YearOpt = Annotated[
-    int | None, typer.Option("--year", "-y", min=1000, max=9999, help="Records dated in (or spanning) this year. Example: --year 2025")
-]
 
 
 @app.callback()
@@ -203,142 +72,23 @@ def _root(
     ] = False,
 ) -> None:
     """Browse curated, cited facts about the tungsten supply chain. Example: tungsten deposits --country KZ"""
-    configure_cache(enabled=not no_cache, report=_cache_note if verbose else None)
+    click.get_current_context().obj = environment.read(no_cache=no_cache, report=_cache_note if verbose else None)
 
 
 def _cache_note(message: str) -> None:
     sys.stderr.write(f"tungsten: cache: {message}\n")
 
 
-def _output(options: dict[str, Any]) -> Output:
-    fmt, as_json, fields = options.get("fmt"), options.get("as_json"), options.get("fields")
-    if as_json and fmt not in (None, Format.json):
-        raise click.UsageError(f"--json conflicts with --format {fmt.value}")
-    chosen = Format.json if as_json else fmt or Format.table
-    if options.get("chart") and chosen is not Format.table:
-        raise click.UsageError(f"--chart draws bars for people; it cannot be combined with --format {chosen.value}")
-    names = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
-    if names == []:
-        raise click.BadParameter(f"'{fields}' names no field (example: --fields id,name)", param_hint="--fields")
-    sort = options.get("sort")
-    if sort is not None and not sort.lstrip("-"):
-        raise click.BadParameter(f"'{sort}' names no field (example: --sort -reserves_wo3_t)", param_hint="--sort")
-    return Output(chosen, names, sort, options.get("limit"), bool(options.get("cite")), bool(options.get("chart")), options.get("note"))
-
-
-def _refuse_empty(options: dict[str, Any]) -> None:
-    """An empty value (often an unset shell variable) would silently mean "no filter": refuse it."""
-    for param in click.get_current_context().command.params:
-        value = options.get(param.name or "")
-        if value == "" or (isinstance(value, list) and "" in value):
-            raise click.BadParameter("is empty", param_hint=param.opts[0] if param.opts else param.name)
-
-
-_SHARED = (
-    ("facts", FactsOpt),
-    ("fmt", FormatOpt),
-    ("as_json", JsonOpt),
-    ("fields", FieldsOpt),
-    ("sort", SortOpt),
-    ("limit", LimitOpt),
-    ("cite", CiteOpt),
-    ("chart", ChartOpt),
-    ("note", NoteOpt),
-)
-
-
-def listing_command(*, cite: bool = True, chart: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Give a listing command the shared options (--facts, --format/--json, --fields, --sort, --limit,
-    --note, --cite where rows carry quotes, --chart where they carry numbers) and hand them to it as
-    `facts_paths` and one `Output`.
-
-    Typer reads a command's options from its signature, so the decorated function gets a new one:
-    the command's own filters followed by the shared options.
-    """
-    shared = [
-        inspect.Parameter(
-            name, inspect.Parameter.KEYWORD_ONLY, default=False if hint in (JsonOpt, CiteOpt, ChartOpt) else None, annotation=hint
-        )
-        for name, hint in _SHARED
-        if (cite or name != "cite") and (chart or name != "chart")
-    ]
-
-    def decorate(func: Callable[..., None]) -> Callable[..., None]:
-        own = [p for p in inspect.signature(func).parameters.values() if p.name not in ("facts_paths", "output")]
-
-        @functools.wraps(func)
-        def command(**options: Any) -> None:
-            _refuse_empty(options)
-            chosen = {p.name: options.pop(p.name) for p in shared}
-            output = _output(chosen)
-            func(**options, facts_paths=chosen["facts"], output=output)
-
-        parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
-        command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-        command.__annotations__ = {p.name: p.annotation for p in parameters}
-        return command
-
-    return decorate
+def _env() -> Environment:
+    """The Environment the root callback built for this run."""
+    env: Environment = click.get_current_context().find_root().obj
+    return env
 
 
 def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output) -> None:
-    facts: FactSet = load_facts(facts_paths, kinds=kinds_to_load(VIEWS[view], query))
-    result = listing(facts, VIEWS[view], query, output)
-    note = other_note(facts, VIEWS[view], query)
-    sys.stderr.write(_lines([note] if note else [], "tungsten: note: "))
-    if not result.records and output.fmt is Format.table and use_rich(sys.stdout):
-        # An empty frame on a terminal reads like a drawing error; pipes and data formats keep their shape.
-        filters = _filters()
-        sys.stderr.write(_lines([f"no records match: {filters}" if filters else "no records"]))
-        return
-    write(result, output.fmt, sys.stdout)
+    from tungsten_cli.commands.listing import run_listing
 
-
-def _filters() -> str:
-    """The filters given on the command line, as typed options: `--country FR --year 2024`."""
-    import shlex
-
-    context = click.get_current_context()
-    shared = {name for name, _ in _SHARED} - {"note"}  # --note filters; the others shape the output
-    given = []
-    for param in context.command.params:
-        value = context.params.get(param.name or "")
-        if param.name in shared or value in (None, False) or value == param.default:
-            continue
-        flag = f"{param.opts[0]} " if isinstance(param, click.Option) else ""
-        given.append(flag.rstrip() if value is True else flag + shlex.quote(str(value)))
-    return " ".join(given)
-
-
-def _codes(value: str | None) -> tuple[str, ...]:
-    """`--exclude world,other` as its codes; a list naming none is a usage error, not "exclude nothing"."""
-    if value is None:
-        return ()
-    codes = tuple(code.strip() for code in value.split(",") if code.strip())
-    if not codes:
-        raise click.BadParameter(f"'{value}' names no code (example: --exclude world,other)", param_hint="--exclude")
-    return codes
-
-
-def _date_option(name: str, value: str | None) -> str | None:
-    try:
-        return None if value is None else dates.check(value, interval=False)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint=name) from None
-
-
-def _optional_source_dirs(explicit: list[str] | None) -> tuple[list[Path], list[str]]:
-    """`show` works without sources (quotes unverified), unless the user named a folder that is not
-    there: with --source-dir that is an error, through TUNGSTEN_SOURCE_DIR a warning."""
-    from tungsten_cli.verify import SOURCE_DIR_ENV, source_dirs
-
-    try:
-        return source_dirs(explicit or ()), []
-    except NotFoundError as err:
-        if explicit:
-            raise
-        named = os.environ.get(SOURCE_DIR_ENV, "").strip(os.pathsep)
-        return [], [f"{err}; quotes are shown unverified, without context"] if named else []
+    run_listing(_env(), VIEWS[view], query, facts_paths, output, given_filters)
 
 
 @app.command()
@@ -369,7 +119,7 @@ def imports(
     output: Output,
 ) -> None:
     """Import shares by source country. Example: tungsten imports --importer US --sort -share_pct"""
-    query = Query(importer=importer, partner=partner, source=source, latest=latest, exclude=_codes(exclude))
+    query = Query(importer=importer, partner=partner, source=source, latest=latest, exclude=codes(exclude))
     _show("imports", query, facts_paths, output)
 
 
@@ -453,7 +203,7 @@ def production(
     output: Output,
 ) -> None:
     """Mine production by country and edition, with its derived share of the world total. Example: tungsten production --country CN --latest --sort year"""
-    query = Query(year=year, country=country, source=source, latest=latest, exclude=_codes(exclude), basis=basis)
+    query = Query(year=year, country=country, source=source, latest=latest, exclude=codes(exclude), basis=basis)
     _show("production", query, facts_paths, output)
 
 
@@ -470,7 +220,7 @@ def reserves(
     output: Output,
 ) -> None:
     """Reserves by country; a share of a lower-bound world total is an upper bound. Example: tungsten reserves --sort -value"""
-    query = Query(country=country, source=source, latest=latest, exclude=_codes(exclude), basis=basis)
+    query = Query(country=country, source=source, latest=latest, exclude=codes(exclude), basis=basis)
     _show("reserves", query, facts_paths, output)
 
 
@@ -556,7 +306,7 @@ def timeline(
     output: Output,
 ) -> None:
     """Every dated record in date order; partial dates sort by their start. Example: tungsten timeline --from 2025 --cite"""
-    query = Query(country=country, source=source, date_from=_date_option("--from", date_from), date_to=_date_option("--to", date_to))
+    query = Query(country=country, source=source, date_from=date_option("--from", date_from), date_to=date_option("--to", date_to))
     try:
         dates.check_range(date_from, date_to)
     except ValueError as err:
@@ -606,12 +356,9 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """One record in full: fields, quotes in their sentences, notes, related records. Example: tungsten show bakuta"""
-    from tungsten_cli.commands.show import show_record
+    from tungsten_cli.commands.show import run_show
 
-    chosen = _output({"fmt": fmt, "as_json": as_json}).fmt
-    folders, warnings = _optional_source_dirs(source_dir)
-    warnings += show_record(load_facts(facts, kinds=()), record_id, folders, chosen, sys.stdout)
-    sys.stderr.write(_lines(warnings, "tungsten: warning: "))
+    run_show(_env(), record_id, source_dir, facts, output_of({"fmt": fmt, "as_json": as_json}).fmt)
 
 
 @app.command("verify")
@@ -628,24 +375,9 @@ def verify_(
     ] = None,
 ) -> None:
     """Check every citation against the source texts: hash, verbatim quote, anchor, numbers bound to their words. Example: tungsten verify --source-dir ../shared/sources"""
-    from tungsten_cli.verify import explain as explain_record
-    from tungsten_cli.verify import source_dirs
-    from tungsten_cli.verify import verify as run_verify
+    from tungsten_cli.commands.verify import run_verify
 
-    loaded = load_facts(facts)
-    if explain is not None:
-        lines, problems = explain_record(loaded, explain, source_dirs(source_dir or ()))
-        sys.stdout.write(_lines(lines) + _lines(problems))
-        if problems:
-            raise typer.Exit(ExitCode.DATA)
-        return
-    report = run_verify(loaded, source_dirs(source_dir or ()))
-    sys.stdout.write(_lines(report.problems))
-    sys.stderr.write(
-        f"checked {report.citations} citations in {report.records} records against {report.sources} sources: {len(report.problems)} problem(s)\n"
-    )
-    if report.problems:
-        raise typer.Exit(ExitCode.DATA)
+    raise typer.Exit(run_verify(_env(), source_dir, facts, explain))
 
 
 @app.command("coverage")
@@ -662,17 +394,9 @@ def coverage_(
     Units are sentences, table rows and CSV cells; each is cited, partly-cited, uncited, ignored
     (listed in its source's coverage_ignore) or has no numbers. Example: tungsten coverage usgs-mcs-2025
     """
-    from tungsten_cli.commands.coverage import write_coverage
-    from tungsten_cli.coverage import GAPS, coverage
-    from tungsten_cli.verify import source_dirs
+    from tungsten_cli.commands.coverage import run_coverage
 
-    report = coverage(load_facts(facts), source_dirs(source_dir or ()), sources or ())
-    sys.stdout.write(_lines(report.problems))
-    write_coverage(report, as_json, sys.stdout)
-    gaps = sum(c.status in GAPS for c in report.units)
-    sys.stderr.write(f"checked {len(report.units)} units: {gaps} gap(s), {len(report.problems)} problem(s)\n")
-    if gaps or report.problems:
-        raise typer.Exit(ExitCode.DATA)
+    raise typer.Exit(run_coverage(_env(), sources or (), source_dir, facts, as_json))
 
 
 @app.command("validate")
@@ -685,8 +409,8 @@ def validate_(
     ],
 ) -> None:
     """Check fact packs without running a query; every problem as file:line:column: id: field: message. Example: tungsten validate facts/"""
-    loaded = load_facts(paths, use_cache=False)
-    sys.stderr.write(f"{len(loaded.records)} records and {len(loaded.sources)} sources in {len(loaded.files)} file(s): no problems\n")
+    loaded = load_facts(paths, cache=environment.NO_CACHE)
+    _env().stderr.write(f"{len(loaded.records)} records and {len(loaded.sources)} sources in {len(loaded.files)} file(s): no problems\n")
 
 
 @app.command()
@@ -706,15 +430,16 @@ def schema(
     """Print the JSON Schema of a record kind or of a pack file, for editors and CI. Example: tungsten schema deposit"""
     from tungsten_cli.commands.schema import schema_text, write_schema_summary
 
-    output = _output({"fmt": fmt, "as_json": as_json, "fields": fields})
+    env = _env()
+    output = output_of({"fmt": fmt, "as_json": as_json, "fields": fields})
     if not summary:
         if fmt is not None or as_json or fields is not None:
             raise click.UsageError("--format, --json and --fields go with --summary; the JSON Schema is always JSON")
-        sys.stdout.write(schema_text(kind))
+        env.stdout.write(schema_text(kind))
     elif kind is None:
         raise click.UsageError("--summary describes one record kind: tungsten schema deposit --summary")
     else:
-        write_schema_summary(kind, output, sys.stdout)
+        write_schema_summary(kind, output, env.stdout, force_color=env.force_color)
 
 
 @app.command()
@@ -726,7 +451,7 @@ def new(
     """Print a commented YAML template of one record: required fields first, each with its type, unit and an example. Example: tungsten new deposit"""
     from tungsten_cli.commands.schema import template_text
 
-    sys.stdout.write(template_text(kind))
+    _env().stdout.write(template_text(kind))
 
 
 @app.command("fields")
@@ -741,7 +466,9 @@ def fields_(
     """Each field a listing's --fields and --sort accept, with its type and meaning. Example: tungsten fields deposits"""
     from tungsten_cli.fields import write_fields
 
-    write_fields(load_facts(facts, kinds=()), view, _output({"fmt": fmt, "as_json": as_json}).fmt, sys.stdout)
+    env = _env()
+    chosen = output_of({"fmt": fmt, "as_json": as_json}).fmt
+    write_fields(load_for(env, facts, kinds=()), view, chosen, env.stdout, force_color=env.force_color)
 
 
 @app.command()
@@ -757,9 +484,10 @@ def report(
     """A shareable HTML report: tables and bar charts where every number opens its quote. Example: tungsten report --html r.html --country KZ"""
     from tungsten_cli.commands.report import write_report
 
-    write_report(load_facts(facts), Query(country=country, year=year, source=source), html_file, sys.stdout)
+    env = _env()
+    write_report(load_for(env, facts), Query(country=country, year=year, source=source), html_file, env.stdout)
     if html_file != "-":
-        sys.stderr.write(f"wrote {html_file}\n")
+        env.stderr.write(f"wrote {html_file}\n")
 
 
 @app.command()
@@ -791,89 +519,6 @@ def export(
         raise click.UsageError("say where to write: --sqlite FILE, --csv DIR, or both")
     if bom and csv_dir is None:
         raise click.UsageError("--bom is for the CSV files: add --csv DIR")
-    loaded = load_facts(facts)
-    if sqlite is not None:
-        from tungsten_cli.export import export_sqlite
+    from tungsten_cli.commands.export import run_export
 
-        counts = export_sqlite(loaded, sqlite, force=force)
-        sys.stderr.write(f"wrote {sqlite}: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + "\n")
-    if csv_dir is not None:
-        from tungsten_cli.export_csv import export_csv
-
-        counts = export_csv(loaded, csv_dir, force=force, bom=bom)
-        sys.stderr.write(f"wrote {csv_dir}: " + ", ".join(f"{table}.csv ({n})" for table, n in counts.items()) + "\n")
-
-
-def _name_of(info: CommandInfo) -> str:
-    return info.name or (info.callback.__name__ if info.callback else "")
-
-
-def _listed_only(info: CommandInfo) -> CommandInfo:
-    """A parameterless stand-in that carries a command's name and help into the top-level listing."""
-
-    def listed() -> None:
-        """Stand-in for the help listing; never invoked."""
-
-    listed.__doc__ = info.callback.__doc__ if info.callback else None
-    return CommandInfo(name=_name_of(info), callback=listed, help=info.help)
-
-
-def app_for(argv: list[str]) -> typer.Typer:
-    """The app with only what this start needs: Typer builds every command's options at start-up.
-
-    A command word keeps just that command; without one (top-level help, completing a command
-    name), parameterless stand-ins keep the listing. An unknown word keeps everything, so Click can
-    suggest close names.
-    """
-    if "_TUNGSTEN_COMPLETE" in os.environ:
-        argv = os.environ.get("COMP_WORDS", "").split()[1:]
-    name = next((word for word in argv if not word.startswith("-")), None)
-    if name is not None and any(word in ("-h", "--help") for word in argv[: argv.index(name)]):
-        name = None  # `tungsten --help deposits`: Click shows the top-level help, so keep the whole listing
-    trimmed = object.__new__(typer.Typer)  # a shallow copy without importing `copy`
-    trimmed.__dict__.update(app.__dict__)
-    if name is None:
-        trimmed.registered_commands = [_listed_only(c) for c in app.registered_commands]
-    else:
-        trimmed.registered_commands = [c for c in app.registered_commands if _name_of(c) == name] or app.registered_commands
-    return trimmed
-
-
-def main() -> None:
-    """Console-script entry: die quietly like other Unix filters when the pipe's reader goes away."""
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    if sys.stdout is None:
-        sys.stdout = _ClosedOutput()
-    if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w")  # nowhere to report to; lives until exit
-    code: Any = ExitCode.DATA
-    try:
-        app_for(sys.argv[1:])()
-    except SystemExit as done:
-        code = done.code
-    finally:
-        try:
-            sys.stdout.flush()
-        except OSError:
-            # The boundary has already reported this write error; exiting normally would flush the
-            # same unwritable buffer again and print a second message.
-            os._exit(code if isinstance(code, int) and code else ExitCode.DATA)
-    _exit(code)
-
-
-def _exit(code: object) -> NoReturn:
-    """Leave without tearing the interpreter down: freeing every module's objects costs more than the
-    whole warm query (12.6 ms of 69.6 ms CPU, benchmarks' interleaved runs). Nothing is left to
-    finish: output is flushed here, files are written through `atomic.replacing`, the database is
-    closed, and no atexit hook is registered. `sys.exit`'s meaning of the code is kept."""
-    status: int = ExitCode.OK
-    if isinstance(code, int):
-        status = code
-    elif code is not None:
-        sys.stderr.write(f"{code}\n")
-        status = 1
-    try:
-        sys.stderr.flush()
-    finally:
-        os._exit(status)
+    run_export(_env(), sqlite, csv_dir, facts, force, bom)

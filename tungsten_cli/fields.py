@@ -107,14 +107,14 @@ _COMPARISONS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def write_fields(facts: FactSet, view_name: str, fmt: Format, out: IO[str]) -> None:
+def write_fields(facts: FactSet, view_name: str, fmt: Format, out: IO[str], *, force_color: bool = False) -> None:
     """`tungsten fields VIEW`: like --help on a terminal or a pipe, rows of field, type, meaning in the data formats."""
     resolve_choice(view_name, "view", VIEWS)
     rows = describe(facts, view_name)
     if fmt is Format.table:
         from tungsten_cli.render.definitions import write_definitions
 
-        write_definitions(rows, ("field", "type", "meaning"), out)
+        write_definitions(rows, ("field", "type", "meaning"), out, force_color=force_color)
     else:
         write(Listing(rows, []), fmt, out)
 

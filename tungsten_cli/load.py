@@ -15,11 +15,14 @@ import sys
 import zlib
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tungsten_cli import SCHEMA_VERSION, __version__
 from tungsten_cli.errors import FactsError, NotFoundError, Problem, UsageError
 from tungsten_cli.records import FactSet, Index, Record, gc_paused
+
+if TYPE_CHECKING:
+    from tungsten_cli.environment import Cache, Environment
 
 BUILTIN = "builtin"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -50,12 +53,6 @@ def builtin_dir() -> Path:
     """The shipped packs: inside the installed package, or `facts/` beside it in a source checkout."""
     installed = _PACKAGE / "facts"
     return installed if installed.is_dir() else _PACKAGE.parent / "facts"
-
-
-def default_paths() -> list[str]:
-    """`TUNGSTEN_FACTS` (paths joined by the OS path separator) or the built-in set."""
-    value = os.environ.get("TUNGSTEN_FACTS", "")
-    return [p for p in value.split(os.pathsep) if p] or [BUILTIN]
 
 
 def fact_files(paths: Sequence[str]) -> list[Path]:
@@ -157,43 +154,46 @@ def _refuse_links_out(folder: Path, links: list[Path]) -> None:
         raise FactsError([Problem(str(f), "a symlink out of the pack folder; name the file it points to if you mean it") for f in outside])
 
 
-def configure_cache(*, enabled: bool = True, report: Callable[[str], None] | None = None) -> None:
-    """The CLI's `--no-cache` and `--verbose`: skip the cache, or hear why it could not be used."""
-    global _cache_enabled, _report
-    _cache_enabled, _report = enabled, report
-
-
-_cache_enabled = True
-_report: Callable[[str], None] | None = None
-
-
-def _cache_problem(message: str) -> None:
-    if _report is not None:
-        _report(message)
-
-
-def load_facts(paths: Sequence[str] | None = None, *, use_cache: bool = True, kinds: Collection[str] | None = None) -> FactSet:
+def load_facts(
+    paths: Sequence[str] | None = None, *, cache: Cache | None = None, use_cache: bool = True, kinds: Collection[str] | None = None
+) -> FactSet:
     """Load packs through the cache; a changed, corrupt or unwritable cache only costs a re-validation.
 
+    `paths` None means TUNGSTEN_FACTS or the shipped set, `cache` None the process's cache rules: the
+    CLI passes its Environment's; a library caller without one gets `environment.read()`'s.
     `kinds` lets a listing read only the record kinds it shows from a cached set (their `origins`
     stay empty); None reads everything. After a fresh validation all records are returned.
     """
-    listed = _listing(default_paths() if paths is None else paths)
+    if paths is None or cache is None:
+        from tungsten_cli import environment
+
+        here = environment.read()
+        paths = (list(here.fact_paths) or [BUILTIN]) if paths is None else paths
+        cache = here.cache if cache is None else cache
+    listed = _listing(paths)
     files = [path for path, _ in listed]
-    folder = _cache_dir() if use_cache and _cache_enabled and os.environ.get("TUNGSTEN_NO_CACHE", "0") in ("", "0") else None
+    folder = cache.folder if use_cache else None
+    if use_cache and cache.absent:
+        cache.note(cache.absent)
     if folder is None:
         facts = validate(files)
         return facts._replace(records=[record for section in _by_kind(facts.records).values() for record in section])
     signature = _signature(listed)
     cache_file = folder / f"{zlib.crc32(signature.encode()):08x}{_CACHE_SUFFIX}"
-    cached = _read_cache(cache_file, signature, kinds, files)
+    cached = _read_cache(cache_file, signature, kinds, files, cache.note)
     if cached is not None:
         return cached
     with gc_paused():  # the index and the cache are many small objects too: 0.17 s of collections at 100k
         facts, tables = _fresh(files)
-        _write_cache(cache_file, signature, facts, tables)
+        _write_cache(cache_file, signature, facts, tables, cache.note)
         by_id = {record["id"]: record for record in facts.records}
     return facts._replace(lookups=Index(tables.__getitem__, by_id.get))
+
+
+def load_for(env: Environment, paths: Sequence[str] | None = None, **options: Any) -> FactSet:
+    """The packs named on the command line, else the Environment's (TUNGSTEN_FACTS or the shipped
+    set), through its cache; `options` as `load_facts` takes them."""
+    return load_facts(paths or list(env.fact_paths) or [BUILTIN], cache=env.cache, **options)
 
 
 def _fresh(files: Sequence[Path]) -> tuple[FactSet, dict[str, dict[Any, Any]]]:
@@ -219,22 +219,6 @@ def _read_capped(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _cache_dir() -> Path | None:
-    """`$TUNGSTEN_CACHE_DIR`, `$XDG_CACHE_HOME/tungsten` or `~/.cache/tungsten`; None (run without a
-    cache) when the home folder does not exist, rather than creating one (`HOME=/nonexistent`)."""
-    explicit = os.environ.get("TUNGSTEN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "tungsten"
-    home = os.path.expanduser("~")
-    if not os.path.isdir(home):
-        _cache_problem(f"no cache: home folder {home} does not exist")
-        return None
-    return Path(home) / ".cache" / "tungsten"
-
-
 def _signature(files: Iterable[tuple[Path, os.stat_result]]) -> str:
     """Every fact file's path, size, modification and change times and inode, plus the schema and the validating code.
 
@@ -250,7 +234,9 @@ def _signature(files: Iterable[tuple[Path, os.stat_result]]) -> str:
     return "\n".join(parts)
 
 
-def _read_cache(path: Path, signature: str, kinds: Collection[str] | None, files: Sequence[Path]) -> FactSet | None:
+def _read_cache(
+    path: Path, signature: str, kinds: Collection[str] | None, files: Sequence[Path], note: Callable[[str], None]
+) -> FactSet | None:
     """The cached facts, or None when the file is missing, damaged, of another layout or of other files.
 
     The file name is only a short hash; the full signature stored inside decides whether it fits.
@@ -264,10 +250,10 @@ def _read_cache(path: Path, signature: str, kinds: Collection[str] | None, files
     except (FileNotFoundError, NotADirectoryError):
         return None  # not written yet; a folder that cannot hold it is reported on writing
     except ValueError:
-        _cache_problem(f"{path} is damaged (empty); validating again")
+        note(f"{path} is damaged (empty); validating again")
         return None
     except OSError as err:
-        _cache_problem(f"cannot read {path}: {err.strerror}")
+        note(f"cannot read {path}: {err.strerror}")
         return None
     try:
         with gc_paused():
@@ -280,14 +266,14 @@ def _read_cache(path: Path, signature: str, kinds: Collection[str] | None, files
             sources = cache.section("sources")
             names = dict(zip(cache.header["files"], map(str, files)))  # the same files in order (the signature)
     except _Damaged as err:
-        _cache_problem(f"{path} is damaged ({err}); validating again")
+        note(f"{path} is damaged ({err}); validating again")
         return None
     except (ValueError, EOFError, KeyError, TypeError, IndexError) as err:
-        _cache_problem(f"{path} has another layout ({type(err).__name__}); validating again")
+        note(f"{path} has another layout ({type(err).__name__}); validating again")
         return None
     for origin in origins.values():
         origin["file"] = names[origin["file"]]
-    lazy = _Lazy(cache, lambda: _rebuild(path, signature, files), records)
+    lazy = _Lazy(cache, lambda: _rebuild(path, signature, files, note), records)
     return FactSet(records, sources, origins, list(names.values()), Index(lazy.table, lazy.get))
 
 
@@ -382,11 +368,13 @@ class _Lazy:
         return self._tables[name]
 
 
-def _rebuild(path: Path, signature: str, files: Sequence[Path]) -> tuple[dict[str, dict[Any, Any]], dict[str, Record]]:
+def _rebuild(
+    path: Path, signature: str, files: Sequence[Path], note: Callable[[str], None]
+) -> tuple[dict[str, dict[Any, Any]], dict[str, Record]]:
     """Validate afresh and rewrite a cache found damaged after its hit was served in part."""
-    _cache_problem(f"{path} is damaged (checksum); validating again")
+    note(f"{path} is damaged (checksum); validating again")
     facts, tables = _fresh(files)
-    _write_cache(path, signature, facts, tables)
+    _write_cache(path, signature, facts, tables, note)
     return tables, {record["id"]: record for record in facts.records}
 
 
@@ -423,7 +411,7 @@ def _by_kind(records: list[Record]) -> dict[str, list[Record]]:
     return by_kind
 
 
-def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, dict[Any, Any]]) -> None:
+def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, dict[Any, Any]], note: Callable[[str], None]) -> None:
     """Write beside the target and rename, so concurrent runs never see half a file (atomic.replacing).
 
     Layout (`_CacheFile`): the records first, one marshal blob each, grouped by kind, each kind's
@@ -474,7 +462,7 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
             out.write(body.size.to_bytes(8, "big") + len(header).to_bytes(4, "big") + zlib.crc32(header).to_bytes(4, "big"))
         _prune(path.parent)
     except OSError as err:
-        _cache_problem(f"cannot write {err.filename or path}: {err.strerror}")
+        note(f"cannot write {err.filename or path}: {err.strerror}")
 
 
 class _Body:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
 
+from tungsten_cli import environment
 from tungsten_cli.binding import Binding, Quote, bind_field, record_values, shown
+from tungsten_cli.environment import SOURCE_DIR_ENV
 from tungsten_cli.errors import NotFoundError, Problem, UsageError
 from tungsten_cli.quotes import numbers_in
 from tungsten_cli.records import YEAR_KEY, FactSet, Record
@@ -18,8 +19,6 @@ from tungsten_cli.tables import Cell, CellError, Table, cell_years, describe, fi
 from tungsten_cli.tables import parse as parse_table
 from tungsten_cli.tables import reading as cell_reading
 from tungsten_cli.vocabulary import VOCAB
-
-SOURCE_DIR_ENV = "TUNGSTEN_SOURCE_DIR"
 
 
 @dataclass(frozen=True)
@@ -30,14 +29,16 @@ class Report:
     sources: int
 
 
-def source_dirs(explicit: Sequence[str] = ()) -> list[Path]:
-    """The `--source-dir` values in order, else `TUNGSTEN_SOURCE_DIR` (folders joined by the OS path
-    separator); a missing folder is an error, never a silent pass.
+def source_dirs(explicit: Sequence[str] = (), named: Sequence[str] | None = None) -> list[Path]:
+    """The `--source-dir` values in order, else the folders `TUNGSTEN_SOURCE_DIR` names (`named`, the
+    Environment's `source_dirs`; None: this process's); a missing folder is an error, never a silent pass.
 
     An empty `--source-dir ""` (an unset shell variable) is a usage error, not "use the default"."""
     if "" in explicit:
         raise UsageError("--source-dir is empty")
-    raw = list(explicit) or [p for p in os.environ.get(SOURCE_DIR_ENV, "").split(os.pathsep) if p]
+    if named is None:
+        named = environment.read().source_dirs
+    raw = list(explicit) or list(named)
     if not raw:
         raise NotFoundError(f"no source folder: pass --source-dir DIR or set {SOURCE_DIR_ENV}")
     missing = [folder for folder in raw if not Path(folder).is_dir()]

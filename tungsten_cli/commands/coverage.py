@@ -3,12 +3,32 @@ The check itself (which numbers of a source no record holds) is tungsten_cli/cov
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
 
+from tungsten_cli.environment import Environment
+from tungsten_cli.errors import ExitCode
+from tungsten_cli.load import load_for
 from tungsten_cli.render import Column, Format, Listing, text_column, write
+from tungsten_cli.render.text import message_lines
 
 if TYPE_CHECKING:
     from tungsten_cli.coverage import Report as CoverageReport
+
+
+def run_coverage(
+    env: Environment, sources: Sequence[str], source_dir: Sequence[str] | None, paths: Sequence[str] | None, as_json: bool
+) -> int:
+    """`tungsten coverage`: problems on stdout, then the table or JSON, a count on stderr; 1 on a gap or problem."""
+    from tungsten_cli.coverage import GAPS, coverage
+    from tungsten_cli.verify import source_dirs
+
+    report = coverage(load_for(env, paths), source_dirs(source_dir or (), env.source_dirs), sources)
+    env.stdout.write(message_lines(report.problems))
+    write_coverage(report, as_json, env.stdout, force_color=env.force_color)
+    gaps = sum(c.status in GAPS for c in report.units)
+    env.stderr.write(f"checked {len(report.units)} units: {gaps} gap(s), {len(report.problems)} problem(s)\n")
+    return ExitCode.DATA if gaps or report.problems else ExitCode.OK
 
 
 def _count_column(name: str) -> Column:
@@ -22,14 +42,14 @@ _COVERAGE_COLUMNS = [
 ]
 
 
-def write_coverage(report: CoverageReport, as_json: bool, out: IO[str]) -> None:
+def write_coverage(report: CoverageReport, as_json: bool, out: IO[str], *, force_color: bool = False) -> None:
     """`tungsten coverage`: every unit as JSON, or a summary per source followed by the gaps."""
     from tungsten_cli.coverage import GAPS, summary
 
     if as_json:
         write(Listing([c.as_row() for c in report.units], []), Format.json, out)
         return
-    write(Listing(summary(report), _COVERAGE_COLUMNS), Format.table, out)
+    write(Listing(summary(report), _COVERAGE_COLUMNS), Format.table, out, force_color=force_color)
     gaps = [c for c in report.units if c.status in GAPS]
     if gaps:
         out.write(f"\n{len(gaps)} unit(s) with numbers no record holds:\n")

@@ -27,7 +27,7 @@ def template_text(kind: str) -> str:
     return template(kind)
 
 
-def write_schema_summary(kind: str, output: Output, out: IO[str]) -> None:
+def write_schema_summary(kind: str, output: Output, out: IO[str], *, force_color: bool = False) -> None:
     """`tungsten schema KIND --summary`: the template's information as a table, one row per field."""
     from tungsten_cli.model import RECORD_MODELS
     from tungsten_cli.template import summary_rows
@@ -42,4 +42,4 @@ def write_schema_summary(kind: str, output: Output, out: IO[str]) -> None:
         text_column("meaning", fit="prose", priority=3),
     ]
     check_fields(output.fields or [], [c.header for c in columns])
-    write(Listing(summary_rows(kind), columns, fields=output.fields), output.fmt, out)
+    write(Listing(summary_rows(kind), columns, fields=output.fields), output.fmt, out, force_color=force_color)

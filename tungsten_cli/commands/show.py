@@ -7,12 +7,35 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from tungsten_cli.environment import Environment
+from tungsten_cli.errors import NotFoundError
+from tungsten_cli.load import load_for
 from tungsten_cli.query import find, related
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import Format, Listing, write
+from tungsten_cli.render.text import message_lines
 
 if TYPE_CHECKING:
     from tungsten_cli.verify import Evidence
+
+
+def run_show(env: Environment, record_id: str, source_dir: Sequence[str] | None, paths: Sequence[str] | None, fmt: Format) -> None:
+    folders, warnings = _source_folders(env, source_dir)
+    warnings += show_record(load_for(env, paths, kinds=()), record_id, folders, fmt, env.stdout, force_color=env.force_color)
+    env.stderr.write(message_lines(warnings, "tungsten: warning: "))
+
+
+def _source_folders(env: Environment, explicit: Sequence[str] | None) -> tuple[list[Path], list[str]]:
+    """`show` works without sources (quotes unverified), unless the user named a folder that is not
+    there: with --source-dir that is an error, through TUNGSTEN_SOURCE_DIR a warning."""
+    from tungsten_cli.verify import source_dirs
+
+    try:
+        return source_dirs(explicit or (), env.source_dirs), []
+    except NotFoundError as err:
+        if explicit:
+            raise
+        return [], [f"{err}; quotes are shown unverified, without context"] if env.source_dir_named else []
 
 
 def _anchored(citation: Record, found: Evidence) -> Record:
@@ -28,7 +51,9 @@ def _with_offsets(record: Record, found: list[Evidence]) -> Record:
     return {**record, "citations": [_anchored(c, e) for c, e in zip(record["citations"], found)]}
 
 
-def show_record(facts: FactSet, record_id: str, folders: Sequence[Path], fmt: Format, out: IO[str]) -> list[str]:
+def show_record(
+    facts: FactSet, record_id: str, folders: Sequence[Path], fmt: Format, out: IO[str], *, force_color: bool = False
+) -> list[str]:
     """`tungsten show`: a detail block for people, or a one-element array in the data formats.
 
     Returns one warning per source whose text could not be used, for the caller to print.
@@ -43,7 +68,7 @@ def show_record(facts: FactSet, record_id: str, folders: Sequence[Path], fmt: Fo
     if fmt is Format.table:
         from tungsten_cli.render.detail import write_detail
 
-        write_detail(record, found, others, _crosscheck_lines(record_id, checks), out)
+        write_detail(record, found, others, _crosscheck_lines(record_id, checks), out, force_color=force_color)
     else:
         full = {**_with_offsets(record, found), "related": [r["id"] for r in others], "crosscheck": checks}
         write(Listing([full], []), fmt, out)

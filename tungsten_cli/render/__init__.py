@@ -56,8 +56,9 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
-    """The one dispatch every command uses; a test checks each Format member reaches a writer."""
+def write(listing: Listing, fmt: Format, out: IO[str], *, force_color: bool = False) -> None:
+    """The one dispatch every command uses; a test checks each Format member reaches a writer.
+    `force_color` is FORCE_COLOR: rich output (tables, bars) even into a pipe."""
     from tungsten_cli.render import formats
 
     records = [{n: r.get(n) for n in listing.fields} for r in listing.records] if listing.fields else listing.records
@@ -65,8 +66,8 @@ def write(listing: Listing, fmt: Format, out: IO[str]) -> None:
         if listing.chart:
             from tungsten_cli.render.chart import write_chart
 
-            write_chart(listing, out, keep_order=listing.sorted)
-        elif use_rich(out):
+            write_chart(listing, out, keep_order=listing.sorted, force_color=force_color)
+        elif use_rich(out, force_color):
             from tungsten_cli.render.table import write_table
 
             write_table(listing, out)

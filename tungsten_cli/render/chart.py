@@ -240,8 +240,8 @@ def chart_lines(listing: Listing, width: int, *, keep_order: bool) -> list[_Line
     return lines
 
 
-def write_chart(listing: Listing, out: IO[str], *, keep_order: bool) -> None:
-    if not use_rich(out):
+def write_chart(listing: Listing, out: IO[str], *, keep_order: bool, force_color: bool = False) -> None:
+    if not use_rich(out, force_color):
         import shutil
 
         for line in chart_lines(listing, shutil.get_terminal_size((80, 24)).columns, keep_order=keep_order):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,9 +12,10 @@ def is_terminal(out: IO[str]) -> bool:
     return hasattr(out, "isatty") and out.isatty()
 
 
-def use_rich(out: IO[str]) -> bool:
-    """rich on a terminal, or when FORCE_COLOR asks for it; plain text in a pipe."""
-    return bool(os.environ.get("FORCE_COLOR")) or is_terminal(out)
+def use_rich(out: IO[str], force_color: bool = False) -> bool:
+    """rich on a terminal, or when FORCE_COLOR asks for it (`force_color`, from the Environment);
+    plain text in a pipe."""
+    return force_color or is_terminal(out)
 
 
 def console(out: IO[str]) -> Console:

@@ -13,13 +13,13 @@ from tungsten_cli.render.text import clean
 GAP = "  "
 
 
-def write_definitions(rows: list[Record], keys: tuple[str, str, str], out: IO[str]) -> None:
+def write_definitions(rows: list[Record], keys: tuple[str, str, str], out: IO[str], *, force_color: bool = False) -> None:
     """`keys` names each row's term, its type and its meaning, in that order."""
     term, kind, meaning = keys
     lead = [(clean(str(r[term])), clean(str(r[kind]))) for r in rows]
     widths = [max([len(key), *(len(pair[i]) for pair in lead)]) for i, key in enumerate((term, kind))]
     indent = sum(widths) + 2 * len(GAP)
-    screen = console(out) if use_rich(out) else None
+    screen = console(out) if use_rich(out, force_color) else None
     header = f"{term.ljust(widths[0])}{GAP}{kind.ljust(widths[1])}{GAP}{meaning}"
     lines = [header, *(f"{t.ljust(widths[0])}{GAP}{k.ljust(widths[1])}{GAP}{clean(str(r[meaning]))}" for (t, k), r in zip(lead, rows))]
     if screen is None:

@@ -40,9 +40,11 @@ def _row_lines(item: Evidence) -> list[tuple[str, str | None]]:
     ]
 
 
-def write_detail(record: Record, evidence: list[Evidence], related: list[Record], extra: list[str], out: IO[str]) -> None:
+def write_detail(
+    record: Record, evidence: list[Evidence], related: list[Record], extra: list[str], out: IO[str], *, force_color: bool = False
+) -> None:
     """Every field, each quote inside its sentence, curator notes and related records, as plain text or rich."""
-    screen = console(out) if use_rich(out) else None
+    screen = console(out) if use_rich(out, force_color) else None
 
     def emit(text: str, hang: int = 0, style: str | None = None) -> None:
         """One logical line; `hang` indents its continuation lines past the first line's own indent."""

@@ -45,6 +45,12 @@ def clean(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+def message_lines(items: Iterable[object], prefix: str = "") -> str:
+    """One stderr line per message, control characters escaped: problems and warnings quote pack
+    values, and a pack must not be able to recolour or retitle the terminal through them."""
+    return "".join(f"{prefix}{clean(str(item))}\n" for item in items)
+
+
 # Flattening: one documented rule per nested shape, shared by CSV, Markdown and --fields tables.
 
 

@@ -1,0 +1,103 @@
+"""Where errors become exits: every exception a command raises leaves as one line on stderr and an
+exit code (2 for usage errors, 130 for Ctrl-C, 1 for data and I/O errors); an unexpected one, a bug,
+as one line and a request to report it, never a traceback. Also the app trimmed to what one start
+needs. The process itself (signals, closed streams, os._exit) is entry.py's."""
+
+import sys
+from typing import Any, NoReturn
+
+import click
+import typer
+from typer.core import TyperGroup
+from typer.models import CommandInfo
+
+from tungsten_cli import environment
+from tungsten_cli.errors import ExitCode, FactsError, TungstenError
+from tungsten_cli.render.text import message_lines
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    sys.stderr.write(message_lines([message], "tungsten: error: "))
+    sys.exit(code)
+
+
+# Click 8.2+ raises this for a bare `tungsten`; older Clicks printed the help themselves.
+_NO_ARGS: type[click.UsageError] | tuple[()] = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+class Boundary(TyperGroup):
+    """The app's group: runs every command in non-standalone mode so all errors leave as one plain line
+    on stderr with their exit code; the console script and tests' CliRunner both run through it."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        kwargs.setdefault("prog_name", "tungsten")
+        try:
+            code = super().main(*args, **kwargs)
+            sys.stdout.flush()  # a full disk or closed stdout fails here, inside the boundary
+        except _NO_ARGS as err:
+            sys.stdout.write(err.format_message() + "\n")
+            code = ExitCode.OK
+        except click.UsageError as err:
+            _fail(err.format_message(), ExitCode.USAGE)
+        except click.ClickException as err:
+            _fail(err.format_message(), err.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            _fail("interrupted", ExitCode.INTERRUPTED)
+        except FactsError as err:
+            sys.stderr.write(message_lines(err.problems))
+            _fail(f"{len(err.problems)} problem(s) in the fact packs", err.exit_code)
+        except TungstenError as err:
+            _fail(str(err), err.exit_code)
+        except OSError as err:
+            _fail(f"{err.filename or 'standard output'}: {err.strerror or err}", ExitCode.DATA)
+        except UnicodeEncodeError as err:
+            # Files are written as UTF-8, so only a stdout in another encoding gets here. Replacing
+            # the character would pass '?' off as data: say what could not be written, and how to fix it.
+            shown = err.object[err.start : err.end] if isinstance(err.object, str) else "?"
+            _fail(
+                f"standard output: cannot write {shown!r} in the {err.encoding} encoding; use a UTF-8 locale or set PYTHONIOENCODING=utf-8",
+                ExitCode.DATA,
+            )
+        except Exception as err:  # a bug: one line and where to report it, not a traceback
+            _fail(f"internal error: {type(err).__name__}: {err}; {_REPORT_HINT}", ExitCode.DATA)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+_REPORT_HINT = "this is a bug in tungsten: please report it with the command line that caused it (tungsten --version says which version)"
+
+
+def _name_of(info: CommandInfo) -> str:
+    return info.name or (info.callback.__name__ if info.callback else "")
+
+
+def _listed_only(info: CommandInfo) -> CommandInfo:
+    """A parameterless stand-in that carries a command's name and help into the top-level listing."""
+
+    def listed() -> None:
+        """Stand-in for the help listing; never invoked."""
+
+    listed.__doc__ = info.callback.__doc__ if info.callback else None
+    return CommandInfo(name=_name_of(info), callback=listed, help=info.help)
+
+
+def trimmed(app: typer.Typer, argv: list[str]) -> typer.Typer:
+    """`app` with only what this start needs: Typer builds every command's options at start-up.
+
+    A command word keeps just that command; without one (top-level help, completing a command
+    name), parameterless stand-ins keep the listing. An unknown word keeps everything, so Click can
+    suggest close names.
+    """
+    completing = environment.completion_words()
+    if completing is not None:
+        argv = completing
+    name = next((word for word in argv if not word.startswith("-")), None)
+    if name is not None and any(word in ("-h", "--help") for word in argv[: argv.index(name)]):
+        name = None  # `tungsten --help deposits`: Click shows the top-level help, so keep the whole listing
+    copy = object.__new__(typer.Typer)  # a shallow copy without importing `copy`
+    copy.__dict__.update(app.__dict__)
+    if name is None:
+        copy.registered_commands = [_listed_only(c) for c in app.registered_commands]
+    else:
+        copy.registered_commands = [c for c in app.registered_commands if _name_of(c) == name] or app.registered_commands
+    return copy

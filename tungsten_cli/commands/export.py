@@ -1,0 +1,26 @@
+"""`tungsten export`: the export tables written to a SQLite database, a folder of CSV files, or both,
+each followed by a line on stderr counting what was written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from tungsten_cli.environment import Environment
+from tungsten_cli.load import load_for
+
+
+def run_export(
+    env: Environment, sqlite: Path | None, csv_dir: Path | None, paths: Sequence[str] | None, force: bool, bom: bool = False
+) -> None:
+    loaded = load_for(env, paths)
+    if sqlite is not None:
+        from tungsten_cli.export import export_sqlite
+
+        counts = export_sqlite(loaded, sqlite, force=force)
+        env.stderr.write(f"wrote {sqlite}: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + "\n")
+    if csv_dir is not None:
+        from tungsten_cli.export_csv import export_csv
+
+        counts = export_csv(loaded, csv_dir, force=force, bom=bom)
+        env.stderr.write(f"wrote {csv_dir}: " + ", ".join(f"{table}.csv ({n})" for table, n in counts.items()) + "\n")
