@@ -54,8 +54,11 @@ VIEWS_100K = {
     "show": ["show", "upper-kairakty", "--json"],
     "search": ["search", "kairakty", "--json"],
     "crosscheck": ["crosscheck", "--json"],
+    "revisions": ["revisions", "--json"],
     "facts": ["facts", "--country", "KZ", "--json"],
 }
+# Views timed at 100k for context (no target).
+CONTEXT_VIEWS_100K = {"conflicts": ["conflicts", "--json"]}
 COLD_LIMITS_MS = {10_000: 2000.0, 100_000: 6000.0}
 COMPLETE_ENV = {"_TUNGSTEN_COMPLETE": "complete_bash", "COMP_WORDS": "tungsten deposits --", "COMP_CWORD": "2"}
 # Variables that would change what or how the children run; the harness controls these itself.
@@ -96,6 +99,7 @@ if __name__ == "__main__":
     app()
 """
 PTY_SIZE = (50, 160)  # rows, columns
+TASKSET = shutil.which("taskset") if hasattr(os, "sched_getaffinity") else None
 RUN_TIMEOUT = 900.0
 
 
@@ -598,6 +602,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-scale", action="store_true", help="only the start-up targets")
     parser.add_argument("--skip-100k", action="store_true", help="scale: 1k and 10k only")
+    parser.add_argument(
+        "--pack",
+        choices=("copies", "synthetic"),
+        default="copies",
+        help="scale packs of copies of the shipped records (default) or of synthetic records (make_pack.py)",
+    )
     parser.add_argument("--cold-runs", type=int, default=None, help="cold runs for built-in, 1k and 10k (default: --runs)")
     parser.add_argument("--cold-runs-100k", type=int, default=1, help="cold runs at 100k (default 1: each takes about 10 s)")
     parser.add_argument(
@@ -724,7 +734,10 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
         packs: dict[int, Path] = {}
         for n in sizes:
             t0 = time.perf_counter()
-            summary = make_pack.generate(n, work / f"pack-{n}")
+            if args.pack == "copies":
+                summary = make_pack.generate_copies(n, work / f"pack-{n}")
+            else:
+                summary = make_pack.generate(n, work / f"pack-{n}")
             packs[n] = Path(summary["pack"])
             size_mb = sum(p.stat().st_size for p in packs[n].iterdir()) / 1e6
             scale_notes.append(
@@ -748,7 +761,7 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
         # Views at 100k, warm: they share the cache the 100k JSON query fills.
         views: dict[str, Bench] = {}
         if 100_000 in packs:
-            for label, view_args in VIEWS_100K.items():
+            for label, view_args in {**VIEWS_100K, **CONTEXT_VIEWS_100K}.items():
                 views[label] = Bench(
                     f"view-{label}",
                     f"100k warm: {' '.join(view_args)}",
@@ -758,29 +771,38 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
                     check=_non_empty_json,
                 )
         cold = {0: sb("builtin-cold", "built-in only, cold", [], True, cold_runs)}
+        one_core: dict[int, Bench] = {}
         for n in sizes:
             extra = ["--facts", str(packs[n])]
             warm[n] = sb(f"{n}-warm", f"built-in + {n // 1000}k, warm", extra, False)
             cold[n] = sb(f"{n}-cold", f"built-in + {n // 1000}k, cold", extra, True, args.cold_runs_100k if n == 100_000 else cold_runs)
+            if n >= 10_000 and TASKSET:
+                # The same load confined to one core, where it reads the files in this one process: what the worker processes save.
+                one = sb(f"{n}-onecore-cold", f"built-in + {n // 1000}k, cold, one core", extra, True, cold[n].runs)
+                one.cmd = [TASKSET, "-c", str(min(os.sched_getaffinity(0))), *one.cmd]
+                one_core[n] = one
         # Cold first (no warm-up: the first run of a process is what a cold run is); the last cold run
         # leaves the cache filled, then the warm rounds run against it.
-        small = [cold[k] for k in cold if k != 100_000]
+        small = [cold[k] for k in cold if k != 100_000] + [one_core[k] for k in one_core if k != 100_000]
         run_group(small, base_env, cold_runs, 0, args.seed, "scale, cold")
         if 100_000 in cold:
-            run_group([cold[100_000]], base_env, args.cold_runs_100k, 0, args.seed, "scale, cold 100k")
+            big = [cold[100_000]] + ([one_core[100_000]] if 100_000 in one_core else [])
+            run_group(big, base_env, args.cold_runs_100k, 0, args.seed, "scale, cold 100k")
         run_group([*warm.values(), *views.values()], base_env, args.runs, max(1, args.warmup), args.seed, "scale, warm")
-        scale = [*warm.values(), *cold.values(), *views.values()]
+        scale = [*warm.values(), *cold.values(), *one_core.values(), *views.values()]
         rows.append("scale: deposits --country KZ --json --facts builtin [--facts PACK]")
         rows.append(Row(warm[0].label, warm[0]))
         rows.append(Row(cold[0].label, cold[0], baseline=warm[0]))
         for n in sizes:
             rows.append(Row(warm[n].label, warm[n], baseline=warm[0], limit=1.5 if n == 10_000 else None))
             rows.append(Row(cold[n].label, cold[n], baseline=warm[0], limit=COLD_LIMITS_MS.get(n), absolute=True))
+            if n in one_core:
+                rows.append(Row(one_core[n].label, one_core[n], baseline=cold[n], note="the same load in one process"))
         if 100_000 in cold:
             rss = cold[100_000].median_rss_mb()
             rows.append(Row("peak RSS: built-in + 100k, cold", cold[100_000], value=rss, unit="MB", limit=600.0, absolute=True))
-        for bench in views.values():
-            rows.append(Row(bench.label, bench, baseline=warm[0], limit=1000.0, absolute=True))
+        for key, bench in views.items():
+            rows.append(Row(bench.label, bench, baseline=warm[0], limit=1000.0 if key in VIEWS_100K else None, absolute=True))
         for bench in [*warm.values(), *views.values()]:
             if bench.misses:
                 scale_notes.append(

@@ -34,6 +34,7 @@ _LAYOUT = 2  # of the cache file (`_CacheFile`); part of the signature, so anoth
 # what validate and index import).
 VALIDATING_MODULES = (
     "validate.py",
+    "parallel.py",
     "yamlio.py",
     "index.py",
     "claims.py",

@@ -14,10 +14,13 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form, so `kairakty`, `Kairakty` and `Kaïrakty` compare equal."""
     if text.isascii():  # nothing to decompose: 100,000 records' search text folds in 0.2 s instead of 2.5 s
         return text.casefold()
-    import unicodedata  # 0.3-0.4 ms that a query without a name filter or search never pays
+    import re  # with unicodedata: 0.3-0.4 ms that a query without a name filter or search never pays
+    import unicodedata
 
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Only the runs of non-ASCII characters are looked at one by one (a quote has a few umlauts among
+    # hundreds of letters): 100,000 copies of the shipped records fold in 0.5 s instead of 2.0 s.
+    return re.sub(r"[^\x00-\x7f]+", lambda run: "".join(ch for ch in run[0] if not unicodedata.combining(ch)), decomposed)
 
 
 # Where a term matches decides the rank: a name outranks everything below it, and so on down.

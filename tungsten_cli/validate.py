@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import marshal
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -14,6 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from tungsten_cli import yamlio
 from tungsten_cli.errors import FactsError, Problem
 from tungsten_cli.model import RECORD_MODELS, SUM_TOLERANCE_PCT, Entry, entry_adapter, ordered_fields
+from tungsten_cli.parallel import ordered_map, processes_for
 from tungsten_cli.records import FactSet, Record, gc_paused, reference_fields
 
 Origin = dict[str, Any]
@@ -32,20 +34,33 @@ def build(files: list[Path], blobs: list[bytes]) -> FactSet:
 def _build(files: list[Path], blobs: list[bytes]) -> FactSet:
     problems: list[Problem] = []
     entries: list[tuple[Record, Origin]] = []
-    for path, blob in zip(files, blobs):
-        fast = _fast_file(str(path), blob)
-        if fast is not None:
-            entries.extend(fast)
-            continue
-        parsed = yamlio.parse(str(path), blob, problems)
-        if parsed is not None:
-            entries.extend(_validate_file(str(path), *parsed, problems))
-        del parsed  # a file's node tree goes before the next one is built
+    processes = processes_for([len(blob) for blob in blobs])
+    for packed, file_problems in ordered_map(_read_packed, zip(map(str, files), blobs), processes):
+        entries.extend(marshal.loads(packed))
+        problems.extend(file_problems)
     facts = _assemble(entries, problems, [str(f) for f in files])
     problems.extend(_share_sum_problems(facts))
     if problems:
         raise FactsError(_placed(problems, dict(zip(map(str, files), blobs))))
     return facts
+
+
+def read_file(name: str, blob: bytes) -> tuple[list[tuple[Record, Origin]], list[Problem]]:
+    """One file's records with where each was written, and the file's own problems: all that a file
+    says without the others, so files can be read in any process and merged in order."""
+    problems: list[Problem] = []
+    fast = _fast_file(name, blob)
+    if fast is not None:
+        return fast, problems
+    parsed = yamlio.parse(name, blob, problems)
+    return (_validate_file(name, *parsed, problems) if parsed is not None else []), problems
+
+
+def _read_packed(item: tuple[str, bytes]) -> tuple[bytes, list[Problem]]:
+    """`read_file` with its records marshalled, as a worker sends them: marshal writes and reads
+    plain records about twice as fast as the pickle a process pool would use."""
+    entries, problems = read_file(*item)
+    return marshal.dumps(entries), problems
 
 
 def _placed(problems: list[Problem], blobs: dict[str, bytes]) -> list[Problem]:

@@ -1,0 +1,101 @@
+"""A cold load read in several processes gives byte for byte what one process gives: output, cache, errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run
+
+from tungsten_cli import parallel
+from tungsten_cli import validate as validate_module
+from tungsten_cli.errors import FactsError
+from tungsten_cli.load import BUILTIN, fact_files, validate
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import make_pack  # the benchmark's pack of shipped-record copies
+
+
+def _processes(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    monkeypatch.setattr(validate_module, "processes_for", lambda sizes: count)
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1,200 copies of the shipped records in 5 files."""
+    folder = tmp_path_factory.mktemp("copies")
+    make_pack.generate_copies(1200, folder, per_file=250)
+    return folder / "pack"
+
+
+def _pid(item: int) -> tuple[int, int]:
+    return item, os.getpid()
+
+
+def test_workers_are_other_processes_and_results_keep_the_order() -> None:
+    results = list(parallel.ordered_map(_pid, range(12), 2))
+    assert [item for item, _ in results] == list(range(12))
+    assert os.getpid() not in {pid for _, pid in results}
+    assert list(parallel.ordered_map(_pid, range(3), 1)) == [(i, os.getpid()) for i in range(3)]
+
+
+def test_small_loads_stay_in_this_process() -> None:
+    assert parallel.processes_for([parallel.MIN_PARALLEL_BYTES - 1, 0]) == 1
+    assert parallel.processes_for([parallel.MIN_PARALLEL_BYTES * 4]) == 1  # one file
+    assert parallel.processes_for([parallel.MIN_PARALLEL_BYTES] * 2) == min(2, len(os.sched_getaffinity(0)))
+
+
+@pytest.mark.parametrize("command", [["facts", "--json"], ["crosscheck", "--json"], ["revisions"], ["deposits", "--country", "KZ"]])
+def test_parallel_and_serial_loads_print_the_same_bytes_and_write_the_same_cache(
+    copies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    outputs, caches = [], []
+    for count in (2, 1):
+        _processes(monkeypatch, count)
+        monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / f"cache-{count}"))
+        result = run(*command, "--facts", BUILTIN, "--facts", str(copies))
+        assert result.exit_code == 0, result.stderr
+        outputs.append(result.stdout)
+        caches.append({p.name: p.read_bytes() for p in (tmp_path / f"cache-{count}").iterdir()})
+    assert outputs[0] == outputs[1] and outputs[0]
+    assert caches[0] == caches[1] and len(caches[0]) == 1
+
+
+def _break(pack: Path) -> None:
+    """Problems in every file, of every kind a file or the merge finds."""
+    parts = sorted(pack.glob("part-*.yaml"))
+    texts = [part.read_text(encoding="utf-8") for part in parts]
+    starts = [i for i in range(len(texts[0])) if texts[0].startswith("- id:", i)]
+    texts[2] += texts[0][starts[1] : starts[2]]  # an id of the first file again
+    texts[0] = texts[0].replace('  org_kind: "company"', '  org_kind: "company"\n  colour: "red"', 1)  # unknown field
+    texts[1] += "- kind: [unclosed\n"  # a syntax error
+    texts[3] = texts[3].replace('  kind: "figure"', '  kind: "figure"\n  kind: "figure"', 1)  # a repeated key
+    texts[4] = texts[4].replace('    - org: "copy', '    - org: "nobody-', 1)  # a link to a missing organisation
+    for part, text in zip(parts, texts):
+        part.write_text(text, encoding="utf-8")
+
+
+def test_a_broken_pack_gives_the_same_problems_in_the_same_order(copies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for part in copies.iterdir():
+        (broken / part.name).write_bytes(part.read_bytes())
+    _break(broken)
+    problems, messages = [], []
+    for count in (2, 1):
+        _processes(monkeypatch, count)
+        with pytest.raises(FactsError) as raised:
+            validate(fact_files([BUILTIN, str(broken)]))
+        problems.append(raised.value.problems)
+        result = run("validate", BUILTIN, str(broken))
+        assert result.exit_code == 1
+        messages.append(result.stderr)
+    assert problems[0] == problems[1]
+    assert messages[0] == messages[1]
+    files = {Path(p.file).name for p in problems[0]}
+    assert files == {f"part-000{n}.yaml" for n in range(1, 6)}
+    text = messages[0]
+    for expected in ("unknown field", "duplicate id", "no organization with id 'nobody-", "duplicate key"):
+        assert expected in text
