@@ -15,11 +15,10 @@ from typing import TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# Below this many bytes of YAML a load stays in this process. Measured on 2 cores (benchmarks/run.py's
-# packs of shipped-record copies, median of 5): starting two forked workers and sending each file and
-# its records across costs about 40 ms, and parsing and validating costs about 110 ms per MB, so
-# processes gain from about 1 MB: the built-in set (0.5 MB, 30 files) 260 ms serial against 290 ms
-# parallel; 1,000 copies (1 MB) 400 against 390 ms; 10,000 copies (9.6 MB) 1.55 against 1.0 s.
+# Below this many bytes of YAML a load stays in this process. Measured (fresh processes, median of 7,
+# serial against two workers, on 2 cores that 7 other jobs shared, load average 4.6-7): the built-in
+# set (0.5 MB in 30 files) 97 against 168 ms, where forking and sending the records back cost more
+# than half the parse saves; 1,000 copies of the shipped records (1.4 MB) 1.40 against 1.03 s.
 MIN_PARALLEL_BYTES = 1_000_000
 
 
