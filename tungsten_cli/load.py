@@ -13,7 +13,8 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -29,7 +30,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 _PACKAGE = Path(__file__).resolve().parent
 _CACHE_KEEP = 8
 _CACHE_SUFFIX = ".facts-cache"
-_LAYOUT = 2  # of the cache file (`_CacheFile`); part of the signature, so another layout is another file
+_LAYOUT = 3  # of the cache file (`_CacheFile`); part of the signature, so another layout is another file
 # Every module a validation or the index tables run (tests/test_cache.py checks the list against
 # what validate and index import).
 VALIDATING_MODULES = (
@@ -38,6 +39,8 @@ VALIDATING_MODULES = (
     "yamlio.py",
     "index.py",
     "claims.py",
+    "crosscheck.py",
+    "basis.py",
     "model.py",
     "dates.py",
     "countries.py",
@@ -202,8 +205,8 @@ def _fresh(files: Sequence[Path]) -> tuple[FactSet, dict[str, dict[Any, Any]]]:
     from tungsten_cli.index import build_tables
 
     facts = validate(files)
-    records = [record for section in _by_kind(facts.records).values() for record in section]
-    return facts._replace(records=records), build_tables(records)
+    facts = facts._replace(records=[record for section in _by_kind(facts.records).values() for record in section])
+    return facts, build_tables(facts)
 
 
 def validate(files: Sequence[Path]) -> FactSet:
@@ -302,7 +305,14 @@ class _CacheFile:
         self._body = data[_PREFIX : _PREFIX + size]
 
     def section(self, name: str) -> Any:
-        return marshal.loads(self._checked(*self.header["sections"][name]))
+        """A section's object; a table written in parts (`_parts`) merged back into one dict."""
+        spans = self.header["sections"][name]
+        if len(spans) == 1:
+            return marshal.loads(self._checked(*spans[0]))
+        merged: dict[Any, Any] = {}
+        for span in spans:
+            merged.update(marshal.loads(self._checked(*span)))
+        return merged
 
     def records(self, kind: str) -> list[Record]:
         """A kind's records: one checksum over their span, then one decode each."""
@@ -445,9 +455,11 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
                 ("sources", facts.sources),
                 ("origins", facts.origins),
                 ("index:id", ids),
-                *((f"index:{name}", table) for name, table in tables.items()),
+                *((f"index:{name}", part) for name, table in tables.items() for part in _parts(table)),
             ]
-            sections = {name: body.add(marshal.dumps(part)) for name, part in parts}
+            sections: dict[str, list[tuple[int, int, int]]] = {}
+            for name, part in parts:
+                sections.setdefault(name, []).append(body.add(marshal.dumps(part)))
             header = marshal.dumps(
                 {
                     "signature": signature,
@@ -464,6 +476,21 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
         _prune(path.parent)
     except OSError as err:
         note(f"cannot write {err.filename or path}: {err.strerror}")
+
+
+_PART = 10_000  # entries of an index table per marshalled part
+
+
+def _parts(table: dict[Any, Any]) -> Iterator[dict[Any, Any]]:
+    """A large table in parts of `_PART` entries, each marshalled and written on its own: the search
+    texts of 100,000 copies in one piece made a 50 MB string that raised a cold load's peak memory
+    by as much (561 -> 527 MB)."""
+    if len(table) <= _PART:
+        yield table
+        return
+    items = iter(table.items())
+    while part := dict(islice(items, _PART)):
+        yield part
 
 
 class _Body:

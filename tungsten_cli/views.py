@@ -136,7 +136,8 @@ def _right_text(row: Record) -> str:
     return "not listed" if row["verdict"] == "not-in-reference" else str(row["right_text"])
 
 
-_CLAIMS = ("figure", "import_share", "measure")  # the kinds with a comparison key
+# Comparison views read their groups' records through the index (index.comparison_tables), none up front.
+_GROUPED: tuple[str, ...] = ()
 _REFERENCE_FIELDS = ("publisher", "title", "date", "url")
 
 
@@ -335,6 +336,7 @@ VIEWS: dict[str, View] = {
                 text_column("detail", priority=5),
             ),
             rows=revision_rows,
+            loads=_GROUPED,
             basis_kept=False,
             extra_fields=(
                 "kind",
@@ -381,7 +383,7 @@ VIEWS: dict[str, View] = {
             ),
             records=False,
             rows=_crosscheck,
-            loads=_CLAIMS,
+            loads=_GROUPED,
             report="filtered",
         ),
         View(
@@ -440,7 +442,7 @@ VIEWS: dict[str, View] = {
             ),
             extra_fields=("quantity", "id", "date", "value", "comparator", "approximate", "unit", "basis", "source", "quote", "notes"),
             rows=lambda facts, query: conflicts(facts),
-            loads=_CLAIMS,
+            loads=_GROUPED,
             records=False,
             report="filtered",
         ),
