@@ -204,7 +204,6 @@ def test_cold_and_warm_cache_give_identical_output(tmp_path: Path, monkeypatch: 
 def test_a_large_table_is_written_in_parts_and_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "_PART", 50)
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
-    load.configure_cache()
     expected = run("--no-cache", "search", "kairakty", "--json").stdout
     run("search", "kairakty", "--json")
     (entry,) = (tmp_path / "cache").glob("*.facts-cache")

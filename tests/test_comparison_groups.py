@@ -45,7 +45,6 @@ def test_warm_cold_and_uncached_runs_list_the_same(
 
 def test_a_warm_crosscheck_reads_only_the_records_of_its_groups(copies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
-    load.configure_cache()  # as a run without --no-cache leaves it
     paths = [BUILTIN, str(copies)]
     facts = load_facts(paths)  # cold: writes the cache
     claims = [r for r in facts.records if comparison_key(r) is not None]
@@ -66,7 +65,6 @@ def test_a_warm_crosscheck_reads_only_the_records_of_its_groups(copies: Path, tm
 
 
 def test_the_stored_groups_are_the_claim_groups_that_can_give_rows() -> None:
-    load.configure_cache()
     facts = load_facts([BUILTIN])
     stored = facts.lookups
     assert stored is not None
