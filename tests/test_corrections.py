@@ -269,3 +269,58 @@ def test_corrections_table_names_the_record_error_and_correction() -> None:
     line = next(line for line in out.splitlines() if "tungsten-melting-point" in line)
     assert "value" in line and "3,410 °C" in line and "3422 °C" in line
     assert "    > sunsirs-2025-11-21: Wolfram, als seltenes Metall mit dem höchsten Schmelzpunkt" in out
+
+
+def _corrections() -> dict[str, list[dict[str, Any]]]:
+    return {row["id"]: row["corrections"] for row in run_json("corrections")}
+
+
+@pytest.mark.parametrize(
+    ("record_id", "field", "stated", "corrected"),
+    [
+        ("american-tungsten-exim-loan-2025-11-07", "amount_usd", 255_000_000, 25_500_000),  # a dropped decimal point
+        ("tungsten-melting-point", "value", 3410, 3422),
+        ("commerce-secretary-tokayev-meeting-2025-09", "commerce_secretary", "Raimondo", "Lutnick"),
+        ("us-section-301-tariff-tungsten-china", "date", "2025-09", "2024-09-13"),
+        ("wabtec-kazakhstan-railway-locomotives-2025", "date", "2025", "2025-09"),
+    ],
+)
+def test_corrections_json_gives_stated_and_corrected_values(record_id: str, field: str, stated: object, corrected: object) -> None:
+    assert {"field": field, "stated": stated, "corrected": corrected} in _corrections()[record_id]
+
+
+def test_a_correction_states_what_the_record_holds_or_what_its_quotes_name() -> None:
+    """`stated` is the record's own value (a field), or for a name no field holds, a word of its quotes."""
+    records = load_facts().by_id()
+    found = _corrections()
+    assert sum(len(c) for c in found.values()) >= 12
+    for record_id, corrections in found.items():
+        record = records[record_id]
+        for correction in corrections:
+            if correction["field"] in record:
+                assert record[correction["field"]] == correction["stated"], (record_id, correction)
+            else:
+                assert any(str(correction["stated"]) in c["quote"] for c in record["citations"]), (record_id, correction)
+
+
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [
+        (
+            _note("contradicted", "[value]").replace(
+                "      text:", "      corrections:\n        - {field: name, stated: Acme Corp, corrected: Acme Inc}\n      text:"
+            ),
+            "the record holds 'Acme'",
+        ),
+        (
+            _note("context", None).replace(
+                "      text:", "      corrections:\n        - {field: name, stated: Acme, corrected: Ac}\n      text:"
+            ),
+            "corrections is for 'contradicted' notes",
+        ),
+    ],
+)
+def test_a_correction_must_state_the_record_and_belong_to_a_contradiction(tmp_path: Path, note: str, message: str) -> None:
+    with pytest.raises(FactsError) as caught:
+        load_facts([str(_pack(tmp_path, note))], use_cache=False)
+    assert any(message in str(problem) for problem in caught.value.problems), caught.value.problems

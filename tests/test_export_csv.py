@@ -69,7 +69,7 @@ def test_an_earlier_export_is_replaced_and_another_file_is_kept(tmp_path: Path) 
     assert mine.read_text(encoding="utf-8") == "my,notes\n"
     assert (tmp_path / "deals.csv").stat().st_mtime_ns == before, "nothing is written when one target is refused"
     _export("--csv", str(tmp_path), "--facts", MINI, "--force")
-    assert _read(mine)[0][:5] == ["record_id", "position", "kind", "errors", "text"]
+    assert _read(mine)[0][:4] == ["record_id", "position", "kind", "errors"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary file left behind"
 
 

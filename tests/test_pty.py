@@ -185,3 +185,11 @@ def test_each_deal_row_names_the_deal_and_reads_its_parties(width: int) -> None:
         assert deal["deal_kind"] in body[at].split(), f"{deal['id']}: kind {deal['deal_kind']} is not on its line"
     assert any("Cove Kaz Capital Group 70 % (operator) · Tau-Ken Samruk 30 %" in line for line in body)
     assert any("US$ 255 m" in line for line in body), "the amount stays"
+
+
+def test_corrections_show_stated_and_corrected_first_and_the_prose_beneath_at_80() -> None:
+    lines = SGR.sub("", screen(["corrections"], 80)).splitlines()
+    assert lines[0].split() == ["record", "error", "stated", "→", "corrected"]
+    exim = next(i for i, line in enumerate(lines) if line.rstrip().endswith("value; scope  255,000,000 → 25,500,000"))
+    assert lines[exim + 1].startswith("    American Tungsten's own announcement (6 November 2025, Vancouver) was a")
+    assert any(line.rstrip().endswith("2025-09 → 2024-09-13; Trump → Biden") for line in lines)

@@ -84,6 +84,7 @@ _COMPARISONS: dict[str, dict[str, tuple[str, str]]] = {
         "date": ("text", "The record's date, as the source states it"),
         "stated": ("text", "The record's value as the source states it, as a table shows it (US$ 255 m, 50 %)"),
         "errors": ("list of text", "What kind of error the note corrects (value, date, name, unit, scope, place)"),
+        "corrections": ("list of objects", "Each corrected value as data: field, stated (as the record holds it), corrected"),
         "correction": ("text", "The note: what is wrong and what the reference says instead"),
         "reference_publisher": ("text", "Who published the outside reference"),
         "reference_title": ("text", "The outside reference's title"),

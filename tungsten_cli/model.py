@@ -126,6 +126,25 @@ NoteKind = Literal[
 ErrorKind = Literal["value", "date", "name", "unit", "scope", "place"]
 
 
+class Correction(_Strict):
+    """One thing a `contradicted` note corrects, as data: which field, what the source states, what holds instead.
+
+    `field` is the record's field where one holds the value (`amount_usd`, `date`), else what the
+    corrected name names (`commerce_secretary`); `stated` is as the record holds it, so a reader can
+    join the two without reading the note.
+    """
+
+    field: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"), Hint("field name", "amount_usd")] = Field(
+        description="The record field corrected (amount_usd, date), or for a name no field holds, what it names (commerce_secretary)"
+    )
+    stated: Annotated[str | float, Hint("text or number", 255000000)] = Field(
+        description="What the source states, as the record holds it (255000000, '2025', 'Raimondo')"
+    )
+    corrected: Annotated[str | float, Hint("text or number", 25500000)] = Field(
+        description="What the reference gives instead (25500000, '2025-09', 'Lutnick')"
+    )
+
+
 class Note(_Strict):
     """A curator's remark; `reference` is required when the note relies on outside knowledge.
 
@@ -139,7 +158,7 @@ class Note(_Strict):
         json_schema_extra={
             "if": {"properties": {"kind": {"const": "contradicted"}}},
             "then": {"required": ["errors", "reference"]},
-            "else": {"not": {"required": ["errors"]}},
+            "else": {"not": {"anyOf": [{"required": ["errors"]}, {"required": ["corrections"]}]}},
         }
     )
 
@@ -155,6 +174,13 @@ class Note(_Strict):
         ]
         | None
     ) = None
+    corrections: (
+        Annotated[
+            list[Correction],
+            Field(min_length=1, description="contradicted notes only: each corrected value as data (field, stated, corrected)"),
+        ]
+        | None
+    ) = None
     text: Text
     reference: Reference | None = None
 
@@ -166,6 +192,8 @@ class Note(_Strict):
             raise ValueError(f"a 'contradicted' note needs errors: the kinds of error it corrects ({', '.join(get_args(ErrorKind))})")
         if self.kind != "contradicted" and self.errors is not None:
             raise ValueError(f"errors is for 'contradicted' notes; a '{self.kind}' note states no error")
+        if self.kind != "contradicted" and self.corrections is not None:
+            raise ValueError(f"corrections is for 'contradicted' notes; a '{self.kind}' note corrects nothing")
         if self.errors is not None and len(set(self.errors)) != len(self.errors):
             raise ValueError(f"errors names a kind twice: {self.errors}")
         return self
@@ -236,6 +264,17 @@ class _Record(_Strict):
         unknown = [name for name in self.approximate if name not in numeric]
         if unknown:
             raise ValueError(f"approximate names {unknown}, not value fields of {self.kind_name()}: {sorted(numeric)}")
+        return self
+
+    @model_validator(mode="after")
+    def _corrections_state_what_the_record_holds(self) -> _Record:
+        for note in self.notes:
+            for correction in note.corrections or ():
+                held = getattr(self, correction.field, correction.stated)
+                if held != correction.stated:
+                    raise ValueError(
+                        f"a correction of {correction.field} says the source states {correction.stated!r}; the record holds {held!r}"
+                    )
         return self
 
     @classmethod

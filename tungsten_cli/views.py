@@ -157,10 +157,21 @@ def _correction(record: Record, note: Record) -> Record:
         "date": record.get("date"),
         "stated": value_text(record) or None,
         "errors": note["errors"],
+        "corrections": note.get("corrections") or [],
         "correction": note["text"],
         **{f"reference_{name}": reference.get(name) for name in _REFERENCE_FIELDS},
         "citations": record["citations"],
     }
+
+
+def _changes_text(row: Record) -> str:
+    """Each structured correction as "stated → corrected" ("255,000,000 → 25,500,000"): the error column
+    beside it says what kind of value, so the cell stays short enough to stand whole at 80 columns."""
+    return "; ".join(f"{_as_read(c['stated'])} → {_as_read(c['corrected'])}" for c in row["corrections"])
+
+
+def _as_read(value: str | float) -> str:
+    return value if isinstance(value, str) else number(value)
 
 
 def _reference_text(row: Record) -> str:
@@ -390,10 +401,13 @@ VIEWS: dict[str, View] = {
             "corrections",
             (),
             (
+                # What was stated and what is right come first, whole; on a narrow terminal the note's
+                # prose takes the record's second line, where it has nearly the whole width.
                 text_column("record", "name", fit="prose"),
-                text_column("error", "errors", fit="token"),
-                Column("stated", lambda r: r["stated"] or "", numeric=True, fit="words", priority=2, field="stated"),
-                Column("correction", lambda r: r["correction"], fit="prose", field="correction"),
+                text_column("error", "errors", fit="token", priority=2),
+                Column("stated → corrected", _changes_text, fit="words", field="corrections"),
+                Column("stated", lambda r: r["stated"] or "", numeric=True, fit="words", priority=4, field="stated"),
+                Column("correction", lambda r: r["correction"], fit="prose", field="correction", min_width=40, beneath=True),
                 _DATE._replace(priority=3),
                 Column("reference", _reference_text, fit="prose", priority=2, field="reference_publisher"),
                 id_column(priority=3),
@@ -409,6 +423,7 @@ VIEWS: dict[str, View] = {
                 "date",
                 "stated",
                 "errors",
+                "corrections",
                 "correction",
                 *(f"reference_{name}" for name in _REFERENCE_FIELDS),
                 "citations",
