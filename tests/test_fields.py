@@ -13,7 +13,7 @@ from conftest import run
 from test_pty import SGR, TUNGSTEN, screen
 
 from tungsten_cli.fields import describe
-from tungsten_cli.listing import view_fields
+from tungsten_cli.listing import labels, view_fields
 from tungsten_cli.load import load_facts
 from tungsten_cli.model import Deposit
 from tungsten_cli.render.text import field_text
@@ -78,7 +78,7 @@ def test_field_text_reads_each_kind_of_number() -> None:
     ("field", "suggested"),
     [
         ("grade_wo3_pct", "did you mean grade_wo3_min_pct, grade_wo3_max_pct?"),
-        ("grade", "did you mean grade_wo3_min_pct, grade_wo3_max_pct?"),
+        ("grade", "did you mean grade_wo3_min_pct, grade_wo3_max_pct, grade WO3?"),  # the table's label too
         ("nmae", "did you mean name?"),
     ],
 )
@@ -89,8 +89,8 @@ def test_unknown_field_suggests_close_names(field: str, suggested: str) -> None:
 
 
 def test_unknown_sort_field_suggests_too() -> None:
-    result = run("deals", "--sort", "-amount")
-    assert result.exit_code == 2 and "did you mean amount_usd?" in result.stderr
+    result = run("deals", "--sort", "-amounts")
+    assert result.exit_code == 2 and "did you mean amount, amount_usd?" in result.stderr
 
 
 needs_pty = pytest.mark.skipif(TUNGSTEN is None or sys.platform == "win32", reason="needs the installed tungsten and a POSIX pty")
@@ -119,7 +119,8 @@ def test_every_field_a_view_accepts_is_explained(view: str) -> None:
     one: describe it in tungsten_cli/fields.py), not in front of a user."""
     facts = load_facts(None, kinds=())
     rows = describe(facts, view)
-    assert [r["field"] for r in rows] == view_fields(facts, VIEWS[view])
+    valid = view_fields(facts, VIEWS[view])
+    assert [r["field"] for r in rows] == valid + list(labels(VIEWS[view], valid)), "the fields, then the table's labels"
     assert json.loads(_plain("fields", view, "--json")) == rows
     assert all(r["type"] and r["meaning"] for r in rows), [r for r in rows if not (r["type"] and r["meaning"])]
 
@@ -157,3 +158,32 @@ def test_fields_on_a_terminal_wraps_under_the_meaning_instead_of_cutting() -> No
 def test_an_unknown_view_is_a_usage_error() -> None:
     result = run("fields", "deposit")
     assert result.exit_code == 2 and result.stderr.startswith("tungsten: error: unknown view 'deposit'; choose from: conflicts, ")
+
+
+_ARGS = {"search": ["search", "kairakty"]}
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_every_label_a_default_table_shows_is_a_field_name(view: str) -> None:
+    """A column's label (`share`, `source`, `values`) is taken by --fields and --sort as its field, and
+    `tungsten fields VIEW` lists it."""
+    args = _ARGS.get(view, [view])
+    shown = [column.header for column in VIEWS[view].columns]
+    assert run(*args, "--fields", ",".join(shown), "--format", "csv").exit_code == 0
+    for label in shown:
+        result = run(*args, "--sort", label, "--limit", "1", "--format", "csv")
+        assert result.exit_code == 0, (label, result.stderr)
+    listed = {row["field"] for row in json.loads(_plain("fields", view, "--format", "json"))}
+    assert set(shown) <= listed
+
+
+def test_imports_and_revisions_take_their_labels() -> None:
+    table = _plain("imports", "--fields", "importer,partner,share,source")
+    assert table.splitlines()[0].split() == ["importer", "partner", "share", "source"]
+    assert "27 %" in table and "sunsirs-2025-11-21" in table
+    rows = json.loads(_plain("imports", "--fields", "importer,partner,share,source", "--sort", "-share", "--json"))
+    assert list(rows[0]) == ["importer", "partner", "share_pct", "citations"], "data formats name the field"
+    assert [r["share_pct"] for r in rows] == sorted((r["share_pct"] for r in rows), reverse=True)
+    values = _plain("revisions", "--fields", "quantity,values")
+    assert "MCS 2024: 550e → MCS 2025: 1,510" in values
+    assert _plain("revisions", "--fields", "change", "--format", "csv").splitlines()[0] == "change", "a label that is a field keeps it"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import IO, Any, NamedTuple
 
-from tungsten_cli.listing import view_fields
+from tungsten_cli.listing import labels, view_fields
 from tungsten_cli.query import resolve_choice
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import Format, Listing, write
@@ -126,9 +126,13 @@ def describe(facts: FactSet, view_name: str) -> list[Record]:
     own = _COMPARISONS.get(view_name, {})
     model = _model_fields(view.kinds or tuple(VOCAB["kind"])) if view.records else {}
     rows = []
-    for name in view_fields(facts, view):
+    valid = view_fields(facts, view)
+    for name in valid:
         kind, meaning = own.get(name) or model.get(name) or _DERIVED[name]
         rows.append({"field": name, "type": kind, "meaning": meaning})
+    types = {row["field"]: row["type"] for row in rows}
+    for label, name in labels(view, valid).items():
+        rows.append({"field": label, "type": types[name], "meaning": f"The table's label for {name}: --fields and --sort take either"})
     return rows
 
 

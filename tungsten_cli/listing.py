@@ -64,21 +64,40 @@ def view_fields(facts: FactSet, view: View, kinds: tuple[str, ...] = ()) -> list
     return list(dict.fromkeys([*names, *view.extra_fields]))
 
 
+def labels(view: View, valid: list[str]) -> dict[str, str]:
+    """Each label the view's table shows and the field its column shows (`share` -> share_pct, `source`
+    -> citations), so `--fields` and `--sort` take either; a label that is a field itself (`change` of
+    revisions, the absolute change beside change_pct) keeps meaning that field."""
+    return {c.header: c.field for c in view.columns if c.field and c.header not in valid and c.field in valid}
+
+
 def _finish(records: list[Record], view: View, output: Output, valid: list[str]) -> Listing:
-    """The output options every listing shares: `--fields` check, `--sort`, `--limit`."""
+    """The output options every listing shares: `--fields` check (a label chooses its column, as the
+    table shows it), `--sort`, `--limit`."""
     hint = f"tungsten fields {view.name} explains each"
+    aliases = labels(view, valid)
+    accepted = [*valid, *aliases]
+    fields = chosen = None
     if output.fields:
-        check_fields(output.fields, valid, hint)
-    records = sort_records(records, output.sort, valid, hint)
+        check_fields(output.fields, accepted, hint)
+        fields = [aliases.get(name, name) for name in output.fields]
+        by_label = {c.header: c for c in view.columns if c.header in aliases}
+        chosen = {aliases[name]: by_label[name] for name in output.fields if name in aliases}
+    sort = output.sort
+    if sort:
+        check_fields([sort.lstrip("-")], accepted, hint)
+        sort = sort[: len(sort) - len(sort.lstrip("-"))] + aliases.get(sort.lstrip("-"), sort.lstrip("-"))
+    records = sort_records(records, sort, valid, hint)
     if output.limit is not None:
         records = records[: output.limit]
     return Listing(
         records,
         _basis_kept(view.columns, records) if view.basis_kept else list(view.columns),
         cite=output.cite,
-        fields=output.fields,
+        fields=fields,
         chart=output.chart,
         sorted=bool(output.sort),
+        labelled=chosen or {},
     )
 
 

@@ -22,7 +22,7 @@ from tungsten_cli.render import (
     usd,
     value_text,
 )
-from tungsten_cli.render.text import field_text, grade_text, reserves_text
+from tungsten_cli.render.text import field_text, grade_text, number, reserves_text
 from tungsten_cli.search import search
 
 
@@ -340,7 +340,7 @@ VIEWS: dict[str, View] = {
             (),
             (
                 _QUANTITY,
-                Column("values", revision_values, fit="words"),
+                Column("values", revision_values, fit="words", field="claims"),
                 Column("change", revision_change, numeric=True, field="change_pct", priority=2),
                 text_column("verdict", fit="token", priority=3),
                 text_column("basis", priority=4),

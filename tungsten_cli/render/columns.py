@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Literal, NamedTuple
 
 from tungsten_cli.records import Record
@@ -39,6 +39,7 @@ class Listing(NamedTuple):
     fields: list[str] | None = None
     chart: bool = False  # draw bars instead of a table
     sorted: bool = False  # the user chose the order (--sort): a chart keeps it
+    labelled: Mapping[str, Column] = {}  # a field --fields named by its column's label: that column (never mutated)
 
 
 def id_column(priority: int = 1) -> Column:
@@ -67,10 +68,10 @@ def field_column(name: str) -> Column:
 
 
 def table_columns(listing: Listing) -> list[Column]:
-    """The view's columns, or one column per `--fields` name."""
+    """The view's columns, or one column per `--fields` name: the view's own where it was named by its label."""
     if listing.fields is None:
         return listing.columns
-    return [field_column(name) for name in listing.fields]
+    return [listing.labelled.get(name) or field_column(name) for name in listing.fields]
 
 
 def cells(columns: list[Column], records: list[Record]) -> list[list[str]]:
