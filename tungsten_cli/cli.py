@@ -507,6 +507,15 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace existing files that are not an earlier tungsten export. Example: --force")
     ] = False,
+    metadata: Annotated[
+        Path | None,
+        typer.Option(
+            "--metadata",
+            metavar="FILE",
+            help="With --sqlite: also write the metadata.json `datasette DB -m FILE` reads (descriptions, sources, facets, search). "
+            "Example: --metadata metadata.json",
+        ),
+    ] = None,
     bom: Annotated[
         bool,
         typer.Option(
@@ -519,6 +528,8 @@ def export(
         raise click.UsageError("say where to write: --sqlite FILE, --csv DIR, or both")
     if bom and csv_dir is None:
         raise click.UsageError("--bom is for the CSV files: add --csv DIR")
+    if metadata is not None and sqlite is None:
+        raise click.UsageError("--metadata describes the database: add --sqlite FILE")
     from tungsten_cli.commands.export import run_export
 
-    run_export(_env(), sqlite, csv_dir, facts, force, bom)
+    run_export(_env(), sqlite, csv_dir, facts, force, bom, metadata)

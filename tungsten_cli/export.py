@@ -109,6 +109,11 @@ def _sql_type(prop: dict[str, Any]) -> str:
     return next((sql for json_type, sql in _SQL_TYPES.items() if json_type in found), "TEXT")
 
 
+def _description(prop: dict[str, Any]) -> str:
+    """A property's description; an optional list's sits on the list inside its anyOf."""
+    return str(prop.get("description") or next((o["description"] for o in prop.get("anyOf", []) if "description" in o), ""))
+
+
 def _submodel(annotation: Any) -> type[BaseModel] | None:
     """The model a field holds one of (a note's reference), which the export spreads over columns."""
     if get_origin(annotation) is list:
@@ -116,17 +121,26 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
     return next((t for t in (annotation, *get_args(annotation)) if isinstance(t, type) and issubclass(t, BaseModel)), None)
 
 
-def model_columns(model: type[BaseModel]) -> list[tuple[str, str, str]]:
-    """(column, field path, SQL type) for every field of `model`, from its JSON Schema: a nested model's
-    fields become `FIELD_SUB` columns, so each is a column of its own (`reference_publisher`)."""
+class FieldColumn(NamedTuple):
+    """A column of the export read off a model: its name, the field path it holds, its SQL type, what it means."""
+
+    column: str
+    path: str
+    sql: str
+    description: str
+
+
+def model_columns(model: type[BaseModel]) -> list[FieldColumn]:
+    """Every field of `model` as a column, from its JSON Schema: a nested model's fields become
+    `FIELD_SUB` columns, so each is a column of its own (`reference_publisher`)."""
     props = model.model_json_schema(mode="serialization")["properties"]
     found = []
     for name in [*model.model_fields, *model.model_computed_fields]:
         sub = _submodel(model.model_fields[name].annotation) if name in model.model_fields else None
         if sub is None:
-            found.append((RENAMED.get(name, name), name, _sql_type(props[name])))
+            found.append(FieldColumn(RENAMED.get(name, name), name, _sql_type(props[name]), _description(props[name])))
         else:
-            found += [(f"{name}_{column}", f"{name}.{path}", sql) for column, path, sql in model_columns(sub)]
+            found += [f._replace(column=f"{name}_{f.column}", path=f"{name}.{f.path}") for f in model_columns(sub)]
     return found
 
 
@@ -161,7 +175,7 @@ def kind_columns(kind: str) -> list[tuple[str, str]]:
     of their own, and for a claim the edition `facts --json` adds."""
     from tungsten_cli.model import RECORD_MODELS
 
-    types = {column: sql for column, _, sql in model_columns(RECORD_MODELS[kind])}
+    types = {f.column: f.sql for f in model_columns(RECORD_MODELS[kind])}
     names = [n for n in VOCAB["fields"][kind] if n not in NESTED]
     if kind != "source":
         names += DERIVED["records"]
@@ -196,14 +210,28 @@ NESTED = {
 _REQUIRED = {"citations": ("source", "quote"), "parties": ("org",), "notes": ("kind", "text")}
 
 
-def nested_columns(name: str) -> list[tuple[str, str, str]]:
-    """(column, field path, SQL type) of a nested table: the key, the place in the list, the model's
-    fields, the derived ones."""
+# What the columns no model declares hold, for the Datasette metadata.
+KEY_DESCRIPTIONS = {
+    "record_id": "Id of the record (or source) the row belongs to",
+    "deal_id": "Id of the deal the party takes part in",
+    "position": "Its place in the record's list, from 0",
+    "name": "The organisation's name (from its record)",
+    "country": "The organisation's country, ISO 3166-1 alpha-2 code (from its record)",
+    "edition": "Edition of the record's source within its series (MCS 2025); empty outside a series",
+}
+
+
+def nested_columns(name: str) -> list[FieldColumn]:
+    """The columns of a nested table: the key, the place in the list, the model's fields, the derived ones."""
     from tungsten_cli import model
 
     key, _, model_name = NESTED[name]
-    derived = [(n, n, "TEXT") for n in DERIVED.get(name, ())]
-    return [(key, key, "TEXT"), ("position", "position", "INTEGER"), *model_columns(getattr(model, model_name)), *derived]
+    own = [
+        FieldColumn(key, key, "TEXT", KEY_DESCRIPTIONS[key]),
+        FieldColumn("position", "position", "INTEGER", KEY_DESCRIPTIONS["position"]),
+    ]
+    derived = [FieldColumn(n, n, "TEXT", KEY_DESCRIPTIONS[n]) for n in DERIVED.get(name, ())]
+    return [*own, *model_columns(getattr(model, model_name)), *derived]
 
 
 def _declared(table: str, column: str, sql: str) -> str:
@@ -221,11 +249,11 @@ def _nested_table(name: str, everything: list[Record]) -> Table:
     columns = nested_columns(name)
     key = NESTED[name][0]
     rows = [
-        {key: record["id"], "position": position, **{column: _at(item, path) for column, path, _ in columns[2:]}}
+        {key: record["id"], "position": position, **{f.column: _at(item, f.path) for f in columns[2:]}}
         for record in everything
         for position, item in enumerate(record.get(name) or [])
     ]
-    return Table(name, [(column, _declared(name, column, sql)) for column, _, sql in columns], rows)
+    return Table(name, [(f.column, _declared(name, f.column, f.sql)) for f in columns], rows)
 
 
 def _at(item: Record, path: str) -> Any:

@@ -102,10 +102,10 @@ class _Strict(BaseModel):
 class Reference(_Strict):
     """Outside knowledge a curator note relies on, cited like a bibliography entry."""
 
-    publisher: Text
-    title: Text
-    date: IsoDate | None = None
-    url: Text | None = None
+    publisher: Text = Field(description="Who published the outside reference")
+    title: Text = Field(description="The reference's title")
+    date: IsoDate | None = Field(None, description="When the reference was published")
+    url: Text | None = Field(None, description="Where the reference can be read")
 
 
 NoteKind = Literal[
@@ -162,7 +162,7 @@ class Note(_Strict):
         }
     )
 
-    kind: NoteKind
+    kind: NoteKind = Field(description="What kind of remark (translation, contradicted, context, ...)")
     errors: (
         Annotated[
             list[ErrorKind],
@@ -181,8 +181,8 @@ class Note(_Strict):
         ]
         | None
     ) = None
-    text: Text
-    reference: Reference | None = None
+    text: Text = Field(description="The curator's remark")
+    reference: Reference | None = Field(None, description="The outside source the note relies on")
 
     @model_validator(mode="after")
     def _contradiction_is_described(self) -> Note:
@@ -209,16 +209,18 @@ class Citation(_Strict):
     the year, the estimate mark and the cell under it.
     """
 
-    source: Slug
-    quote: Text
-    start: Annotated[int, Field(ge=0)] | None = None
-    end: Annotated[int, Field(ge=0)] | None = None
-    prefix: Text | None = None
-    suffix: Text | None = None
-    row: Annotated[dict[Text, str], Field(min_length=1)] | None = None
-    column: Text | None = None
-    line: Annotated[int, Field(ge=1)] | None = None
-    year_header: Text | None = None
+    source: Slug = Field(description="Id of the source quoted")
+    quote: Text = Field(description="The source's words (or a CSV cell) as written, verbatim")
+    start: Annotated[int, Field(ge=0)] | None = Field(None, description="Where the quote starts in the text, in characters")
+    end: Annotated[int, Field(ge=0)] | None = Field(None, description="Where the quote ends in the text, in characters")
+    prefix: Text | None = Field(None, description="Text just before the quote, to find it again")
+    suffix: Text | None = Field(None, description="Text just after the quote, to find it again")
+    row: Annotated[dict[Text, str], Field(min_length=1)] | None = Field(
+        None, description="A CSV cell's row: its key columns and their values, as written"
+    )
+    column: Text | None = Field(None, description="A CSV cell's column header, as written")
+    line: Annotated[int, Field(ge=1)] | None = Field(None, description="The line a CSV cell's row starts on")
+    year_header: Text | None = Field(None, description="The column header (2024e) that dates a quoted text table row")
 
     @model_validator(mode="after")
     def _offsets_match_quote(self) -> Citation:
@@ -474,9 +476,9 @@ class Measure(_Record):
 class Party(_Strict):
     """A deal participant by organisation id; `stake_pct` only where the source states it."""
 
-    org: Slug
-    role: Text | None = None
-    stake_pct: Share | None = None
+    org: Slug = Field(description="Organisation id of the party")
+    role: Text | None = Field(None, description="Its part in the deal, as the source says")
+    stake_pct: Share | None = Field(None, description="Its stake, percent, where the source states it")
 
 
 DealKind = Literal[

@@ -1,5 +1,5 @@
-"""`tungsten export`: the export tables written to a SQLite database, a folder of CSV files, or both,
-each followed by a line on stderr counting what was written."""
+"""`tungsten export`: the export tables written to a SQLite database (and the Datasette metadata
+describing it), a folder of CSV files, or both, each followed by a line on stderr saying what was written."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from tungsten_cli.load import load_for
 
 
 def run_export(
-    env: Environment, sqlite: Path | None, csv_dir: Path | None, paths: Sequence[str] | None, force: bool, bom: bool = False
+    env: Environment,
+    sqlite: Path | None,
+    csv_dir: Path | None,
+    paths: Sequence[str] | None,
+    force: bool,
+    bom: bool = False,
+    metadata: Path | None = None,
 ) -> None:
     loaded = load_for(env, paths)
     if sqlite is not None:
@@ -19,6 +25,11 @@ def run_export(
 
         counts = export_sqlite(loaded, sqlite, force=force)
         env.stderr.write(f"wrote {sqlite}: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + "\n")
+        if metadata is not None:
+            from tungsten_cli.metadata import write_metadata
+
+            write_metadata(loaded, metadata, sqlite.stem, force=force)
+            env.stderr.write(f"wrote {metadata}: open with datasette {sqlite} -m {metadata}\n")
     if csv_dir is not None:
         from tungsten_cli.export_csv import export_csv
 
