@@ -533,3 +533,18 @@ def export(
     from tungsten_cli.commands.export import run_export
 
     run_export(_env(), sqlite, csv_dir, facts, force, bom, metadata)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on. Example: --port 8001")] = 8001,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; the default answers this machine only. Example: --host 127.0.0.1")
+    ] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="Open Datasette in the web browser once it runs. Example: --open")] = False,
+    facts: FactsOpt = None,
+) -> None:
+    """Browse and search the facts in Datasette (pip install 'tungsten-cli[web]'). Example: tungsten serve --open"""
+    from tungsten_cli.serve import run_serve
+
+    run_serve(_env(), facts, host, port, open_browser)

@@ -47,7 +47,8 @@ def metadata(facts: FactSet, database: str) -> dict[str, Any]:
         "description": "Curated facts on tungsten mining, trade, deals and policy; each number cites the sentence "
         "or table cell that states it, and each source is pinned by the SHA-256 of its text.",
         "license": LICENSE,
-        "source": ", ".join(dict.fromkeys(s["publisher"] for s in sources)),
+        # Publishers once each ("U.S. Geological Survey" for its centres too), then where the detail is.
+        "source": ", ".join(dict.fromkeys(s["publisher"].split(",")[0] for s in sources)) + f" ({len(sources)} sources: the sources table)",
         "about": ABOUT,
         "databases": {database: {"description_html": _sources_html(sources), "tables": _tables()}},
     }
