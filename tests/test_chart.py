@@ -161,3 +161,16 @@ def test_a_time_series_of_one_country_is_one_panel_with_a_bar_a_year() -> None:
     assert len(bar_of(bars, "CN")) > 0 and len({len(BAR.search(line).group(0)) for line in bars}) > 1  # type: ignore[union-attr]
     several = chart("production", "--year", "2024")  # several countries, one year: unchanged
     assert "mine-production (t), W, 2024" in several
+
+
+def test_a_ranking_names_the_source_of_a_row_standing_beside_edition_rows() -> None:
+    """The README's ranking: the article's Kazakhstan estimate among MCS 2025's countries says it is the article's."""
+    lines = chart("reserves", "--latest", "--exclude", "world,other", "--basis", "W")
+    kz = next(line for line in lines if line.startswith("KZ"))
+    assert kz.startswith("KZ (sunsirs-2025-11-21)") and "(e, derived)" in kz
+    cn = next(line for line in lines if line.startswith("CN"))
+    assert "(" not in cn.split()[0], "an edition's rows keep their plain labels"
+    only_usgs = chart("reserves", "--latest", "--exclude", "world,other,KZ")
+    assert not any("usgs" in line or "MCS" in line for line in only_usgs), "rows of one edition need no source named"
+    table = run("reserves", "--latest", "--exclude", "world,other", "--basis", "W", "--fields", "subject,source").stdout
+    assert "sunsirs-2025-11-21" in table and "usgs-mcs-2025" in table

@@ -37,6 +37,7 @@ class Point(NamedTuple):
     id: str  # the record the bar stands for (a `revisions` row: its quantity)
     origin: str = ""  # the source edition (or id): tells apart rows that share a label
     mark: str = ""  # the record's note mark (‡, †), shown after the label
+    edition: bool = False  # the origin is an edition of a series (MCS 2025), not a source of its own
 
     @property
     def marked_label(self) -> str:
@@ -141,7 +142,15 @@ def points(records: list[Record]) -> tuple[list[Point], int]:
         if point is not None:
             citations = record.get("citations") or [{}]
             origin = str(record.get("edition") or citations[0].get("source") or "")
-            found.append(point._replace(label=clean(point.label), text=clean(point.text), origin=clean(origin), mark=note_mark(record)))
+            found.append(
+                point._replace(
+                    label=clean(point.label),
+                    text=clean(point.text),
+                    origin=clean(origin),
+                    mark=note_mark(record),
+                    edition=bool(record.get("edition")),
+                )
+            )
     if not found:
         raise UsageError("--chart: no row carries a number to draw (try production, reserves or imports)")
     kinds = sorted({f"{p.measure} ({p.unit})" for p in found})
@@ -183,6 +192,14 @@ def _told_apart(rows: list[Point]) -> list[Point]:
     return [p._replace(label=f"{p.label} ({p.origin})") if len(origins[p.label]) > 1 and p.origin else p for p in rows]
 
 
+def _sources_named(rows: list[Point]) -> list[Point]:
+    """Beside rows of an edition (MCS 2025), a row from a source without editions (the article) names
+    its source, so a ranking does not pass it off as the edition's: "KZ (sunsirs-2025-11-21)"."""
+    if not any(p.edition for p in rows):
+        return rows
+    return [p if p.edition or not p.origin or p.label.endswith(f"({p.origin})") else p._replace(label=f"{p.label} ({p.origin})") for p in rows]
+
+
 class Panel(NamedTuple):
     heading: str
     rows: list[Point]
@@ -200,7 +217,7 @@ def panels(records: list[Record], *, keep_order: bool) -> tuple[list[Panel], int
     for panel, rows in groups.items():
         if len({p.date for p in rows}) > 1:
             rows = [p._replace(label=f"{p.label} {p.date}" if p.date else p.label) for p in rows]
-        rows = _told_apart(rows)
+        rows = _sources_named(_told_apart(rows))
         if not keep_order:
             rows.sort(key=lambda p: (p.value is None, -(p.value or 0)))
         result.append(Panel(clean(_scale_name(found[0]) + (f", {panel}" if panel else "")), rows))
