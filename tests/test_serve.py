@@ -30,7 +30,7 @@ WAIT = 20.0
 
 
 def test_without_datasette_one_line_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tungsten_cli import serve
+    from tungsten_cli.commands import serve
 
     monkeypatch.setattr(serve, "datasette_missing", lambda: True)
     result = run("serve")
@@ -40,7 +40,7 @@ def test_without_datasette_one_line_says_how_to_install(monkeypatch: pytest.Monk
 
 
 def test_the_server_binds_loopback_unless_told_otherwise() -> None:
-    from tungsten_cli.serve import datasette_argv, is_loopback
+    from tungsten_cli.commands.serve import datasette_argv, is_loopback
 
     argv = datasette_argv(Path("t.db"), Path("m.json"), "127.0.0.1", 8001, open_browser=False)
     assert argv[argv.index("--host") + 1] == "127.0.0.1" and "--open" not in argv and "-i" in argv

@@ -545,6 +545,6 @@ def serve(
     facts: FactsOpt = None,
 ) -> None:
     """Browse and search the facts in Datasette (pip install 'tungsten-cli[web]'). Example: tungsten serve --open"""
-    from tungsten_cli.serve import run_serve
+    from tungsten_cli.commands.serve import run_serve
 
     run_serve(_env(), facts, host, port, open_browser)

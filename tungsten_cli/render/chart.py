@@ -197,7 +197,9 @@ def _sources_named(rows: list[Point]) -> list[Point]:
     its source, so a ranking does not pass it off as the edition's: "KZ (sunsirs-2025-11-21)"."""
     if not any(p.edition for p in rows):
         return rows
-    return [p if p.edition or not p.origin or p.label.endswith(f"({p.origin})") else p._replace(label=f"{p.label} ({p.origin})") for p in rows]
+    return [
+        p if p.edition or not p.origin or p.label.endswith(f"({p.origin})") else p._replace(label=f"{p.label} ({p.origin})") for p in rows
+    ]
 
 
 class Panel(NamedTuple):
