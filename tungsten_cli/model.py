@@ -162,7 +162,7 @@ class Note(_Strict):
         }
     )
 
-    kind: NoteKind = Field(description="What kind of remark (translation, contradicted, context, ...)")
+    kind: NoteKind = Field(description="What kind of remark")
     errors: (
         Annotated[
             list[ErrorKind],

@@ -124,8 +124,10 @@ def _last_hint(metadata: Any) -> Hint | None:
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """The type inside `X | None` and `list[X]`, and whether it was a list."""
+    """The type inside `X | None` and `list[X]` (constrained or not), and whether it was a list."""
     annotation = _without_none(annotation)
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
     if get_origin(annotation) is list:
         return _without_none(get_args(annotation)[0]), True
     return annotation, False
