@@ -8,12 +8,10 @@ always killed. Skipped, saying why, only where chromium, chromedriver, selenium 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,10 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run
+from conftest import CHROMEDRIVER, CHROMIUM, headless_chromium, run
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 START_TIMEOUT = 60.0
 WAIT = 20.0
 
@@ -100,30 +96,12 @@ def test_serve_answers_on_loopback_with_the_metadata(served: str) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
+    pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.skip(f"no browser: {CHROMIUM} or {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver)")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="tungsten-chromium-")
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--window-size=1200,900",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(WAIT)
-    try:
+    with headless_chromium(1200, 900) as driver:
+        driver.set_page_load_timeout(WAIT)
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def test_search_kairakty_and_follow_it_to_its_citations(served: str, browser: Any) -> None:
