@@ -35,11 +35,38 @@ def test_without_datasette_one_line_says_how_to_install(monkeypatch: pytest.Monk
     assert result.stdout == ""
 
 
-def test_the_server_binds_loopback_unless_told_otherwise() -> None:
-    from tungsten_cli.commands.serve import datasette_argv, is_loopback
+def _started(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[list[str], Any]:
+    """What `tungsten serve ARGS` would run, and its result, with Datasette's start replaced by a recorder."""
+    from tungsten_cli.commands import serve
 
-    argv = datasette_argv(Path("t.db"), Path("m.json"), "127.0.0.1", 8001, open_browser=False)
-    assert argv[argv.index("--host") + 1] == "127.0.0.1" and "--open" not in argv and "-i" in argv
+    started: list[list[str]] = []
+    monkeypatch.setattr(serve, "datasette_missing", lambda: False)
+    monkeypatch.setattr(serve, "run_datasette", started.append)
+    result = run("serve", *args)
+    assert result.exit_code == 0, result.stderr
+    (argv,) = started
+    assert argv[1:4] == ["-m", "datasette", "serve"]
+    return argv[3:], result
+
+
+def test_serve_binds_loopback_by_default_on_a_fresh_export(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path))
+    argv, result = _started(monkeypatch)
+    assert argv[argv.index("--host") + 1] == "127.0.0.1" and argv[argv.index("--port") + 1] == "8001"
+    assert "--open" not in argv and "-i" in argv, "read-only"
+    database = Path(argv[argv.index("-i") + 1])
+    assert database == tmp_path / "serve" / "tungsten.db" and database.stat().st_size > 0
+    assert Path(argv[argv.index("-m") + 1]) == tmp_path / "serve" / "metadata.json"
+    assert result.stderr == f"serving {database} at http://127.0.0.1:8001/tungsten/records (Ctrl-C stops)\n"
+
+
+def test_another_host_is_an_explicit_choice_and_warned_about(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path))
+    argv, result = _started(monkeypatch, "--host", "0.0.0.0", "--port", "9000", "--open")
+    assert argv[argv.index("--host") + 1] == "0.0.0.0" and "--open" in argv
+    assert result.stderr.startswith("tungsten: warning: --host 0.0.0.0: other machines can reach this server\n")
+    from tungsten_cli.commands.serve import is_loopback
+
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("example.org")
 
