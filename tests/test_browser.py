@@ -180,7 +180,7 @@ def test_no_empty_section_and_the_contents_name_what_is_missing(kz: Any) -> None
 def test_the_reserves_section_shows_kazakhstan_beside_china_and_the_other_holders(kz: Any) -> None:
     rows = kz.find_elements("css selector", "#reserves .bars a")
     labels = [(r.find_element("css selector", ".lbl").text, "ctx" in (r.get_attribute("class") or "")) for r in rows]
-    assert ("KZ†", False) in labels, labels
+    assert ("KZ (sunsirs-2025-11-21)†", False) in labels, labels  # beside MCS 2025's rows the article's names its source
     for context in ("world†", "CN†", "AU†", "RU†", "VN†"):
         assert (context, True) in labels, f"{context} missing as context: {labels}"
     assert "not Kazakhstan's own records" in kz.find_element("css selector", "#reserves figcaption").text
