@@ -39,8 +39,8 @@ UNCAUGHT: dict[tuple[str, str, str], str] = {
     # belongs to which partner is said by the country name beside it, which verify does not bind.
     **{(f"{prefix}us-import-share-{partner}-2020-2023", "share_pct", PERCENT): SAME_ROLE
        for prefix in ("", "usgs-") for partner in ("bo", "cn", "de", "other", "vn")},
-    # "US-Unternehmen mit 70% und ... Tau-Ken Samruk mit 30%": the stakes and the 70 % offtake are all percents.
-    ("cove-kaz-tau-ken-jv-2025-11", "offtake_pct", PERCENT): SAME_ROLE,
+    # "US-Unternehmen mit 70% und ... Tau-Ken Samruk mit 30%": the stakes are both percents (the 70 % offtake
+    # is caught: its contradicted note's correction says the source stated 70, and a model rule holds them equal).
     ("cove-kaz-tau-ken-jv-2025-11", "parties.0.stake_pct", PERCENT): SAME_ROLE,
     # "durchschnittlich 0,13% - 0,15%": min and max of one range, both percents.
     ("north-katpar", "grade_wo3_min_pct", PERCENT): SAME_ROLE,
