@@ -683,7 +683,12 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
     q_pty80 = tb("pty80", "deposits --country KZ (pty, 80 columns)", QUERY, use_pty=True, columns=80, check=_rich, expect_hit=True)
     q_help = tb("help", "tungsten --help", ["--help"], check=_contains("Usage", "deposits"))
     q_complete = tb("complete", "completion: deposits --<Tab>", [], env=COMPLETE_ENV, check=_contains("--country", "--json"))
-    startup = [py_pass, imp_typer, imp_rich, mini, mini_pty, q_json, q_plain, q_pty, q_pty80, q_help, q_complete]
+    page_check = _contains("<!DOCTYPE html>", 'id="summary"', 'id="evidence"')
+    q_report_kz = tb(
+        "report-kz", "report --html - --country KZ", ["report", "--html", "-", "--country", "KZ"], check=page_check, expect_hit=True
+    )
+    q_report = tb("report", "report --html - (every record)", ["report", "--html", "-"], check=page_check, expect_hit=True)
+    startup = [py_pass, imp_typer, imp_rich, mini, mini_pty, q_json, q_plain, q_pty, q_pty80, q_help, q_complete, q_report_kz, q_report]
 
     other_typer: Bench | None = None
     other_note = ""
@@ -725,6 +730,10 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
         ),
         Row("tungsten --help", q_help, baseline=q_json, limit=1.0, noise=1.05),
         Row("completion: deposits --<Tab>", q_complete, baseline=q_json, limit=1.0, noise=1.05),
+        # The HTML report: 1.3x the ratio to the JSON query measured before its summary, context and
+        # print endnotes (issue 23: KZ 1.20, every record 1.37; interleaved medians of 15).
+        Row("report --html - --country KZ", q_report_kz, baseline=q_json, limit=1.6),
+        Row("report --html - (every record)", q_report, baseline=q_json, limit=1.8),
     ]
 
     scale_notes: list[str] = []
