@@ -135,7 +135,7 @@ def test_the_summary_comes_first_with_deposits_deals_and_the_worst_correction(kz
     assert main.index('id="summary"') < main.index('id="deposits"')
     summary = _section(kz_text, "summary")
     cards = re.findall(r"<h3>([^<]+)</h3>", summary)
-    assert cards == ["Largest deposits", "Deals", "Reserves, with context", "Corrected claims"]
+    assert cards == ["Largest deposits", "Deals", "Reserves, with context (MCS 2025)", "Corrected claims"]
     largest = summary[summary.index("Largest deposits") : summary.index("</article>")]
     assert re.findall(r"<b>([^<]+)</b>", largest) == ["Upper Kairakty", "North Katpar", "Bakuta"], "the three largest, largest first"
     assert "1,216,000 t WO3" in largest and "0.132 %" in largest
@@ -191,3 +191,11 @@ def test_each_number_carries_the_endnote_number_of_its_evidence_entry(kz_text: s
 def test_sources_lists_only_what_the_page_quotes(kz_text: str) -> None:
     sources = _section(kz_text, "sources")
     assert re.findall(r"<tr><td data-label=\"id\"><code>([^<]+)</code>", sources) == ["sunsirs-2025-11-21", "usgs-mcs-2025"]
+
+
+def test_a_country_summary_gives_its_reserves_of_the_newest_edition_and_its_share() -> None:
+    summary = _section(report("--country", "CN"), "summary")
+    card = summary[summary.index("<h3>Reserves") :]
+    card = re.sub(r"<[^>]+>", "", re.sub(r'<sup class="en">\d+</sup>', "", card[: card.index("</article>")]))
+    assert "CN 2,400,000 t W† (MCS 2025; &lt;52.17 % of world)" in card, card
+    assert "1,800,000" not in card and "2,300,000" not in card, "older editions' figures are not the headline"

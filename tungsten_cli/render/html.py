@@ -465,15 +465,47 @@ def _imports_card(page: _Page, imports: list[Record], quotas: list[Record]) -> s
     return _card("Imports and quotas", items)
 
 
-def _reserves_card(page: _Page, own: list[Record], context: list[Record]) -> str:
-    items = [f"<b>{_e(r.get('subject'))}</b> {page.num(r['id'], figure_value(r, with_basis=True))}" for r in own[:2]]
-    world = [r for r in context if r.get("context") and r.get("value") is not None]
+def _newest_edition(page: _Page, rows: list[Record]) -> list[Record]:
+    """The world total, then the largest countries, of the newest edition among `rows` (by publication date)."""
+
+    def published(r: Record) -> str:
+        return str(page.sources.get(r["citations"][0]["source"], {}).get("published") or "")
+
+    editions = [r for r in rows if r.get("edition")]
+    newest = max((published(r) for r in editions), default="")
+    rows = [r for r in editions if published(r) == newest]
+    largest = sorted((r for r in rows if r["subject"] not in ("world", "other") and r.get("value") is not None), key=lambda r: -r["value"])
+    return [r for r in rows if r["subject"] == "world"] + largest
+
+
+def _publisher(page: _Page, r: Record) -> str:
+    """Who states a record: its source's publisher (the article's "SunSirs"), else the source id."""
+    source = r["citations"][0]["source"]
+    return str(page.sources.get(source, {}).get("publisher") or source)
+
+
+def _of_world(r: Record) -> str:
+    return f"{_e(_share(r))} of world" if _share(r) else ""
+
+
+def _reserves_card(page: _Page, rows: list[Record], context: list[Record]) -> str:
+    """A country's reserves as stated, with the edition or source stating them, beside the world total
+    and the largest holders; without a country, those of the newest edition."""
+    own_ids = {r["id"] for r in context if not r.get("context")}
+    own = [r for r in rows if r["id"] in own_ids]
+    others = [r for r in context if r.get("context")] or _newest_edition(page, rows)
+    items = [
+        f"<b>{_e(r.get('subject'))}</b> {page.num(r['id'], figure_value(r, with_basis=True))} "
+        f'<span class="muted">({"; ".join(filter(None, (_e(r.get("edition") or _publisher(page, r)), _of_world(r))))})</span>'
+        for r in own
+    ]
     items += [
         f'<span class="muted">{_e(r["subject"])}</span> {page.num(r["id"], figure_value(r, with_basis=True))}'
-        + (f' <span class="muted">({_e(_share(r))} of world)</span>' if _share(r) else "")
-        for r in world[:3]
+        + (f' <span class="muted">({_of_world(r)})</span>' if _share(r) else "")
+        for r in others[: max(4 - len(items), 2)]
     ]
-    return _card("Reserves" + (", with context" if world else ""), items)
+    edition = {str(r.get("edition")) for r in others if r.get("edition")}
+    return _card(f"Reserves{', with context' if own else ''}{f' ({edition.pop()})' if len(edition) == 1 else ''}", items)
 
 
 def _corrections_card(page: _Page, rows: list[Record]) -> str:
