@@ -37,3 +37,10 @@ def test_every_entry_names_a_module_that_exists() -> None:
 def test_each_module_has_one_entry() -> None:
     entries = _entries()
     assert len(entries) == len(set(entries)), f"sections named twice: {sorted({e for e in entries if entries.count(e) > 1})}"
+
+
+def test_adding_a_kind_names_at_most_three_code_files() -> None:
+    text = MAP.read_text(encoding="utf-8")
+    section = text[text.index("### … a record kind") :].split("\n### ", 1)[0]
+    code = set(re.findall(r"tungsten_cli/[\w/]+\.py", section))
+    assert 0 < len(code) <= 3, f"'How to add a record kind' names {sorted(code)}: at most three code files"

@@ -11,7 +11,8 @@ import pytest
 from conftest import ROOT, run
 
 from tungsten_cli import load
-from tungsten_cli.claims import claim_groups, comparison_key
+from tungsten_cli.claims import claim_groups
+from tungsten_cli.kinds import comparison_key
 from tungsten_cli.load import BUILTIN, load_facts
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

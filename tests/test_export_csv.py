@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ROOT, run
 
-from tungsten_cli.export import TABLES
+from tungsten_cli.export import export_tables
 
 MINI = str(DATA / "mini")
-NAMES = [*TABLES.values(), "citations", "parties", "notes"]
+NAMES = [*export_tables().values(), "citations", "parties", "notes"]
 
 
 def _export(*args: str) -> None:

@@ -14,7 +14,7 @@ from conftest import run, run_json
 from pydantic import BaseModel
 
 from tungsten_cli import model
-from tungsten_cli.export import DERIVED, RENAMED, TABLES
+from tungsten_cli.export import DERIVED, RENAMED, export_tables
 from tungsten_cli.load import load_facts
 
 # The lists a record holds and the table each is exported to, with that table's key column.
@@ -55,7 +55,7 @@ def _columns(db: sqlite3.Connection, table: str) -> list[str]:
 
 def test_every_field_of_every_model_has_a_column_in_both_exports(exported: Path) -> None:
     db = sqlite3.connect(exported / "t.db")
-    wanted = {TABLES[kind]: expected_columns(cls) for kind, cls in model.RECORD_MODELS.items()}
+    wanted = {export_tables()[kind]: expected_columns(cls) for kind, cls in model.RECORD_MODELS.items()}
     wanted.update({table: expected_columns(cls) for table, (_, cls) in NESTED.items()})
     for table, columns in wanted.items():
         with (exported / "csv" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
@@ -125,7 +125,7 @@ def read_back(path: Path) -> dict[str, dict[str, Any]]:
     db = sqlite3.connect(path)
     nested = {table: _nested(db, table) for table in NESTED}
     records: dict[str, dict[str, Any]] = {}
-    for kind, table in TABLES.items():
+    for kind, table in export_tables().items():
         props = model.RECORD_MODELS[kind].model_json_schema(mode="serialization")["properties"]
         for row in _rows(db, table):
             record = {name: _decoded(value, props.get(name, {})) for name, value in row.items()}

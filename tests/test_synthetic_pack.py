@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from tungsten_cli.claims import comparison_key
+from tungsten_cli.kinds import comparison_key
 from tungsten_cli.load import BUILTIN, fact_files, validate
 from tungsten_cli.verify import verify
 

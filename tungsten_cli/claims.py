@@ -8,19 +8,8 @@ from typing import Any
 
 from tungsten_cli.countries import AGGREGATES
 from tungsten_cli.dates import bounds
+from tungsten_cli.kinds import comparison_key, headline
 from tungsten_cli.records import YEAR_KEY, FactSet, Record, gc_paused
-
-
-def comparison_key(record: Record) -> tuple[str, str, str] | None:
-    """What a claim measures (subject, measure, period); equal keys are claims about one quantity."""
-    if record["kind"] == "figure":
-        return (record["subject"], record["measure"], record.get("date") or "")
-    if record["kind"] == "import_share":
-        return (f"{record['importer']}<-{record['partner']}", "import-share", record["date"])
-    if record["kind"] == "measure" and record.get("legal_basis"):
-        target = f"->{record['target_country']}" if record.get("target_country") else ""
-        return (f"{record['country']}{target}", f"{record['measure_kind']}/{record['legal_basis']}", "")
-    return None
 
 
 def basis_of(record: Record) -> str:
@@ -93,10 +82,10 @@ def conflicts(facts: FactSet) -> list[Record]:
 
 
 def claimed_value(record: Record) -> Any:
-    """The number a comparable claim states: a figure's value, a share, or a measure's rate or change."""
-    if record["kind"] == "figure":
-        return record.get("value")
-    return next((record[k] for k in ("share_pct", "rate_pct", "additional_duty_pct", "change_pct") if record.get(k) is not None), None)
+    """The number a comparable claim states: its kind's headline number (a figure's value, a share, a
+    measure's change, rate or added duty), the one `value_text` shows."""
+    found = headline(record)
+    return record[found.field] if found is not None else None
 
 
 def claimed_unit(record: Record) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from tungsten_cli import kinds
 from tungsten_cli.binding import record_values
 from tungsten_cli.errors import Problem
 from tungsten_cli.query import resolve_choice
@@ -23,7 +24,6 @@ from tungsten_cli.source_files import SourceReader
 from tungsten_cli.tables import CellError, Table, find_cell, is_table_file, selected_rows
 from tungsten_cli.tables import parse as parse_table
 from tungsten_cli.verify import locate, read_sources
-from tungsten_cli.vocabulary import VOCAB
 
 GAPS = ("uncited", "partly-cited")
 
@@ -210,7 +210,7 @@ class _Citing:
         self.spans: dict[str, list[tuple[int, int, str, set[float]]]] = {}
         self.cells: dict[tuple[str, int, str], list[tuple[str, set[float]]]] = {}
         for record in facts.records:
-            values = held_values(record, VOCAB["value_fields"][record["kind"]])
+            values = held_values(record, kinds.value_fields(record["kind"]))
             for citation in record["citations"]:
                 self._add(facts, texts, tables, record["id"], citation, values)
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tungsten_cli.basis import WO3_TO_W, normal_basis, w_content
-from tungsten_cli.claims import Groups, Key, basis_of, claim_groups, claimed_value, comparison_key, edition_of, stored_groups
+from tungsten_cli.claims import Groups, Key, basis_of, claim_groups, claimed_value, edition_of, stored_groups
+from tungsten_cli.kinds import comparison_key
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.vocabulary import COUNTRIES
 

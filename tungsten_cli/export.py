@@ -9,23 +9,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
+from tungsten_cli import kinds
 from tungsten_cli.atomic import replacing
 from tungsten_cli.errors import ExportError, NotFoundError, UsageError
 from tungsten_cli.records import FactSet, Record
-from tungsten_cli.vocabulary import VOCAB
 
-TABLES = {
-    "source": "sources",
-    "organization": "organizations",
-    "deposit": "deposits",
-    "figure": "figures",
-    "import_share": "import_shares",
-    "measure": "measures",
-    "deal": "deals",
-    "event": "events",
-}
+
+def export_tables() -> dict[str, str]:
+    """Each stored kind's table (kinds.Kind.table), `sources` first."""
+    return {name: kind.table for name, kind in kinds.KINDS.items() if kind.stored}
 
 
 # PRAGMA application_id marks a database as a tungsten export ("TUNG"), so a later export may
@@ -93,8 +87,6 @@ def _insert(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> N
     db.executemany(sql, [[cell(row.get(c)) for c in columns] for row in rows])
 
 
-# Link fields and the table they point at (the one list of links is records.reference_fields).
-_LINKS = {"operator": "organizations", "deposit": "deposits"}
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT", "array": "TEXT", "object": "TEXT"}
 # Fields the export names otherwise: a citation's offsets and cell (earlier exports' names, kept for
 # readers' queries), a note's reference flattened into columns a spreadsheet or a facet can read.
@@ -131,13 +123,16 @@ class FieldColumn(NamedTuple):
     description: str
 
 
-@cache
 def _properties() -> dict[str, dict[str, Any]]:
-    """Each model's JSON Schema properties, by model name, from one schema of every kind: generating
-    one schema per model made the first export of a process 130 -> 176 ms CPU (sqlite) and 114 -> 158 ms (csv)."""
-    from tungsten_cli.model import entry_adapter
+    """Each model's JSON Schema properties, by model name, from one schema of every kind (the
+    registry's, kinds.entry_adapter): generating one schema per model made the first export of a
+    process 130 -> 176 ms CPU (sqlite) and 114 -> 158 ms (csv)."""
+    return _schema_properties(kinds.entry_adapter())
 
-    return {name: schema["properties"] for name, schema in entry_adapter().json_schema(mode="serialization")["$defs"].items()}
+
+@cache
+def _schema_properties(adapter: TypeAdapter[Any]) -> dict[str, dict[str, Any]]:
+    return {name: schema["properties"] for name, schema in adapter.json_schema(mode="serialization")["$defs"].items()}
 
 
 def model_columns(model: type[BaseModel]) -> list[FieldColumn]:
@@ -154,11 +149,14 @@ def model_columns(model: type[BaseModel]) -> list[FieldColumn]:
     return found
 
 
-def _column(name: str, sql_type: str) -> str:
-    """A kind table column's type and constraints: the id is the record's, a link field a foreign key."""
+def _column(kind: str, name: str, sql_type: str) -> str:
+    """A kind table column's type and constraints: the id is the record's, a field linking to one
+    record (kinds.Link) a foreign key."""
     if name == "id":
         return "TEXT PRIMARY KEY REFERENCES records(id)"
-    return sql_type + (f" REFERENCES {_LINKS[name]}(id)" if name in _LINKS else "")
+    described = kinds.get(kind)
+    target = next((link.target for link in described.links if link.field == name and not link.many), None) if described else None
+    return sql_type + (f" REFERENCES {kinds.KINDS[target].table}(id)" if target else "")
 
 
 def _search_text(record: Record) -> dict[str, Any]:
@@ -183,13 +181,11 @@ class Table(NamedTuple):
 def kind_columns(kind: str) -> list[tuple[str, str]]:
     """A kind table's columns: every field of the kind's model but the nested lists, which have tables
     of their own, and for a claim the edition `facts --json` adds."""
-    from tungsten_cli.model import RECORD_MODELS
-
-    types = {f.column: f.sql for f in model_columns(RECORD_MODELS[kind])}
-    names = [n for n in VOCAB["fields"][kind] if n not in NESTED]
+    types = {f.column: f.sql for f in model_columns(kinds.record_models()[kind])}
+    names = [n for n in kinds.fields(kind) if n not in NESTED]
     if kind != "source":
         names += DERIVED["records"]
-    return [(n, _column(n, types.get(n, "TEXT"))) for n in names]
+    return [(n, _column(kind, n, types.get(n, "TEXT"))) for n in names]
 
 
 def tables(facts: FactSet) -> list[Table]:
@@ -201,7 +197,7 @@ def tables(facts: FactSet) -> list[Table]:
 
     everything: list[Record] = list(facts.sources.values()) + facts.records
     found = []
-    for kind, table in TABLES.items():
+    for kind, table in export_tables().items():
         columns = kind_columns(kind)
         rows = [r for r in everything if r["kind"] == kind]
         if kind != "source":
@@ -282,7 +278,9 @@ def _fill(db: sqlite3.Connection, facts: FactSet) -> dict[str, int]:
     counts: dict[str, int] = {}
     for table in tables(facts):
         db.execute(f"CREATE TABLE {table.name} ({', '.join(f'{_name(n)} {declared}' for n, declared in table.columns)})")
-        for link in sorted({n for n, _ in table.columns} & set(_LINKS)):
+        for link in sorted(
+            {n for n, _ in table.columns} & {link.field for kind in kinds.KINDS.values() for link in kind.links if not link.many}
+        ):
             db.execute(f"CREATE INDEX {table.name}_{link} ON {table.name}({link})")
         _insert(db, table.name, table.rows)
         counts[table.name] = len(table.rows)

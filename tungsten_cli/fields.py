@@ -9,32 +9,18 @@ from __future__ import annotations
 
 from typing import IO, Any, NamedTuple
 
+from tungsten_cli import kinds
 from tungsten_cli.listing import labels, view_fields
 from tungsten_cli.query import resolve_choice
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import Format, Listing, write
 from tungsten_cli.views import VIEWS
-from tungsten_cli.vocabulary import VOCAB
 
-# Fields views add to records.
+# Fields views add to any record (a kind's own derived fields are in its descriptor, kinds.Kind.derived).
 _DERIVED: dict[str, tuple[str, str]] = {
     "edition": ("text", "Edition of the record's source within its series (MCS 2025)"),
-    "share_of_world_pct": ("number", "Share of the world total of the same source, period and basis, percent (derived)"),
-    "share_comparator": ("text", "Set when the share is a bound: a share of a lower-bound total is an upper bound (<)"),
-    "share_approximate": ("true/false", "The share rests on a rounded or hedged figure"),
-    "share_derived": ("true/false", "A share was computed (a world total of the same source exists)"),
-    "appears_in": ("list of text", "Ids of the records that refer to the organisation"),
     "score": ("integer", "Search rank: where the words occur, name first; higher matches better"),
     "matched_quote": ("text", "The first quote holding a search word (else the first quote)"),
-    "records": ("integer", "How many loaded records cite the source"),
-    "subject_name": ("text", "The name of the subject's country (North Korea); empty for world, other"),
-    "importer_name": ("text", "The name of the importing country"),
-    "partner_name": ("text", "The name of the partner country; empty for other"),
-    "derived": ("true/false", "With --basis W: the value was converted from WO3 tonnes (x factor)"),
-    "stated_value": ("number", "With --basis W, for a converted figure: the value as the source states it"),
-    "stated_value_max": ("number", "With --basis W, for a converted range: its upper end as stated"),
-    "stated_basis": ("text", "With --basis W, for a converted figure: the basis as stated (WO3)"),
-    "factor": ("number", "With --basis W, for a converted figure: tonnes of W per tonne of WO3 (0.793)"),
 }
 _QUANTITY = ("text", "The quantity compared: subject/measure/period (a comparison key)")
 _VERDICT_DETAIL = {"verdict": ("text", "The outcome of the comparison (see the command's --help)"), "detail": ("text", "Why, in words")}
@@ -124,11 +110,11 @@ def describe(facts: FactSet, view_name: str) -> list[Record]:
     """One row per field the view accepts: field, type, meaning; raises KeyError for a field nobody describes."""
     view = VIEWS[view_name]
     own = _COMPARISONS.get(view_name, {})
-    model = _model_fields(view.kinds or tuple(VOCAB["kind"])) if view.records else {}
+    model = _model_fields(view.kinds or tuple(kinds.names())) if view.records else {}
     rows = []
     valid = view_fields(facts, view)
     for name in valid:
-        kind, meaning = own.get(name) or model.get(name) or _DERIVED[name]
+        kind, meaning = own.get(name) or model.get(name) or kinds.derived_field(name) or _DERIVED[name]
         rows.append({"field": name, "type": kind, "meaning": meaning})
     types = {row["field"]: row["type"] for row in rows}
     for label, name in labels(view, valid).items():
@@ -136,7 +122,7 @@ def describe(facts: FactSet, view_name: str) -> list[Record]:
     return rows
 
 
-class _Group(NamedTuple):
+class _Described(NamedTuple):
     """The kinds that describe one field alike, with its types and choices there."""
 
     kinds: list[str]
@@ -144,15 +130,13 @@ class _Group(NamedTuple):
     choices: list[str]
 
 
-def _model_fields(kinds: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+def _model_fields(names: tuple[str, ...]) -> dict[str, tuple[str, str]]:
     """Type and meaning of each field of these kinds: the meaning most kinds share first, then where
     a kind means something else by the name (`country` of a measure is the country imposing it)."""
-    from tungsten_cli.model import RECORD_MODELS
-
-    found: dict[str, dict[str, _Group]] = {}
-    for kind in kinds:
-        for name, prop in RECORD_MODELS[kind].model_json_schema(mode="serialization")["properties"].items():
-            group = found.setdefault(name, {}).setdefault(str(prop.get("description", "")), _Group([], [], []))
+    found: dict[str, dict[str, _Described]] = {}
+    for kind in names:
+        for name, prop in kinds.record_models()[kind].model_json_schema(mode="serialization")["properties"].items():
+            group = found.setdefault(name, {}).setdefault(str(prop.get("description", "")), _Described([], [], []))
             group.kinds.append(kind)
             group.types.append(_type_text(prop))
             group.choices.extend(_choices(prop))

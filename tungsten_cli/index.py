@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tungsten_cli.claims import claim_groups, comparison_key, conflict_groups, revision_groups
+from tungsten_cli.claims import claim_groups, conflict_groups, revision_groups
 from tungsten_cli.crosscheck import crosscheck_groups
-from tungsten_cli.records import FactSet, Record, record_countries, references
+from tungsten_cli.kinds import comparison_key, references
+from tungsten_cli.records import FactSet, Record, record_countries
 from tungsten_cli.search import search_text
 from tungsten_cli.vocabulary import COUNTRIES
 

@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 from tungsten_cli.claims import editions_without
 from tungsten_cli.countries import AGGREGATES, display_name, subject_code
+from tungsten_cli.kinds import fields as kind_fields
+from tungsten_cli.kinds import names as known_kinds
 from tungsten_cli.query import Query, check_fields, resolve_choice, sort_records
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import Column, Format, Listing
@@ -59,8 +61,8 @@ def view_fields(facts: FactSet, view: View, kinds: tuple[str, ...] = ()) -> list
     so an empty result is `[]`, not an error."""
     names: list[str] = []
     if view.records:
-        for kind in kinds or view.kinds or VOCAB["kind"]:
-            names += VOCAB["fields"][kind]
+        for kind in kinds or view.kinds or known_kinds():
+            names += kind_fields(kind)
     return list(dict.fromkeys([*names, *view.extra_fields]))
 
 
@@ -108,7 +110,7 @@ def _checked(facts: FactSet, view: View, query: Query) -> Query:
     if view.status_vocab:
         resolve_choice(query.status, "status", VOCAB[view.status_vocab])
     if view.subkind_vocab == "kind":
-        kind = resolve_choice(query.subkind, "kind", VOCAB["kind"])
+        kind = resolve_choice(query.subkind, "kind", known_kinds())
         return query._replace(kinds=(kind,) if kind else view.kinds, subkind=None)
     if view.subkind_vocab:
         resolve_choice(query.subkind, "kind", VOCAB[view.subkind_vocab])

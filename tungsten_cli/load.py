@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from tungsten_cli import SCHEMA_VERSION, __version__
+from tungsten_cli import SCHEMA_VERSION, __version__, kinds
 from tungsten_cli.errors import FactsError, NotFoundError, Problem, UsageError
 from tungsten_cli.records import FactSet, Index, Record, gc_paused
 
@@ -36,6 +36,7 @@ _LAYOUT = 3  # of the cache file (`_CacheFile`); part of the signature, so anoth
 VALIDATING_MODULES = (
     "validate.py",
     "parallel.py",
+    "kinds.py",
     "yamlio.py",
     "index.py",
     "claims.py",
@@ -232,7 +233,7 @@ def _signature(files: Iterable[tuple[Path, os.stat_result]]) -> str:
     than the whole query. The Python version is part of it because marshal's format is.
     """
     code = [(path, os.stat(path)) for path in (_PACKAGE / name for name in VALIDATING_MODULES)]
-    parts = [SCHEMA_VERSION, __version__, sys.version, f"layout {_LAYOUT}"]
+    parts = [SCHEMA_VERSION, __version__, sys.version, f"layout {_LAYOUT}", kinds.signature()]
     for path, info in [*code, *files]:
         parts.append(f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}")
     return "\n".join(parts)

@@ -15,7 +15,7 @@ from typing import Any
 
 from tungsten_cli.atomic import replacing
 from tungsten_cli.errors import ExportError, NotFoundError, UsageError
-from tungsten_cli.export import KEY_DESCRIPTIONS, NESTED, TABLES, kind_columns, model_columns, nested_columns
+from tungsten_cli.export import KEY_DESCRIPTIONS, NESTED, export_tables, kind_columns, model_columns, nested_columns
 from tungsten_cli.records import FactSet
 
 # Datasette's "about" line; it also marks the file as ours, so a later export may replace it.
@@ -65,11 +65,11 @@ def _sources_html(sources: list[dict[str, Any]]) -> str:
 
 
 def _tables() -> dict[str, Any]:
-    from tungsten_cli import model
+    from tungsten_cli import kinds, model
 
     tables: dict[str, Any] = {"records": _RECORDS}
-    for kind, name in TABLES.items():
-        cls = model.RECORD_MODELS[kind]
+    for kind, name in export_tables().items():
+        cls = kinds.record_models()[kind]
         described = {f.column: f.description for f in model_columns(cls)}
         columns = {column: described.get(column) or KEY_DESCRIPTIONS[column] for column, _ in kind_columns(kind)}
         tables[name] = _table(_first_paragraph(cls.__doc__), columns, facets=[f for f in FACETS if f in columns and f != "kind"])

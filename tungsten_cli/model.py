@@ -239,8 +239,9 @@ class Citation(_Strict):
         return self
 
 
-class _Record(_Strict):
-    """Fields every claim shares; `approximate` names the value fields the source hedges."""
+class RecordModel(_Strict):
+    """Fields every record kind but `source` shares (a new kind's model subclasses it, kinds.py registers
+    it); `approximate` names the value fields the source hedges."""
 
     id: Slug = Field(description="Stable, readable record id (a slug), unique across packs")
     summary: Text = Field(description="One English sentence: what the record states")
@@ -259,7 +260,7 @@ class _Record(_Strict):
         return int(self.date[:4]) if self.date else None
 
     @model_validator(mode="after")
-    def _approximate_names_value_fields(self) -> _Record:
+    def _approximate_names_value_fields(self) -> RecordModel:
         if not self.approximate:
             return self
         numeric = set(value_fields(type(self)))
@@ -269,7 +270,7 @@ class _Record(_Strict):
         return self
 
     @model_validator(mode="after")
-    def _corrections_state_what_the_record_holds(self) -> _Record:
+    def _corrections_state_what_the_record_holds(self) -> RecordModel:
         for note in self.notes:
             for correction in note.corrections or ():
                 held = getattr(self, correction.field, correction.stated)
@@ -353,7 +354,7 @@ OrgKind = Literal[
 ]
 
 
-class Organization(_Record):
+class Organization(RecordModel):
     """A company, state body or bank that deals, events and deposits refer to by id."""
 
     kind: Literal["organization"] = Field("organization", description="The record kind")
@@ -365,7 +366,7 @@ class Organization(_Record):
 DepositStatus = Literal["not-mined", "producing", "construction", "prospect", "discovery", "acquisition-target"]
 
 
-class Deposit(_Record):
+class Deposit(RecordModel):
     """A deposit or mine project; garbled spellings from the source go into `aliases`."""
 
     kind: Literal["deposit"] = Field("deposit", description="The record kind")
@@ -400,7 +401,7 @@ Comparator = Literal[">", ">=", "<", "<="]
 Availability = Literal["withheld", "not-available"]
 
 
-class Figure(_Record):
+class Figure(RecordModel):
     """One quantity: what is measured (`subject` + `measure` + `date` + `basis`) is the comparison key."""
 
     kind: Literal["figure"] = Field("figure", description="The record kind")
@@ -426,7 +427,7 @@ class Figure(_Record):
         return self
 
 
-class ImportShare(_Record):
+class ImportShare(RecordModel):
     """A partner's share of one country's imports over a period (`date` is an interval like 2020/2023)."""
 
     kind: Literal["import_share"] = Field("import_share", description="The record kind")
@@ -447,7 +448,7 @@ class ImportShare(_Record):
 MeasureKind = Literal["mining-quota", "export-control", "tariff", "tariff-threat"]
 
 
-class Measure(_Record):
+class Measure(RecordModel):
     """A quota, export control or tariff; `country` is who imposes it, changes are signed.
 
     `rate_pct` is a duty rate (5.5 % ad valorem); `additional_duty_pct` a duty added on top of the
@@ -494,7 +495,7 @@ DealKind = Literal[
 ]
 
 
-class Deal(_Record):
+class Deal(RecordModel):
     """A loan, agreement, joint venture, acquisition, listing or investment between organisations."""
 
     kind: Literal["deal"] = Field("deal", description="The record kind")
@@ -514,7 +515,7 @@ class Deal(_Record):
         return parties
 
 
-class Event(_Record):
+class Event(RecordModel):
     """Something that happened or was stated without a quantity to compare."""
 
     kind: Literal["event"] = Field("event", description="The record kind")
@@ -580,12 +581,16 @@ def vocabulary() -> dict[str, Any]:
 
 
 def json_schema(kind: str | None = None) -> dict[str, Any]:
-    """The JSON Schema authors' editors check packs with: one record kind, or a whole pack file."""
-    if kind is None:
-        schema = TypeAdapter(list[Entry]).json_schema()
+    """The JSON Schema of a shipped record kind, or of a pack file of shipped kinds (kinds.json_schema
+    adds registered kinds)."""
+    return schema_of(TypeAdapter(list[Entry]) if kind is None else RECORD_MODELS[kind], pack=kind is None)
+
+
+def schema_of(target: type[BaseModel] | TypeAdapter[Any], *, pack: bool) -> dict[str, Any]:
+    """The JSON Schema authors' editors check packs with: one record kind, or (`pack`) a whole pack file."""
+    schema = target.json_schema() if isinstance(target, TypeAdapter) else target.model_json_schema()
+    if pack:
         schema["title"] = "tungsten fact pack"
-    else:
-        schema = RECORD_MODELS[kind].model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["schema_version"] = SCHEMA_VERSION
     return schema

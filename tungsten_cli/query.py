@@ -9,7 +9,8 @@ from typing import Any, NamedTuple
 from tungsten_cli.countries import AGGREGATES, resolve, subject_code
 from tungsten_cli.dates import bounds
 from tungsten_cli.errors import NotFoundError, UsageError
-from tungsten_cli.records import FactSet, Record, party_names, record_countries, references
+from tungsten_cli.kinds import party_names, references, subkind
+from tungsten_cli.records import FactSet, Record, record_countries
 from tungsten_cli.search import fold
 
 Predicate = Callable[[Record], bool]
@@ -46,13 +47,6 @@ def covers_year(record: Record, year: int) -> bool:
     return int(start[:4]) <= year <= int(end[:4])
 
 
-_SUBKIND_FIELDS = ("deal_kind", "measure_kind", "org_kind", "event_kind", "measure")
-
-
-def _subkind(record: Record) -> str | None:
-    return next((record[f] for f in _SUBKIND_FIELDS if record.get(f)), None)
-
-
 def _field_equals(key: str, value: str) -> Predicate:
     return lambda record: record.get(key) == value
 
@@ -77,7 +71,7 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
     if query.status:
         checks.append(lambda r: r.get("status") == query.status)
     if query.subkind:
-        checks.append(lambda r: _subkind(r) == query.subkind)
+        checks.append(lambda r: subkind(r) == query.subkind)
     if query.measure:
         checks.append(_of_measure(query.measure))
     if query.min_change is not None:

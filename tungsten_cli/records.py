@@ -1,4 +1,4 @@
-"""Plain record types, the one list of link fields and the GC pause: the leaf every module may import.
+"""Plain record types and the GC pause: the leaf every module may import.
 
 It imports nothing of the package, so no module that needs a `Record` or a `FactSet` pulls in the
 loader, the validator or the query layer with it.
@@ -74,23 +74,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def reference_fields(record: Record) -> Iterator[tuple[str, str, str]]:
-    """(field, target kind, target id) for every id a record points at: the one list of link fields."""
-    for i, party in enumerate(record.get("parties") or []):
-        yield f"parties.{i}.org", "organization", party["org"]
-    for i, org in enumerate(record.get("orgs") or []):
-        yield f"orgs.{i}", "organization", org
-    if record.get("operator"):
-        yield "operator", "organization", record["operator"]
-    if record.get("deposit"):
-        yield "deposit", "deposit", record["deposit"]
-
-
-def references(record: Record) -> set[str]:
-    """Ids of the organisations and deposits a record points at."""
-    return {target for _, _, target in reference_fields(record)}
-
-
 # Subjects that stand for several countries: a world total, a table's "Other countries", an unnamed group.
 AGGREGATES = frozenset({"world", "other", "unspecified"})
 
@@ -103,13 +86,3 @@ def record_countries(record: Record) -> set[str]:
         found.add(record["subject"])
     found.update(party.get("country") for party in record.get("parties") or [])
     return {c for c in found if c}
-
-
-def party_names(record: Record, lookup: Callable[[str], Record | None]) -> list[str]:
-    """Names and aliases of every organisation a record involves, for `--party` and search matching."""
-    ids = [target for _, kind, target in reference_fields(record) if kind == "organization"]
-    names: list[str] = list(ids)
-    for org_id in ids:
-        org = lookup(org_id) or {}
-        names += [org.get("name", ""), *list(org.get("aliases") or [])]
-    return names

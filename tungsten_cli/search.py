@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tungsten_cli.errors import UsageError
-from tungsten_cli.records import FactSet, Index, Record, party_names
+from tungsten_cli.kinds import party_names
+from tungsten_cli.records import FactSet, Index, Record
 
 Lookup = Callable[[str], Record | None]
 

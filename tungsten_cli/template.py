@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from tungsten_cli.model import RECORD_MODELS, Hint, ordered_fields, value_fields
+from tungsten_cli import kinds
+from tungsten_cli.model import Hint, ordered_fields, value_fields
 
 # Units follow the field-name suffixes; a test checks every value field of every kind has one.
 _UNITS = (
@@ -91,7 +92,7 @@ class FieldDoc:
 def field_docs(kind: str, model: type[BaseModel] | None = None) -> list[FieldDoc]:
     """The fields of a kind (or of a nested model), `kind` first, then required ones, then optional, each in output order."""
     top = model is None
-    model = model or RECORD_MODELS[kind]
+    model = model or kinds.record_models()[kind]
     names = [n for n in ordered_fields(model) if n in model.model_fields and not (top and n == "kind")]
     docs = [_doc(kind, model, name) for name in names]
     lead = [FieldDoc("kind", True, "the record kind, as written", None, kind)] if top else []
@@ -208,7 +209,7 @@ def _text(line: _Line) -> str:
 
 def template(kind: str) -> str:
     """A commented YAML template of one record: required fields as `<placeholders>`, optional ones commented out."""
-    model = RECORD_MODELS[kind]
+    model = kinds.record_models()[kind]
     head = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
     lines = [
         f"# {kind}: {head}\n",

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from tungsten_cli import yamlio
+from tungsten_cli import kinds, yamlio
 from tungsten_cli.errors import FactsError, Problem
-from tungsten_cli.model import RECORD_MODELS, SUM_TOLERANCE_PCT, Entry, entry_adapter, ordered_fields
+from tungsten_cli.model import SUM_TOLERANCE_PCT, ordered_fields
 from tungsten_cli.parallel import ordered_map, processes_for
-from tungsten_cli.records import FactSet, Record, gc_paused, reference_fields
+from tungsten_cli.records import FactSet, Record, gc_paused
 
 Origin = dict[str, Any]
 
@@ -94,18 +94,13 @@ def _fast_file(name: str, blob: bytes) -> list[tuple[Record, Origin]] | None:
         return None
     items, lines, citation_lines = parsed
     try:
-        models = _list_adapter().validate_python(items)
+        models = kinds.list_adapter().validate_python(items)
     except ValidationError:
         return None
     return [
         (_record(model), {"file": name, "line": line, "citations": citations})
         for model, line, citations in zip(models, lines, citation_lines)
     ]
-
-
-@cache
-def _list_adapter() -> TypeAdapter[list[Entry]]:
-    return TypeAdapter(list[Entry])
 
 
 def _validate_file(
@@ -121,7 +116,7 @@ def _validate_file(
             problems.append(Problem(name, f"expected a record (a mapping), found {yamlio.kind_of(item)}", *yamlio.line_column(item_node)))
     if not duplicates:
         try:
-            models = _list_adapter().validate_python([item for item, _ in pairs])
+            models = kinds.list_adapter().validate_python([item for item, _ in pairs])
         except ValidationError:
             pass
         else:
@@ -132,7 +127,7 @@ def _validate_file(
 def _validate_items(
     name: str, pairs: list[tuple[dict[str, Any], yaml.Node]], duplicates: list[yaml.Node], problems: list[Problem]
 ) -> Iterator[tuple[Record, Origin]]:
-    adapter = entry_adapter()
+    adapter = kinds.entry_adapter()
     for item, item_node in pairs:
         record_id = item.get("id") if isinstance(item.get("id"), str) else None
         repeated = [key for key in duplicates if item_node.start_mark.index <= key.start_mark.index < item_node.end_mark.index]
@@ -174,10 +169,9 @@ def _locate(name: str, record_id: str | None, node: yaml.Node, error: Any) -> Pr
 
 @cache
 def _field_order(model: type[BaseModel]) -> list[str]:
-    return ordered_fields(model) if model in _RECORD_TYPES else list(model.model_fields)
+    return ordered_fields(model) if model in kinds.record_models().values() else list(model.model_fields)
 
 
-_RECORD_TYPES = set(RECORD_MODELS.values())
 # Values that go into a record as they are, passed over without a call.
 _PLAIN = frozenset({str, int, bool, type(None)})
 
@@ -259,7 +253,7 @@ def _share_sum_problems(facts: FactSet) -> Iterator[Problem]:
 def _reference_problems(
     records: list[Record], sources: dict[str, Record], origins: dict[str, dict[str, Any]], rejected: set[str]
 ) -> Iterator[Problem]:
-    kinds = {r["id"]: r["kind"] for r in records}
+    kind_of = {r["id"]: r["kind"] for r in records}
     for record in records:
         origin = origins[record["id"]]
         for i, citation in enumerate(record["citations"]):
@@ -268,8 +262,8 @@ def _reference_problems(
                 yield Problem(
                     origin["file"], f"unknown source '{citation['source']}'", line, record_id=record["id"], field=f"citations.{i}.source"
                 )
-        for field_name, kind, target in reference_fields(record):
-            if kinds.get(target) != kind and target not in rejected:
+        for field_name, kind, target in kinds.reference_fields(record):
+            if kind_of.get(target) != kind and target not in rejected:
                 yield Problem(origin["file"], f"no {kind} with id '{target}'", origin["line"], record_id=record["id"], field=field_name)
 
 

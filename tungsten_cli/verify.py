@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
 
-from tungsten_cli import environment
+from tungsten_cli import environment, kinds
 from tungsten_cli.binding import Binding, Quote, bind_field, record_values, shown
 from tungsten_cli.environment import SOURCE_DIR_ENV
 from tungsten_cli.errors import NotFoundError, Problem, UsageError
@@ -18,7 +18,6 @@ from tungsten_cli.source_files import SourceError, SourceReader
 from tungsten_cli.tables import Cell, CellError, Table, cell_years, describe, find_cell, is_table_file
 from tungsten_cli.tables import parse as parse_table
 from tungsten_cli.tables import reading as cell_reading
-from tungsten_cli.vocabulary import VOCAB
 
 
 @dataclass(frozen=True)
@@ -134,13 +133,13 @@ def bindings(record: Record, facts: FactSet) -> list[Binding]:
     if _cell_backed(record):
         return []
     quotes = text_quotes(record, facts)
-    return [bind_field(record, name, value, quotes) for name, value in record_values(record, VOCAB["value_fields"][record["kind"]])]
+    return [bind_field(record, name, value, quotes) for name, value in record_values(record, kinds.value_fields(record["kind"]))]
 
 
 def record_problems(record: Record, facts: FactSet, texts: dict[str, str], tables: Tables) -> Iterator[Problem]:
     """Every problem of one record: its citations against the pre-read source texts, then each field against its token."""
     origin = facts.origins[record["id"]]
-    fields = VOCAB["value_fields"][record["kind"]]
+    fields = kinds.value_fields(record["kind"])
     for i, citation in enumerate(record["citations"]):
         line = origin["citations"][i] if i < len(origin["citations"]) else origin["line"]
         text = texts.get(citation["source"])
@@ -393,7 +392,7 @@ def explain(facts: FactSet, record_id: str, folders: Path | Sequence[Path]) -> t
     texts, _ = read_sources(facts, SourceReader(folders, facts.sources))
     tables = Tables()
     lines = [f"{record_id} ({record['kind']})"]
-    fields = VOCAB["value_fields"][record["kind"]]
+    fields = kinds.value_fields(record["kind"])
     if _cell_backed(record):
         lines.append(f"  {_stated(record, fields)}: backed by table cells (value, W/NA and bound as the cell writes them)")
         lines += _cell_lines(facts, record, texts, tables)

@@ -6,33 +6,30 @@ from __future__ import annotations
 import json
 from typing import IO
 
+from tungsten_cli import kinds
 from tungsten_cli.listing import Output
 from tungsten_cli.query import check_fields, resolve_choice
 from tungsten_cli.render import Listing, text_column, write
 
 
 def schema_text(kind: str | None) -> str:
-    from tungsten_cli.model import RECORD_MODELS, json_schema
-
-    resolve_choice(kind, "kind", RECORD_MODELS)
-    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    resolve_choice(kind, "kind", kinds.record_models())
+    return json.dumps(kinds.json_schema(kind), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def template_text(kind: str) -> str:
     """`tungsten new KIND`: a commented YAML template of one record to fill in."""
-    from tungsten_cli.model import RECORD_MODELS
     from tungsten_cli.template import template
 
-    resolve_choice(kind, "kind", RECORD_MODELS)
+    resolve_choice(kind, "kind", kinds.record_models())
     return template(kind)
 
 
 def write_schema_summary(kind: str, output: Output, out: IO[str], *, force_color: bool = False) -> None:
     """`tungsten schema KIND --summary`: the template's information as a table, one row per field."""
-    from tungsten_cli.model import RECORD_MODELS
     from tungsten_cli.template import summary_rows
 
-    resolve_choice(kind, "kind", RECORD_MODELS)
+    resolve_choice(kind, "kind", kinds.record_models())
     columns = [
         text_column("field", fit="token"),
         text_column("required"),

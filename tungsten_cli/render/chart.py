@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import IO, NamedTuple
 
+from tungsten_cli import kinds
 from tungsten_cli.errors import UsageError
 from tungsten_cli.records import Record
 from tungsten_cli.render.columns import Listing
 from tungsten_cli.render.console import console, use_rich
-from tungsten_cli.render.text import clean, figure_value, hedge, mark_legend, note_mark, pct, tonnes, usd
+from tungsten_cli.render.text import clean, headline_text, mark_legend, note_mark
 from tungsten_cli.render.wrap import wrap
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -44,83 +45,23 @@ class Point(NamedTuple):
         return self.label + self.mark
 
 
-def _figure(r: Record) -> Point:
-    value = None if r.get("unavailable") else r["value"]
+def _point(record: Record) -> Point | None:
+    """The bar of a record (or a `revisions` row) whose kind declares a chart (kinds.Chart)."""
+    kind = kinds.get(record.get("kind"))
+    spec = kind.chart if kind is not None else None
+    found = kinds.first_held(record, spec.fields) if spec is not None else None
+    if spec is None or found is None:
+        return None
     return Point(
-        str(r["subject"]),
-        value,
-        figure_value(r),
-        r["measure"],
-        r["unit"],
-        ", ".join(filter(None, (r.get("basis") or "basis not stated", r.get("date")))),
-        r.get("date") or "",
-        r["id"],
+        spec.label(record),
+        None if record.get("unavailable") else record[found.field],
+        headline_text(record, found),
+        spec.measure(record, found.field),
+        found.unit or record["unit"],
+        spec.panel(record),
+        record.get("date") or "",
+        str(record.get("id") or record.get("quantity")),
     )
-
-
-def _field_point(
-    field: str, unit: str, measure: str, label: Callable[[Record], str], panel: Callable[[Record], str]
-) -> Callable[[Record], Point | None]:
-    text = {"t": tonnes, "pct": pct, "usd": usd}.get(unit, lambda v: f"{v:g} {unit}")
-
-    def point(r: Record) -> Point | None:
-        if r.get(field) is None:
-            return None
-        return Point(
-            label(r),
-            r[field],
-            hedge(r, field, text(r[field])),
-            measure,
-            unit,
-            panel(r),
-            r.get("date") or "",
-            str(r.get("id") or r.get("quantity")),
-        )
-
-    return point
-
-
-def _first_party(r: Record) -> str:
-    parties = r.get("parties") or [{}]
-    return str(parties[0].get("name") or parties[0].get("org") or r["id"])
-
-
-def _measure(r: Record) -> Point | None:
-    target = f" → {r['target_country']}" if r.get("target_country") else ""
-    label = f"{r['country']}{target} {r['measure_kind']}"
-    fields: tuple[tuple[str, Callable[[float], str]], ...] = (
-        ("change_pct", pct),
-        ("rate_pct", pct),
-        ("additional_duty_pct", lambda v: f"+{pct(v)}"),
-        ("rate_cents_per_kg", lambda v: f"{v:g}¢/kg"),
-    )
-    for field, text in fields:
-        if r.get(field) is not None:
-            return Point(
-                label,
-                r[field],
-                hedge(r, field, text(r[field])),
-                field,
-                "cents/kg" if field == "rate_cents_per_kg" else "pct",
-                "",
-                r.get("date") or "",
-                r["id"],
-            )
-    return None
-
-
-# The one number a person compares, per record kind.
-_POINTS: dict[str, Callable[[Record], Point | None]] = {
-    "figure": _figure,
-    "import_share": _field_point(
-        "share_pct", "pct", "import share", lambda r: str(r["partner"]), lambda r: f"{r['importer']} imports of {r['forms']}, {r['date']}"
-    ),
-    "deposit": _field_point("reserves_wo3_t", "t", "reserves", lambda r: str(r["name"]), lambda r: "WO3"),
-    "deal": _field_point("amount_usd", "usd", "deal amount", lambda r: f"{_first_party(r)} {r['deal_kind']}", lambda r: ""),
-    "measure": _measure,
-    # `revisions`: how much each quantity moved from its first edition to its last, in percent.
-    "revision": _field_point("change_pct", "pct", "change between editions", lambda r: f"{r['subject']}/{r['measure']}", lambda r: ""),
-}
 
 
 # What a heading calls a unit and a measure stored under a field name (`pct` -> %, `change_pct` -> change).
@@ -137,8 +78,7 @@ def points(records: list[Record]) -> tuple[list[Point], int]:
     """The bars of a listing and how many rows carry no number; UsageError when the numbers are not comparable."""
     found: list[Point] = []
     for record in records:
-        make = _POINTS.get(str(record.get("kind")))
-        point = make(record) if make else None
+        point = _point(record)
         if point is not None:
             citations = record.get("citations") or [{}]
             origin = str(record.get("edition") or citations[0].get("source") or "")

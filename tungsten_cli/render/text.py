@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from tungsten_cli.kinds import Headline, headline
 from tungsten_cli.records import Record
 
 # Marks beside a record: `‡` when an outside reference contradicts what the source states (a
@@ -207,29 +208,22 @@ def grade_text(record: Record) -> str:
     return cell_range(record, "grade_wo3_min_pct", "grade_wo3_max_pct", pct)
 
 
-# The headline quantity of each non-figure kind: (field, unit text); a figure has `value` and `unit`.
-HEADLINE_FIELDS: tuple[tuple[str, Callable[[float | None], str]], ...] = (
-    ("reserves_wo3_t", tonnes),
-    ("reserves_rare_earth_t", tonnes),
-    ("resources_w_t", tonnes),
-    ("resources_t", tonnes),
-    ("share_pct", pct),
-    ("change_pct", pct),
-    ("rate_pct", pct),
-    ("additional_duty_pct", lambda v: f"+{pct(v)}"),
-    ("amount_usd", usd),
-    ("offtake_pct", lambda v: f"{pct(v)} offtake"),  # a deal without an amount: its share of the output
-)
+# How a kind's headline or chart number reads, by the unit its descriptor names (kinds.Headline).
+_HEADLINE_UNITS: dict[str, Callable[[float], str]] = {"t": tonnes, "pct": pct, "usd": usd, "cents/kg": lambda v: f"{v:g}¢/kg"}
+
+
+def headline_text(record: Record, headline: Headline) -> str:
+    """A headline number with its unit, affix and marks; "" (the record's own unit) is a figure's value."""
+    if not headline.unit:
+        return figure_value(record)
+    write = _HEADLINE_UNITS.get(headline.unit) or (lambda v: f"{v:g} {headline.unit}")
+    return hedge(record, headline.field, headline.affix.format(write(record[headline.field])))
 
 
 def value_text(record: Record) -> str:
-    """The headline quantity of any record, for listings that mix kinds."""
-    if record["kind"] == "figure":
-        return figure_value(record)
-    for name, unit in HEADLINE_FIELDS:
-        if record.get(name) is not None:
-            return hedge(record, name, unit(record[name]))
-    return record.get("as_written") or ""
+    """The headline quantity of any record (its kind's first headline number it holds), for listings that mix kinds."""
+    found = headline(record)
+    return headline_text(record, found) if found is not None else record.get("as_written") or ""
 
 
 # How a number field reads in a table, by name (docs/data-contract.md: the unit is the name's suffix); a figure's
