@@ -42,6 +42,7 @@ def test_every_table_and_column_is_described(exported: Path) -> None:
         assert all(tables[name]["columns"].values()), [c for c, text in tables[name]["columns"].items() if not text]
     assert tables["deposits"]["columns"]["reserves_wo3_t"] == "WO3 reserves, tonnes", "the schema's description, unit and all"
     assert tables["deals"]["columns"]["amount_usd"] == "Amount, US dollars"
+    assert tables["deposits"]["description"] == "A deposit or mine project; garbled spellings from the source go into aliases."
 
 
 def test_title_licence_sources_facets_and_search(exported: Path) -> None:

@@ -84,7 +84,8 @@ def _table(description: str, columns: dict[str, str], facets: list[str]) -> dict
 
 
 def _first_paragraph(doc: str | None) -> str:
-    return " ".join((doc or "").split("\n\n")[0].split())
+    """A model docstring's first paragraph as one line, without the Markdown backticks Datasette would show."""
+    return " ".join((doc or "").split("\n\n")[0].replace("`", "").split())
 
 
 def write_metadata(facts: FactSet, target: Path, database: str, *, force: bool = False) -> None:
