@@ -60,6 +60,19 @@ def test_serve_binds_loopback_by_default_on_a_fresh_export(monkeypatch: pytest.M
     assert result.stderr == f"serving {database} at http://127.0.0.1:8001/tungsten/records (Ctrl-C stops)\n"
 
 
+def test_without_a_cache_folder_one_line_says_what_to_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tungsten_cli.commands import serve
+
+    monkeypatch.setattr(serve, "datasette_missing", lambda: False)
+    monkeypatch.setenv("TUNGSTEN_NO_CACHE", "1")
+    result = run("serve")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "tungsten: error: tungsten serve writes its database into the cache folder, and this run has none: "
+        "drop --no-cache and TUNGSTEN_NO_CACHE, or set TUNGSTEN_CACHE_DIR\n"
+    )
+
+
 def test_another_host_is_an_explicit_choice_and_warned_about(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path))
     argv, result = _started(monkeypatch, "--host", "0.0.0.0", "--port", "9000", "--open")

@@ -34,8 +34,10 @@ def run_serve(env: Environment, paths: Sequence[str] | None, host: str, port: in
     if datasette_missing():
         raise UsageError(INSTALL)
     if env.cache.folder is None:
+        why = f" ({env.cache.absent})" if env.cache.absent else ""
         raise UsageError(
-            f"tungsten serve writes its database to the cache folder, and there is none ({env.cache.absent}): set TUNGSTEN_CACHE_DIR"
+            f"tungsten serve writes its database into the cache folder, and this run has none{why}: "
+            "drop --no-cache and TUNGSTEN_NO_CACHE, or set TUNGSTEN_CACHE_DIR"
         )
     database, metadata = prepare(load_for(env, paths), env.cache.folder / "serve")
     if not is_loopback(host):
