@@ -141,7 +141,7 @@ def test_the_summary_comes_first_with_deposits_deals_and_the_worst_correction(kz
     assert "1,216,000 t WO3" in largest and "0.132 %" in largest
     assert "Cove Kaz Capital Group <a" in summary and ">70 %</a>" in summary and ">30 %</a>" in summary and ">US$ 4.2 bn</a>" in summary
     assert "<b>5</b> claims corrected" in summary
-    assert re.search(r"<b>Worst</b>: stated <a [^>]*>70 % offtake</a>.*\(value\)\. The joint-venture press release", summary)
+    assert re.search(r"<b>Worst</b>: stated <a [^>]*>70 % offtake</a>.* → 100 % \(value\)\. The joint-venture press release", summary)
 
 
 def test_every_summary_number_links_to_its_evidence(kz_text: str) -> None:
@@ -155,7 +155,7 @@ def test_the_full_summary_names_imports_the_quota_cut_and_the_exim_loan_as_worst
     summary = _section(page_text, "summary")
     assert re.search(r"<b>US imports</b>.*CN <a [^>]*>27 %</a>", summary)
     assert re.search(r"CN mining quota</b>.*>-6.45 %</a>", summary)
-    assert re.search(r"<b>Worst</b>: stated <a [^>]*>US\$ 255 m</a>", summary), "value and scope wrong at once: the gravest"
+    assert re.search(r"<b>Worst</b>: stated <a [^>]*>US\$ 255 m</a>.* → US\$ 25.5 m \(value, scope\)", summary), "a number off tenfold"
 
 
 def test_an_empty_section_is_left_out_and_listed_once_as_not_in_these_sources(kz_text: str) -> None:
@@ -199,3 +199,21 @@ def test_a_country_summary_gives_its_reserves_of_the_newest_edition_and_its_shar
     card = re.sub(r"<[^>]+>", "", re.sub(r'<sup class="en">\d+</sup>', "", card[: card.index("</article>")]))
     assert "CN 2,400,000 t W† (MCS 2025; &lt;52.17 % of world)" in card, card
     assert "1,800,000" not in card and "2,300,000" not in card, "older editions' figures are not the headline"
+
+
+def test_the_worst_correction_is_the_gravest_kind_then_the_number_moved_furthest() -> None:
+    from tungsten_cli.render.html import _worst
+
+    def row(name: str, errors: list[str], stated: object = None, corrected: object = None) -> dict[str, object]:
+        changes = [] if stated is None else [{"field": "value", "stated": stated, "corrected": corrected}]
+        return {"id": name, "errors": errors, "corrections": changes}
+
+    melting = row("melting", ["value"], 3410, 3422)
+    loan = row("loan", ["value"], 255_000_000, 25_500_000)
+    offtake = row("offtake", ["value"], 70, 100)
+    bound = row("bound", ["value"], 50, ">50")
+    dated = row("dated", ["date", "name", "place"])
+    assert _worst([dated, melting, offtake, loan, bound])["id"] == "loan"
+    assert _worst([dated, melting, bound, offtake])["id"] == "offtake", "1.43x before 1.004x and before a bound"
+    assert _worst([dated, row("scope", ["scope"])])["id"] == "scope", "a wrong scope before a wrong date, however many"
+    assert _worst([melting, bound])["id"] == "melting", "a number moved before one corrected to a bound"

@@ -22,6 +22,7 @@ from tungsten_cli.render.text import (
     CONTRADICTED_MARK,
     NOTE_MARK,
     clean,
+    field_text,
     figure_value,
     grade_text,
     hedge,
@@ -389,10 +390,35 @@ def _sources(page: _Page, rows: list[Record]) -> str:
 _SEVERITY = ("value", "scope", "unit", "name", "place", "date")
 
 
+def _numbers(change: Record) -> tuple[float, float] | None:
+    stated, corrected = change["stated"], change["corrected"]
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in (stated, corrected))
+    return (float(stated), float(corrected)) if numeric else None
+
+
+def _factor(row: Record) -> float:
+    """How far a row's structured corrections move a number, either way (10 for US$ 255 m -> 25.5 m);
+    0 when none corrects a number."""
+    pairs = [pair for change in row.get("corrections") or [] for pair in [_numbers(change)] if pair]
+    return max((max(a / b, b / a) for a, b in pairs), default=0.0)
+
+
 def _worst(corrections: list[Record]) -> Record:
-    """The correction a reader should hear of first: the gravest kind of error, then the most kinds at once;
-    among equals, the first in the listing's order."""
-    return min(corrections, key=lambda r: (min(_SEVERITY.index(e) for e in r["errors"]), -len(r["errors"])))
+    """The correction a reader should hear of first: the gravest kind of error, then the number moved
+    furthest (the structured corrections), then the most kinds at once; among equals, the first listed."""
+    return min(corrections, key=lambda r: (min(_SEVERITY.index(e) for e in r["errors"]), -_factor(r), -len(r["errors"])))
+
+
+def _corrected_text(page: _Page, row: Record) -> str:
+    """ "→ 25.5 m": the corrected value of the row's first numeric correction (else its first), in the
+    field's unit, without the stated value's hedges; empty without a structured correction."""
+    changes = row.get("corrections") or []
+    change = next((c for c in changes if _numbers(c)), changes[0] if changes else None)
+    if change is None:
+        return ""
+    record = {**page.records.get(row["id"], {}), change["field"]: change["corrected"], "approximate": [], "estimated": False}
+    record = {k: v for k, v in record.items() if k not in ("comparator", "unavailable")}
+    return f" → {_e(field_text(record, change['field']))}"
 
 
 def _first_sentence(text: str) -> str:
@@ -517,7 +543,9 @@ def _corrections_card(page: _Page, rows: list[Record]) -> str:
         for e in r["errors"]:
             counts[e] = counts.get(e, 0) + 1
     records = len({r["id"] for r in rows})
-    stated = f"stated {page.num(worst['id'], worst['stated'])}" if worst.get("stated") else page.ref(worst["id"])
+    stated = (
+        f"stated {page.num(worst['id'], worst['stated'])}{_corrected_text(page, worst)}" if worst.get("stated") else page.ref(worst["id"])
+    )
     return _card(
         "Corrected claims",
         [
