@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from tungsten_cli.errors import ExitCode
+
 README = ROOT / "README.md"
 README_MAX_LINES = 400
 DOCS = sorted((ROOT / "docs").glob("*.md"))
@@ -41,3 +43,9 @@ def test_the_readme_links_every_doc() -> None:
 def test_every_relative_link_resolves(path: Path) -> None:
     broken = [target for target in _links(path) if target and not (path.parent / target).exists()]
     assert not broken, f"{path.relative_to(ROOT)} links to missing files: {broken}"
+
+
+def test_the_readme_exit_codes_are_the_codes_the_cli_uses() -> None:
+    section = README.read_text(encoding="utf-8").split("\n## Exit codes\n", 1)[1].split("\n## ", 1)[0]
+    documented = {int(code) for code in re.findall(r"(?m)^\| (\d+) \|", section)}
+    assert documented == {int(code) for code in ExitCode}, "README.md's exit code table and errors.ExitCode differ"
