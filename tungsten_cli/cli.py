@@ -399,6 +399,39 @@ def coverage_(
     raise typer.Exit(run_coverage(_env(), sources or (), source_dir, facts, as_json))
 
 
+@app.command("draft")
+def draft_(
+    source: Annotated[
+        str,
+        typer.Argument(metavar="SOURCE", help="A loaded source id, or a new text or CSV file. Example: tungsten draft my-article.txt"),
+    ],
+    only: Annotated[
+        str | None,
+        typer.Option("--only", metavar="KIND", help="Propose only records of this kind. Example: --only import_share"),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help="yaml (a pack to edit), json or table. Example: --format json", show_default="table on a terminal, else yaml"),
+    ] = None,
+    facts: FactsOpt = None,
+    source_dir: SourceDirOpt = None,
+) -> None:
+    """Propose records for every number of a source that no record holds yet, each with a note of what to check.
+
+    A new file also gets a sources entry (id, file, SHA-256, guessed language). Fields draft cannot
+    fill are <placeholders> that validate refuses. Example: tungsten draft usgs-mcs-2025 --format json
+    """
+    from tungsten_cli.draft import DRAFT_FORMATS, draft, write_draft
+
+    if fmt is not None and fmt not in DRAFT_FORMATS:
+        raise click.UsageError(f"--format {fmt!r}: draft writes {', '.join(DRAFT_FORMATS)}")
+    from tungsten_cli.verify import source_dirs
+
+    folders = _optional_source_dirs(source_dir)[0] if Path(source).is_file() else source_dirs(source_dir or ())
+    result = draft(load_facts(facts), source, folders, only)
+    sys.stderr.write(write_draft(result, fmt, sys.stdout))
+
+
 @app.command("validate")
 def validate_(
     paths: Annotated[

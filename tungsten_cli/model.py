@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import Annotated, Any, Literal, get_args
@@ -38,9 +39,16 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"), Hi
 
 
 def _not_blank(value: str) -> str:
+    """Refuses blank text and an unfilled `<field>` placeholder, as `new` and `draft` write them, so
+    a template or a draft loads only once a person has filled it in."""
     if not value.strip():
         raise ValueError("is blank: give some text or leave the field out")
+    if value[:1] == "<" and value[-1:] == ">" and _PLACEHOLDER.fullmatch(value):
+        raise ValueError(f"{value} is a placeholder: fill it in")
     return value
+
+
+_PLACEHOLDER = re.compile(r"<[a-z_]+>")
 
 
 # Some text that is not only whitespace; editors get the same rule as a (searched, unanchored) pattern.
@@ -116,6 +124,7 @@ NoteKind = Literal[
     "resolved-date",
     "interpretation",
     "context",
+    "draft",
 ]
 
 

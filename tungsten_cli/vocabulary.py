@@ -284,6 +284,6 @@ VOCAB: dict[str, Any] = {
     "measure_kind": ["mining-quota", "export-control", "tariff", "tariff-threat"],
     "org_kind": ["company", "state-company", "state-body", "bank", "sovereign-fund", "exchange", "research-body", "media"],
     "unit": ["t", "kg", "usd", "pct", "count", "rank", "times", "decades", "degc", "usd_per_mtu_wo3", "year"],
-    "note_kind": ["translation", "inconsistent-in-source", "contradicted", "unit-ambiguous", "resolved-date", "interpretation", "context"],
+    "note_kind": ["translation", "inconsistent-in-source", "contradicted", "unit-ambiguous", "resolved-date", "interpretation", "context", "draft"],
     "error_kind": ["value", "date", "name", "unit", "scope", "place"],
 }

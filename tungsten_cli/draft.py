@@ -1,0 +1,767 @@
+"""Draft records for a source: a proposal for every number no record holds yet, for a curator to check.
+
+Nothing here reads a source or splits it on its own: the units and which of their numbers are
+still uncited come from `coverage`, every number's value from `verify`'s reader, cells from
+`tables`, country names from the vocabulary, measures from the measures the loaded facts already
+use. Each proposal carries a `draft` note listing what a person must check; a field draft cannot
+fill is a `<field>` placeholder, which `validate` refuses, so an unchecked guess never loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import IO
+
+from tungsten_cli.countries import display_name, subject_code
+from tungsten_cli.coverage import GAPS, Covered, coverage
+from tungsten_cli.errors import NotFoundError, UsageError
+from tungsten_cli.records import FactSet, Record
+from tungsten_cli.source_files import SourceError, folders_of, read_pinned
+from tungsten_cli.tables import Table, cell_years, find_cell, is_table_file, reading
+from tungsten_cli.tables import parse as parse_table
+from tungsten_cli.verify import NumberToken, anchor_problem, decreases_in, number_tokens
+from tungsten_cli.vocabulary import COUNTRIES, VOCAB
+
+# A year a sentence or header dates its numbers by, never a value of its own.
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_YEAR_HEADER = re.compile(r"(?:FY )?((?:19|20)\d{2})(e?)")
+_PERIOD = re.compile(r"\(((?:19|20)\d{2})\s*[–-]\s*(\d{2}|\d{4})\)")
+# Column gaps of a layout-preserved table: segments are words joined by single spaces.
+_SEGMENT = re.compile(r"\S+(?: \S+)*")
+_GAP = re.compile(r"\S {3,}\S")
+_ALIGN = 3  # columns a cell's right edge may sit from its header's (as verify allows)
+_SCAN = 40  # lines above a row searched for its table's year header
+_FOOTNOTE = re.compile(r"[,\d]+$")
+_MONEY_BEFORE = re.compile(r"(?:US\$|\$|USD|US-Dollar)\s*$")
+_MONEY_AFTER = re.compile(r"\s*(?:US-)?(?:Dollar|dollars|USD)\b")
+_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|Prozent\b)")
+_TONNES_AFTER = re.compile(r"\s*(?:t|tons|tonnes|metric tons|Tonnen)\b")
+_UNIT_WORD = re.compile(r"[^\s,;]*(?:\s+(?:percent|Prozent|tons|tonnes|Tonnen|t|dollars|Dollar|US-Dollar)\b)?")
+_DEAL_WORDS = {
+    "loan": r"loan|Darlehen|Kredit",
+    "joint-venture": r"joint venture|Joint Venture|Joint-Venture|Gemeinschaftsunternehmen",
+    "acquisition": r"acquisition|acquire[sd]?|Übernahme|Erwerb|erwirbt|übernimmt",
+    "investment": r"invest\w*|Investition\w*",
+    "memorandum": r"memorandum|Absichtserklärung",
+    "letter-of-interest": r"letter of interest",
+    "sale-agreement": r"sale agreement|Kaufvertrag|Liefervertrag",
+}
+_DEAL_ANY = re.compile(r"\b(?:" + "|".join(_DEAL_WORDS.values()) + r"|deal|agreement|Vereinbarung|Abkommen|Vertrag)\b")
+_MEASURE_WORDS = {
+    "mining-quota": r"quota\w*|Quote\w*|Kontingent\w*",
+    "export-control": r"export control\w*|Exportkontroll\w*|Ausfuhrkontroll\w*",
+    "tariff": r"tariff\w*|Zoll\w*|Zölle\w*|dut(?:y|ies)",
+}
+_INCREASE = re.compile(r"\b(?:increase\w*|raise\w*|Erhöhung|erhöh\w*)\b")
+# Words a source hedges or bounds a number with, just before it.
+_APPROX = re.compile(r"(?:about|around|approximately|roughly|nearly|almost|some|etwa|rund|ca\.|fast|knapp|ungefähr)\s+\S*$", re.I)
+_BOUNDS = ((re.compile(r"(?:more than|over|above|mehr als|über)\s+\S*$", re.I), ">"), (re.compile(r"(?:less than|under|below|weniger als|unter)\s+\S*$", re.I), "<"))
+_GERMAN = re.compile(r"\b(?:der|die|das|und|ist|von|mit|für|nicht|den|des|auf|wurde|sich|eine?)\b")
+_ENGLISH = re.compile(r"\b(?:the|and|of|to|is|was|for|with|that|were|from|by)\b")
+
+
+def placeholder(name: str) -> str:
+    """What a field draft cannot fill holds; the model refuses it, so the record cannot load unfilled."""
+    return f"<{name}>"
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A unit with uncited numbers that draft proposes nothing for, and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class Draft:
+    """What `tungsten draft` proposes for one source: a `sources` entry for a new file, and records."""
+
+    source_id: str
+    source: Record | None
+    records: list[Record] = field(default_factory=list)
+    passed: list[Passed] = field(default_factory=list)
+
+    def entries(self) -> list[Record]:
+        """The pack a curator edits: the new source entry first, then the records."""
+        return ([self.source] if self.source else []) + self.records
+
+
+# --- opening the source ---------------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "source"
+
+
+def guess_language(text: str) -> str:
+    """de or en, by which language's commonest words the text uses more (a guess the curator checks)."""
+    return "de" if len(_GERMAN.findall(text)) > len(_ENGLISH.findall(text)) else "en"
+
+
+def new_source(path: Path, folders: Sequence[Path], taken: Iterable[str]) -> tuple[Record, Path]:
+    """A `sources` entry for a file not in the facts, and the folder to read it from.
+
+    The id comes from the file name (before its first dot), the SHA-256 from its bytes; the file
+    is named relative to the first source folder that holds it, else by its bare name (to be
+    copied there). Title, publisher and publication date are placeholders.
+    """
+    resolved = path.resolve()
+    folder = next((f for f in folders if resolved.is_relative_to(f.resolve())), None)
+    file = resolved.relative_to(folder.resolve()).as_posix() if folder else resolved.name
+    try:
+        data = resolved.read_bytes()
+    except OSError as err:
+        raise NotFoundError(f"cannot read {path}: {err.strerror}") from None
+    base, n, ids = _slug(resolved.name.split(".")[0]), 1, set(taken)
+    source_id = base
+    while source_id in ids:
+        n += 1
+        source_id = f"{base}-{n}"
+    sha256 = hashlib.sha256(data).hexdigest()
+    text = read_pinned(folder or resolved.parent, file, sha256).text
+    language = guess_language(text)
+    checks = [f"language (guessed {language} from its commonest words)", "title", "publisher", "published"]
+    if folder is None:
+        checks.append(f"copy {resolved.name} into your source folder: it is in none of the folders given")
+    entry: Record = {
+        "kind": "source",
+        "id": source_id,
+        "title": placeholder("title"),
+        "publisher": placeholder("publisher"),
+        "published": placeholder("published"),
+        "language": language,
+        "file": file,
+        "sha256": sha256,
+    }
+    if is_table_file(file):
+        entry["key_columns"] = _key_columns(parse_table(text))
+        checks.append("key_columns (guessed: the columns that hold no number)")
+    entry["notes"] = [_note(checks)]
+    return entry, folder or resolved.parent
+
+
+def _key_columns(table: Table) -> list[str]:
+    """Columns with no number in any row: the labels that name a row (a guess)."""
+    keys = [h for i, h in enumerate(table.header) if h and not any(i < len(r.cells) and reading(r.cells[i]) for r in table.rows)]
+    return keys[:2] or table.header[:1]
+
+
+def _note(checks: Sequence[str]) -> Record:
+    return {"kind": "draft", "text": "Drafted by tungsten draft; check " + "; ".join(checks) + ". Delete this note when done."}
+
+
+def open_source(facts: FactSet, target: str, folders: Sequence[Path]) -> tuple[FactSet, Draft, list[Path]]:
+    """The fact set with the target source in it, an empty draft for it, and the folders to read from.
+
+    `target` is a loaded source id, or a file: one whose bytes a loaded source pins is that source;
+    any other file becomes a new `sources` entry.
+    """
+    if target in facts.sources:
+        return facts, Draft(target, None), list(folders)
+    path = Path(target)
+    if not path.is_file():
+        raise NotFoundError(f"no source '{target}': give a loaded source id (tungsten sources) or a text or CSV file")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    known = next((sid for sid, s in facts.sources.items() if s["sha256"] == digest), None)
+    if known is not None:
+        return facts, Draft(known, None), list(folders)
+    entry, folder = new_source(path, folders, facts.sources)
+    sources = {**facts.sources, entry["id"]: entry}
+    origins = {**facts.origins, entry["id"]: {"file": str(path), "line": 1}}
+    return facts._replace(sources=sources, origins=origins), Draft(entry["id"], entry), [folder, *folders]
+
+
+def draft(facts: FactSet, target: str, folders: Path | Sequence[Path] | None, only: str | None = None) -> Draft:
+    """Proposals for every number of the source that no record holds (coverage's gaps), of kind `only` if given."""
+    if only is not None and only not in VOCAB["kind"]:
+        raise UsageError(f"unknown kind '{only}' for --only: {', '.join(VOCAB['kind'])}")
+    facts, result, chosen = open_source(facts, target, folders_of(folders))
+    report = coverage(facts, chosen, [result.source_id])
+    for problem in report.problems:
+        if problem.record_id == result.source_id and "coverage_ignore" not in (problem.field or ""):
+            raise SourceError(problem.message)
+    source = facts.sources[result.source_id]
+    text = read_pinned(chosen, source["file"], source["sha256"]).text
+    doc = _Doc(result.source_id, source, text, facts)
+    for covered in report.units:
+        if covered.status in GAPS:
+            proposed = doc.propose(covered)
+            if isinstance(proposed, str):
+                result.passed.append(Passed(covered.unit.line, covered.unit.text, proposed))
+            else:
+                result.records += [r for r in proposed if only is None or r["kind"] == only]
+    return result
+
+
+# --- reading numbers ------------------------------------------------------------------------------
+
+
+def notation_value(token: NumberToken, language: str) -> float:
+    """The one value `verify`'s reader allows that the source's notation means: "1,600" is 1600 in
+    English and 1.6 in German, "231.500" the other way round."""
+    values = sorted(token.readings)
+    if len(values) == 1:
+        return values[0]
+    thousands = "." if language == "de" else ","
+    return values[-1] if thousands in token.text else values[0]
+
+
+def _value_fields(token: NumberToken, text: str, language: str) -> Record:
+    """value, and comparator or approximate where words just before the number say so."""
+    value = notation_value(token, language)
+    fields: Record = {"value": -value if token.negative else value}
+    before = text[max(0, token.start - 20) : token.start]
+    for pattern, comparator in _BOUNDS:
+        if pattern.search(before):
+            fields["comparator"] = comparator
+    if _APPROX.search(before):
+        fields["approximate"] = ["value"]
+    return fields
+
+
+# --- the document ---------------------------------------------------------------------------------
+
+
+@cache
+def _country_pattern() -> re.Pattern[str]:
+    names = sorted({n for names in COUNTRIES.values() for n in names[2:] if len(n) > 3}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
+
+
+def countries_in(text: str) -> list[str]:
+    """The countries a text names (English names from the vocabulary), in order, once each."""
+    by_name = {n: code for code, names in COUNTRIES.items() for n in names[2:]}
+    return list(dict.fromkeys(by_name[m.group()] for m in _country_pattern().finditer(text)))
+
+
+def subject_of(label: str) -> str | None:
+    """A row label's country or aggregate: "China,8", "Korea, North", "World total (rounded)", "Other countries"."""
+    name = _FOOTNOTE.sub("", re.sub(r"\(.*?\)", "", label)).strip(" ,")
+    head, _, tail = name.partition(", ")
+    first = name.split(" ")[0].lower()
+    for candidate in (name, f"{tail} {head}" if tail else "", first if first in ("world", "other", "others") else ""):
+        try:
+            if candidate:
+                return subject_code(candidate)
+        except UsageError:
+            continue
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[^\W\d_]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", text))]
+
+
+class _Doc:
+    """One source's text or table with what every proposal needs: its measures, notation and defaults."""
+
+    def __init__(self, source_id: str, source: Record, text: str, facts: FactSet) -> None:
+        self.source_id, self.source, self.text = source_id, source, text
+        self.language = source.get("language") or "en"
+        self.lines = text.split("\n")
+        self.offsets = [0]
+        for line in self.lines:
+            self.offsets.append(self.offsets[-1] + len(line) + 1)
+        counts = Counter(r["measure"] for r in facts.records if r["kind"] == "figure")
+        self.measures = [m for m, _ in counts.most_common()]
+        self.table = parse_table(text) if is_table_file(source["file"]) else None
+        self.taken = {r["id"] for r in facts.records}
+        head = " ".join(self.lines[:8])
+        self.default_unit = "t" if re.search(r"metric tons|tonnes", head, re.I) else None
+        self.default_basis = "W" if re.search(r"tungsten content|contained tungsten", head, re.I) else None
+        statistics = re.search(r"Statistics\W+([A-Z][\w ]+)", text)
+        self.home = (countries_in(statistics.group(1)) or [None])[0] if statistics else None
+
+    # measures and ids
+
+    def measure(self, *contexts: str) -> tuple[str | None, bool]:
+        """The best-matching measure the facts already use for the first context that matches one, and
+        whether a header word carries USGS's estimate mark (`productione`)."""
+        for context in contexts:
+            found = _words(context)
+            best, score = None, 0
+            for slug in self.measures:
+                parts = [p for p in slug.split("-") if p != "tungsten"]
+                if parts and len(parts) > score and all(any(_stem(w, p) for w in found) for p in parts):
+                    best, score = slug, len(parts)
+            if best is not None:
+                marked = any(w.endswith("e") and w[:-1] in best.split("-") for w in found)
+                return best, marked
+        return None, False
+
+    def new_id(self, *parts: object) -> str:
+        base = _slug("-".join(str(p) for p in (self.source_id, *parts) if p))
+        record_id, n = base, 1
+        while record_id in self.taken:
+            n += 1
+            record_id = f"{base}-{n}"
+        self.taken.add(record_id)
+        return record_id
+
+    def citation(self, start: int, end: int) -> Record:
+        """A quote of text[start:end], with the shortest prefix and suffix that make it the only match."""
+        citation: Record = {"source": self.source_id, "quote": self.text[start:end]}
+        for size in (12, 24, 48, 96):
+            if anchor_problem(self.text, citation) is None:
+                break
+            prefix, suffix = self.text[max(0, start - size) : start], self.text[end : end + size]
+            citation = {**citation, **({"prefix": prefix} if prefix.strip() else {}), **({"suffix": suffix} if suffix.strip() else {})}
+        return citation
+
+    # dispatch
+
+    def propose(self, covered: Covered) -> list[Record] | str:
+        unit = covered.unit
+        missing = [t for t, held in zip(unit.tokens, covered.held_by) if not held and t.text in covered.missing]
+        if unit.cell is not None and self.table is not None:
+            return self._csv_cell(covered)
+        line = self.lines[unit.line - 1]
+        if unit.end - unit.start == len(line.strip()) and _GAP.search(line.strip()):
+            if all(_YEAR_HEADER.fullmatch(s) for _, _, s in _segments(line)):
+                return "a table's year header: the records of the cells under it cite it"
+            return self._row(covered, missing)
+        return self._sentence(covered, missing)
+
+    # CSV cells
+
+    def _csv_cell(self, covered: Covered) -> list[Record] | str:
+        assert self.table is not None and covered.unit.cell is not None
+        line, column = covered.unit.cell
+        row = next(r for r in self.table.rows if r.line == line)
+        keys = {k: self.table.value(row, k) for k in self.source.get("key_columns") or []}
+        cell = find_cell(self.table, self.source, {"row": keys, "column": column})
+        found = reading(cell.text)
+        if found is None:
+            return "a text cell (a note), not a value"
+        checks = []
+        labels = " ".join(v for k, v in keys.items() if not _YEAR.fullmatch(v))
+        subject = next((s for s in map(subject_of, keys.values()) if s), None)
+        if subject is None:
+            subject = (countries_in(f"{self.source.get('title', '')} {self.source.get('table', '')}") or [None])[0]
+            checks.append("subject (from the source's title)" if subject else "subject")
+        measure, _ = self.measure(column, f"{column} {labels}")
+        years = cell_years(self.table, cell)
+        record = self._figure(subject, measure, _date(years), checks)
+        record.update(_reading_fields(found, cell.text))
+        if "est" in _words(column):
+            record["estimated"] = True
+        record["unit"] = _unit_of(f"{column} {labels}", self.default_unit or ("t" if column.endswith("_t") else None))
+        record["citations"] = [{"source": self.source_id, "row": keys, "column": column, "quote": cell.text, "line": row.line}]
+        checks += [f"measure (from column {column!r})", f"unit ({record['unit']})", "basis"]
+        return [self._finish(record, checks, covered.unit.line)]
+
+    # text table rows
+
+    def _row(self, covered: Covered, missing: list[NumberToken]) -> list[Record] | str:
+        unit = covered.unit
+        number = unit.line - 1
+        line = self.lines[number]
+        segments = _segments(line)
+        label = segments[0][2] if reading(segments[0][2]) is None and segments[0][2] != "—" else ""
+        header = self._header(number)
+        section = self._section(number, segments[0][0])
+        subject = subject_of(label) if label else None
+        title = header.title if header else ""
+        wanted = [t.start - self.offsets[number] for t in missing]
+        records = []
+        for start, end, cell in segments[1 if label else 0 :]:
+            found = reading(cell) if cell != "—" else None
+            held = any(start <= column < end for column in wanted) or (cell in ("W", "NA") and covered.status == "uncited")
+            if not held or (found is None and cell != "—"):
+                continue
+            checks: list[str] = []
+            year, year_header = header.year_at(end) if header else (None, None)
+            over = header.words_over(end) if header else ""
+            if subject is None:
+                cell_subject = (countries_in(title) or [self.home])[0]
+                checks.append(f"subject (from {title.strip()!r})" if cell_subject else "subject")
+                measure, marked = self.measure(f"{section} {label}", f"{over} {section} {label} {title}")
+            else:
+                cell_subject = subject
+                measure, marked = self.measure(over, f"{over} {section}")
+            record = self._figure(cell_subject, measure, year, checks)
+            record.update(_reading_fields(found, cell) if found else {"value": 0, "as_written": "—"})
+            if marked or (year_header or "").endswith("e"):
+                record["estimated"] = True
+                checks.append("estimated (an 'e' mark in the header)")
+            context = f"{label} {section} {over} {title}"
+            record["unit"] = _unit_of(context, self.default_unit)
+            if record["unit"] == "t" and self.default_basis:
+                record["basis"] = self.default_basis
+            lead = len(line) - len(line.lstrip())
+            record["citations"] = [self.citation(self.offsets[number] + lead, self.offsets[number] + len(line.rstrip()))]
+            if header and year_header:
+                record["citations"].append({**self.citation(*header.span), "year_header": year_header})
+            checks += [f"measure (from {(over or section or label).strip()!r})", f"unit and basis ({record['unit']}, from the page head)"]
+            records.append(self._finish(record, checks, unit.line))
+        return records or "a table row whose numbers draft cannot place under a header"
+
+    def _header(self, number: int) -> _Header | None:
+        """The year header above a table row: the nearest line above with a year column, and the layout lines
+        between (column labels); a line of prose ending a sentence stops the search."""
+        between: list[int] = []
+        for i in range(number - 1, max(-1, number - _SCAN), -1):
+            line = self.lines[i]
+            stripped = line.strip()
+            if not stripped:
+                continue
+            segments = _segments(line)
+            if any(_YEAR_HEADER.fullmatch(s[2]) for s in segments):
+                above = self.lines[i - 1] if i > 0 else ""
+                top = i - 1 if above.strip() and _GAP.search(above.strip()) and not _YEAR_HEADER.search(above) else i
+                first = self.offsets[top] + len(self.lines[top]) - len(self.lines[top].lstrip())
+                labels = [i, *between] + ([top] if top != i else [])
+                return _Header(self, segments, labels, (first, self.offsets[i] + len(line.rstrip())))
+            if stripped.endswith(".") and not _GAP.search(stripped):
+                return None
+            between.append(i)
+        return None
+
+    def _section(self, number: int, indent: int) -> str:
+        """The label a row sits under ("Production:" above "Mine"): the nearest less-indented line ending in a colon."""
+        for i in range(number - 1, max(-1, number - _SCAN), -1):
+            line = self.lines[i]
+            lead = len(line) - len(line.lstrip())
+            if line.strip().endswith(":") and lead < indent:
+                return line.strip()
+            if _YEAR_HEADER.search(line) and _GAP.search(line.strip()):
+                return ""
+        return ""
+
+    # prose
+
+    def _sentence(self, covered: Covered, missing: list[NumberToken]) -> list[Record] | str:
+        unit = covered.unit
+        body = self.text[unit.start : unit.end]
+        tokens = [t for t in missing if not _is_footnote(self.text, t) and not _is_year(t) and t.text[0].isdigit()]
+        if not tokens:
+            return "only years, footnote markers or number words: nothing to record as a value (an event, or coverage_ignore)"
+        if re.match(r"\s*Import Sources\b", body):
+            return self._import_shares(covered, tokens) or "an import-sources list draft cannot read"
+        money = [t for t in tokens if _MONEY_BEFORE.search(self.text, max(0, t.start - 12), t.start) or _MONEY_AFTER.match(self.text, t.end)]
+        if money and _DEAL_ANY.search(body):
+            return [self._deal(covered, t) for t in money]
+        percents = [t for t in tokens if _PERCENT_AFTER.match(self.text, t.end)]
+        kinds = [k for k, words in _MEASURE_WORDS.items() if re.search(rf"\b(?:{words})", body)]
+        if percents and kinds:
+            return [self._measure_record(covered, t, kinds[0]) for t in percents]
+        return [self._prose_figure(covered, t) for t in tokens]
+
+    def _span(self, covered: Covered, token: NumberToken, whole: bool = False) -> tuple[int, int]:
+        """The quote: from the sentence's start (or its clause's, after a ";") to the number and its unit word."""
+        unit = covered.unit
+        start = unit.start
+        clause = self.text.rfind(";", unit.start, token.start)
+        if clause != -1 and not whole:
+            start = clause + 1 + len(self.text[clause + 1 : token.start]) - len(self.text[clause + 1 : token.start].lstrip())
+        tail = _UNIT_WORD.match(self.text, token.end)
+        end = tail.end() if tail else token.end
+        while end > token.end and self.text[end - 1] in ".,;:)":
+            end -= 1
+        return start, min(end, unit.end)
+
+    def _dated(self, covered: Covered) -> str | None:
+        body = self.text[covered.unit.start : covered.unit.end]
+        period = _PERIOD.search(body)
+        if period:
+            first, last = period.groups()
+            return f"{first}/{first[:2] + last if len(last) == 2 else last}"
+        year = re.search(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,])", body)
+        return year.group() if year else None
+
+    def _prose_figure(self, covered: Covered, token: NumberToken) -> Record:
+        start, end = self._span(covered, token)
+        quote = self.text[start:end]
+        named = countries_in(quote) or countries_in(self.text[covered.unit.start : covered.unit.end])
+        checks = ["subject" + (f" (the country named: {display_name(named[0])})" if len(named) == 1 else "")]
+        measure, _ = self.measure(quote)
+        record = self._figure(named[0] if len(named) == 1 else None, measure, self._dated(covered), checks)
+        record.update(_value_fields(token, self.text, self.language))
+        record["unit"] = _prose_unit(self.text, token)
+        record["citations"] = [self.citation(start, end)]
+        checks += ["measure" + (f" (guessed {measure})" if measure else ""), "unit", "date", "comparator and approximate"]
+        return self._finish(record, checks, covered.unit.line)
+
+    def _import_shares(self, covered: Covered, tokens: list[NumberToken]) -> list[Record]:
+        unit = covered.unit
+        date = self._dated(covered)
+        body = self.text[unit.start : unit.end]
+        forms_match = re.search(r"\):\s*(.*?):\d*\s", body, re.S)
+        forms = " ".join(forms_match.group(1).split()).lower() if forms_match else None
+        records = []
+        for token in tokens:
+            if not _PERCENT_AFTER.match(self.text, token.end):
+                continue
+            head = self.text[max(unit.start, self.text.rfind(";", unit.start, token.start) + 1, self.text.rfind(":", unit.start, token.start) + 1) : token.start]
+            name = re.sub(r"^\s*(?:\d+\s+)?(?:and\s+)?", "", head)
+            partner = subject_of(name)
+            partner = "other" if partner in ("other", "unspecified") else partner
+            checks = [f"partner (read from {name.strip()!r})", "importer" + (f" ({self.home}, the country of the salient statistics)" if self.home else "")]
+            record: Record = {
+                "kind": "import_share",
+                "id": self.new_id("import-share", partner or "partner", date),
+                "summary": f"{display_name(partner or '') or partner or 'A partner'} supplied {_shown(notation_value(token, self.language))}% of imports"
+                + (f" ({forms})" if forms else "")
+                + (f" in {date.replace('/', '–')}" if date else "")
+                + ".",
+                "importer": self.home or placeholder("importer"),
+                "partner": partner or placeholder("partner"),
+                "share_pct": notation_value(token, self.language),
+                "forms": forms or placeholder("forms"),
+                "date": date or placeholder("date"),
+                "citations": [self.citation(*self._span(covered, token, whole=True))],
+            }
+            if self.home:
+                record["country"] = self.home
+            checks += ["forms", "date (the period in parentheses)"]
+            records.append(self._finish(record, checks, unit.line))
+        return records
+
+    def _deal(self, covered: Covered, token: NumberToken) -> Record:
+        body = self.text[covered.unit.start : covered.unit.end]
+        kind = next((k for k, words in _DEAL_WORDS.items() if re.search(rf"\b(?:{words})\b", body)), None)
+        start, end = self._span(covered, token)
+        amount = notation_value(token, self.language)
+        named = countries_in(body)
+        record: Record = {
+            "kind": "deal",
+            "id": self.new_id(kind or "deal", self._dated(covered)),
+            "summary": f"A {kind or 'deal'} of US$ {_shown(amount)}" + (f" ({self._dated(covered)})" if self._dated(covered) else "") + ".",
+            "deal_kind": kind or placeholder("deal_kind"),
+            "parties": [{"org": placeholder("org")}],
+            "amount_usd": amount,
+            "citations": [self.citation(start, end)],
+        }
+        if self._dated(covered):
+            record["date"] = self._dated(covered)
+        if len(named) == 1:
+            record["country"] = named[0]
+        checks = ["deal_kind" + (f" (from the word for {kind})" if kind else ""), "parties (organisation ids)", "date", "country", "status"]
+        return self._finish(record, checks, covered.unit.line)
+
+    def _measure_record(self, covered: Covered, token: NumberToken, kind: str) -> Record:
+        body = self.text[covered.unit.start : covered.unit.end]
+        start, end = self._span(covered, token)
+        value = notation_value(token, self.language)
+        if kind == "tariff" and "ad valorem" in body:
+            name = "rate_pct"
+        elif kind == "tariff" and _INCREASE.search(body):
+            name = "additional_duty_pct"
+        else:
+            name = "change_pct"
+            value = -value if value in decreases_in(body) or token.negative else value
+        named = countries_in(body)
+        record: Record = {
+            "kind": "measure",
+            "id": self.new_id(kind, self._dated(covered)),
+            "summary": f"A {kind.replace('-', ' ')}: {name.removesuffix('_pct').replace('_', ' ')} {_shown(value)} %.",
+            "measure_kind": kind,
+            "country": named[0] if named else placeholder("country"),
+            name: value,
+            "citations": [self.citation(start, end)],
+        }
+        if self._dated(covered):
+            record["date"] = self._dated(covered)
+        checks = [f"measure_kind (from the word for {kind})", f"{name} (its sign and field)", "country (who imposes it)", "target_country", "date"]
+        return self._finish(record, checks, covered.unit.line)
+
+    # shared shaping
+
+    def _figure(self, subject: str | None, measure: str | None, date: str | None, checks: list[str]) -> Record:
+        record: Record = {"kind": "figure", "id": self.new_id(measure or "figure", subject, date), "summary": ""}
+        if date:
+            record["date"] = date
+        else:
+            checks.append("date (none found)")
+        record.update({"subject": subject or placeholder("subject"), "measure": measure or placeholder("measure")})
+        if subject and subject in COUNTRIES:
+            record["country"] = subject
+        return record
+
+    def _finish(self, record: Record, checks: list[str], line: int) -> Record:
+        if record["kind"] == "figure":
+            record["summary"] = _figure_summary(record, self.source_id)
+        record["notes"] = [_note([f"line {line} of {self.source_id}", "summary", *checks])]
+        return record
+
+
+@dataclass(frozen=True)
+class _Header:
+    """A text table's header: the year line, the column-label lines around it, and the span a header quote cites."""
+
+    doc: _Doc
+    segments: list[tuple[int, int, str]]
+    lines: list[int]
+    span: tuple[int, int]
+
+    @property
+    def title(self) -> str:
+        return " ".join(s[2] for s in self.segments if not _YEAR_HEADER.fullmatch(s[2]))
+
+    def year_at(self, end: int) -> tuple[str | None, str | None]:
+        """The year (and its header as written) of the column whose right edge is at `end`."""
+        for _, right, text in self.segments:
+            match = _YEAR_HEADER.fullmatch(text)
+            if match and abs(right - end) <= _ALIGN:
+                return match.group(1), text
+        return None, None
+
+    def words_over(self, end: int) -> str:
+        """The column labels over a cell: on each label line, the segment spanning its right edge, else
+        the nearest one starting left of it."""
+        found = []
+        for i in self.lines:
+            segments = [(a, b, t) for a, b, t in _segments(self.doc.lines[i]) if not _YEAR_HEADER.fullmatch(t)]
+            over = [t for a, b, t in segments if a - _ALIGN <= end <= b + _ALIGN]
+            left = [t for a, _, t in segments if a <= end]
+            if over or left:
+                found.append((over or left)[-1])
+        return " ".join(found)
+
+
+def _segments(line: str) -> list[tuple[int, int, str]]:
+    """(start column, end column, text) of each column of a layout-preserved line."""
+    return [(m.start(), m.end(), m.group()) for m in _SEGMENT.finditer(line)]
+
+
+def _stem(word: str, part: str) -> bool:
+    """A text word matches a measure's word when it starts with it ("concentrates", "productione",
+    "Reserves10" read as "reserves"), or abbreviates it ("prod")."""
+    return word.startswith(part) or (len(word) >= 4 and part.startswith(word))
+
+
+def _is_year(token: NumberToken) -> bool:
+    return bool(_YEAR.fullmatch(token.text))
+
+
+def _is_footnote(text: str, token: NumberToken) -> bool:
+    """A footnote marker stands glued to a word or a comma ("China,8", "forms:1", "Reserves10")."""
+    before = text[token.start - 1 : token.start]
+    return len(token.text) <= 2 and bool(before) and (before.isalpha() or before in ",:") and not _PERCENT_AFTER.match(text, token.end)
+
+
+def _date(years: tuple[int, int] | None) -> str | None:
+    if years is None:
+        return None
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}/{years[1]}"
+
+
+def _reading_fields(found: object, written: str) -> Record:
+    """A cell's reading as figure fields: value and comparator, or why there is no value."""
+    assert found is not None
+    value, comparator, unavailable = found  # type: ignore[misc]
+    if unavailable is not None:
+        return {"unavailable": unavailable, "as_written": written}
+    fields: Record = {"value": int(value) if float(value).is_integer() else value}
+    if comparator:
+        fields.update(comparator=comparator, as_written=written)
+    return fields
+
+
+def _unit_of(context: str, default: str | None) -> str:
+    words = set(_words(context))
+    if words & {"percentage", "percent", "pct", "nir"}:
+        return "pct"
+    if "dollars" in words and "unit" in words:
+        return "usd_per_mtu_wo3"
+    if "dollars" in words:
+        return "usd"
+    return default or placeholder("unit")
+
+
+def _prose_unit(text: str, token: NumberToken) -> str:
+    if _PERCENT_AFTER.match(text, token.end):
+        return "pct"
+    if _MONEY_BEFORE.search(text, max(0, token.start - 12), token.start) or _MONEY_AFTER.match(text, token.end):
+        return "usd"
+    if _TONNES_AFTER.match(text, token.end):
+        return "t"
+    return placeholder("unit")
+
+
+def _shown(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def _figure_summary(record: Record, source_id: str) -> str:
+    subject = record["subject"]
+    name = display_name(subject) or subject
+    what = record["measure"].replace("-", " ") if not record["measure"].startswith("<") else "a figure"
+    when = f" in {record['date'].replace('/', '–')}" if record.get("date") else ""
+    if record.get("unavailable"):
+        stated = f"{record['unavailable'].replace('-', ' ')} ({record['as_written']})"
+    else:
+        unit = {"t": " t", "pct": " %", "usd": " US$"}.get(record.get("unit", ""), "")
+        stated = (record.get("comparator") or "") + _shown(record["value"]) + unit + (" (estimated)" if record.get("estimated") else "")
+    return f"{source_id}: {what} of {name}{when}, {stated}."
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+DRAFT_FORMATS = ("yaml", "json", "table")
+
+
+def _value_text(record: Record) -> str:
+    for name in VOCAB["value_fields"][record["kind"]]:
+        if record.get(name) is not None:
+            return f"{name}={record.get('comparator') or ''}{_shown(record[name])}"
+    return str(record.get("as_written") or record.get("unavailable") or "")
+
+
+def table_rows(result: Draft) -> list[Record]:
+    """One row per proposal: where it is from, its kind and id, its value, and the quote's start."""
+    return [
+        {
+            "id": r["id"],
+            "kind": r["kind"],
+            "value": _value_text(r),
+            "date": r.get("date", ""),
+            "quote": " ".join(r["citations"][0]["quote"].split()),
+        }
+        for r in result.records
+    ]
+
+
+def yaml_pack(result: Draft) -> str:
+    """The proposals as a pack file: a head saying how to finish it, then the entries."""
+    import yaml
+
+    head = (
+        f"# Drafted by `tungsten draft {result.source_id}`: {len(result.records)} proposed record(s).\n"
+        "# Check each `draft` note, fill every <placeholder>, delete the note; then run\n"
+        "#   tungsten validate builtin THIS.yaml && tungsten verify --facts builtin --facts THIS.yaml\n"
+    )
+    body = yaml.safe_dump(result.entries(), allow_unicode=True, sort_keys=False, width=4096) if result.entries() else "[]\n"
+    return head + body
+
+
+def write_draft(result: Draft, fmt: str | None, out: IO[str]) -> str:
+    """The proposals on `out` (a table on a terminal, YAML in a pipe, unless `fmt` says); returns the
+    messages for stderr: each unit left without a proposal and why, and a count."""
+    from tungsten_cli.render import Format, Listing, text_column, write
+    from tungsten_cli.render.console import is_terminal
+    from tungsten_cli.render.formats import write_json
+
+    chosen = fmt or ("table" if is_terminal(out) else "yaml")
+    if chosen == "json":
+        write_json(result.entries(), out, 2)
+    elif chosen == "table":
+        columns = [text_column("id", fit="token"), text_column("kind", fit="token"), text_column("value", fit="token")]
+        columns += [text_column("date", fit="token", priority=2), text_column("quote", fit="prose", priority=3)]
+        write(Listing(table_rows(result), columns), Format.table, out)
+    else:
+        out.write(yaml_pack(result))
+    lines = [f"tungsten: line {p.line}: no proposal ({p.reason}): {p.text[:70]}\n" for p in result.passed]
+    if not result.records and not result.passed:
+        lines.append(f"nothing to draft: every number of {result.source_id} is held by a record or ignored (coverage is complete)\n")
+    else:
+        lines.append(f"drafted {len(result.records)} record(s) from {result.source_id}; {len(result.passed)} unit(s) left without a proposal\n")
+    return "".join(lines)
