@@ -37,28 +37,30 @@ _SEGMENT = re.compile(r"\S+(?: \S+)*")
 _GAP = re.compile(r"\S {3,}\S")
 _ALIGN = 3  # columns a cell's right edge may sit from its header's (as verify allows)
 _SCAN = 40  # lines above a row searched for its table's year header
+_RANGE = re.compile(r"\s*%?\s*(?:-|–|bis|to)\s*")
 _FOOTNOTE = re.compile(r"[,\d]+$")
 _MONEY_BEFORE = re.compile(r"(?:US\$|\$|USD|US-Dollar)\s*$")
 _MONEY_AFTER = re.compile(r"\s*(?:US-)?(?:Dollar|dollars|USD)\b")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|Prozent\b)")
 _TONNES_AFTER = re.compile(r"\s*(?:t|tons|tonnes|metric tons|Tonnen)\b")
 _UNIT_WORD = re.compile(r"[^\s,;]*(?:\s+(?:percent|Prozent|tons|tonnes|Tonnen|t|dollars|Dollar|US-Dollar)\b)?")
+# Words for kinds of deal and measure; German compounds ("Projektkredit", "Bergbauquote") hold them inside.
 _DEAL_WORDS = {
-    "loan": r"loan|Darlehen|Kredit",
-    "joint-venture": r"joint venture|Joint Venture|Joint-Venture|Gemeinschaftsunternehmen",
-    "acquisition": r"acquisition|acquire[sd]?|Übernahme|Erwerb|erwirbt|übernimmt",
-    "investment": r"invest\w*|Investition\w*",
-    "memorandum": r"memorandum|Absichtserklärung",
+    "loan": r"loan|darlehen|kredit",
+    "joint-venture": r"joint.venture|gemeinschaftsunternehmen",
+    "acquisition": r"acquisition|acquire|übernahme|erwerb|erwirbt|übernimmt",
+    "investment": r"invest",
+    "memorandum": r"memorandum|absichtserklärung",
     "letter-of-interest": r"letter of interest",
-    "sale-agreement": r"sale agreement|Kaufvertrag|Liefervertrag",
+    "sale-agreement": r"sale agreement|kaufvertrag|liefervertrag",
 }
-_DEAL_ANY = re.compile(r"\b(?:" + "|".join(_DEAL_WORDS.values()) + r"|deal|agreement|Vereinbarung|Abkommen|Vertrag)\b")
+_DEAL_ANY = re.compile("|".join([*_DEAL_WORDS.values(), r"\bdeal\b", "agreement", "vereinbarung", "abkommen", "vertrag"]), re.I)
 _MEASURE_WORDS = {
-    "mining-quota": r"quota\w*|Quote\w*|Kontingent\w*",
-    "export-control": r"export control\w*|Exportkontroll\w*|Ausfuhrkontroll\w*",
-    "tariff": r"tariff\w*|Zoll\w*|Zölle\w*|dut(?:y|ies)",
+    "mining-quota": r"quota|quote|kontingent",
+    "export-control": r"export.?control|exportkontroll|ausfuhrkontroll",
+    "tariff": r"tariff|zoll|zöll|\bdut(?:y|ies)\b",
 }
-_INCREASE = re.compile(r"\b(?:increase\w*|raise\w*|Erhöhung|erhöh\w*)\b")
+_INCREASE = re.compile(r"increase|raise|additional|erhöh|zusätzlich", re.I)
 # Words a source hedges or bounds a number with, just before it.
 _APPROX = re.compile(r"(?:about|around|approximately|roughly|nearly|almost|some|etwa|rund|ca\.|fast|knapp|ungefähr)\s+\S*$", re.I)
 _BOUNDS = ((re.compile(r"(?:more than|over|above|mehr als|über)\s+\S*$", re.I), ">"), (re.compile(r"(?:less than|under|below|weniger als|unter)\s+\S*$", re.I), "<"))
@@ -353,7 +355,9 @@ class _Doc:
         record.update(_reading_fields(found, cell.text))
         if "est" in _words(column):
             record["estimated"] = True
-        record["unit"] = _unit_of(f"{column} {labels}", self.default_unit or ("t" if column.endswith("_t") else None))
+        record["unit"] = _unit_of(f"{column} {labels}", "t" if "t" in column.lower().split("_") else self.default_unit)
+        if record["unit"] == "t" and re.search(r"tungsten content|contained tungsten", labels):
+            record["basis"] = "W"
         record["citations"] = [{"source": self.source_id, "row": keys, "column": column, "quote": cell.text, "line": row.line}]
         checks += [f"measure (from column {column!r})", f"unit ({record['unit']})", "basis"]
         return [self._finish(record, checks, covered.unit.line)]
@@ -450,10 +454,10 @@ class _Doc:
         if money and _DEAL_ANY.search(body):
             return [self._deal(covered, t) for t in money]
         percents = [t for t in tokens if _PERCENT_AFTER.match(self.text, t.end)]
-        kinds = [k for k, words in _MEASURE_WORDS.items() if re.search(rf"\b(?:{words})", body)]
+        kinds = [k for k, words in _MEASURE_WORDS.items() if re.search(words, body, re.I)]
         if percents and kinds:
             return [self._measure_record(covered, t, kinds[0]) for t in percents]
-        return [self._prose_figure(covered, t) for t in tokens]
+        return [self._prose_figure(covered, low, high) for low, high in _ranges(self.text, tokens)]
 
     def _span(self, covered: Covered, token: NumberToken, whole: bool = False) -> tuple[int, int]:
         """The quote: from the sentence's start (or its clause's, after a ";") to the number and its unit word."""
@@ -474,17 +478,19 @@ class _Doc:
         if period:
             first, last = period.groups()
             return f"{first}/{first[:2] + last if len(last) == 2 else last}"
-        year = re.search(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,])", body)
+        year = re.search(r"(?<![\d.,])(?:19|20)\d{2}(?!\d|[.,]\d)", body)
         return year.group() if year else None
 
-    def _prose_figure(self, covered: Covered, token: NumberToken) -> Record:
-        start, end = self._span(covered, token)
+    def _prose_figure(self, covered: Covered, token: NumberToken, upper: NumberToken | None) -> Record:
+        start, end = self._span(covered, upper or token)
         quote = self.text[start:end]
         named = countries_in(quote) or countries_in(self.text[covered.unit.start : covered.unit.end])
         checks = ["subject" + (f" (the country named: {display_name(named[0])})" if len(named) == 1 else "")]
         measure, _ = self.measure(quote)
         record = self._figure(named[0] if len(named) == 1 else None, measure, self._dated(covered), checks)
         record.update(_value_fields(token, self.text, self.language))
+        if upper is not None:
+            record["value_max"] = notation_value(upper, self.language)
         record["unit"] = _prose_unit(self.text, token)
         record["citations"] = [self.citation(start, end)]
         checks += ["measure" + (f" (guessed {measure})" if measure else ""), "unit", "date", "comparator and approximate"]
@@ -527,7 +533,7 @@ class _Doc:
 
     def _deal(self, covered: Covered, token: NumberToken) -> Record:
         body = self.text[covered.unit.start : covered.unit.end]
-        kind = next((k for k, words in _DEAL_WORDS.items() if re.search(rf"\b(?:{words})\b", body)), None)
+        kind = next((k for k, words in _DEAL_WORDS.items() if re.search(words, body, re.I)), None)
         start, end = self._span(covered, token)
         amount = notation_value(token, self.language)
         named = countries_in(body)
@@ -551,10 +557,8 @@ class _Doc:
         body = self.text[covered.unit.start : covered.unit.end]
         start, end = self._span(covered, token)
         value = notation_value(token, self.language)
-        if kind == "tariff" and "ad valorem" in body:
-            name = "rate_pct"
-        elif kind == "tariff" and _INCREASE.search(body):
-            name = "additional_duty_pct"
+        if kind == "tariff":
+            name = "additional_duty_pct" if _INCREASE.search(body) else "rate_pct"
         else:
             name = "change_pct"
             value = -value if value in decreases_in(body) or token.negative else value
@@ -636,6 +640,17 @@ def _stem(word: str, part: str) -> bool:
     """A text word matches a measure's word when it starts with it ("concentrates", "productione",
     "Reserves10" read as "reserves"), or abbreviates it ("prod")."""
     return word.startswith(part) or (len(word) >= 4 and part.startswith(word))
+
+
+def _ranges(text: str, tokens: list[NumberToken]) -> list[tuple[NumberToken, NumberToken | None]]:
+    """Numbers paired where the text joins two into a range ("0,13% - 0,15%", "4 bis 5"), else alone."""
+    found: list[tuple[NumberToken, NumberToken | None]] = []
+    for token in tokens:
+        if found and found[-1][1] is None and _RANGE.fullmatch(text, found[-1][0].end, token.start):
+            found[-1] = (found[-1][0], token)
+        else:
+            found.append((token, None))
+    return found
 
 
 def _is_year(token: NumberToken) -> bool:
