@@ -646,6 +646,20 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _draft_bench(tb: Callable[..., Bench], work: Path) -> Bench | None:
+    """`draft usgs-mcs-2025` on the shipped facts without that chapter's production and reserves
+    records, so it proposes them (issue 26's 1 s target); None when the source texts are not at hand."""
+    sources = Path(os.environ.get("TUNGSTEN_SOURCE_DIR") or REPO.parent / "shared" / "sources")
+    if not (sources / "usgs-mcs-2025-tungsten.en.txt").is_file():
+        return None
+    facts = work / "draft-facts"
+    shutil.copytree(REPO / "facts", facts)
+    for name in ("production.yaml", "reserves.yaml"):
+        (facts / "usgs-mcs-2025" / name).unlink()
+    extra = ["draft", "usgs-mcs-2025", "--facts", str(facts), "--source-dir", str(sources)]
+    return tb("draft", "draft usgs-mcs-2025 (40 proposals)", extra, check=_contains("kind: figure"), expect_hit=True)
+
+
 def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path, cold_runs: int, started: float) -> int:
     info = machine(python)
     pk = info["packages"]
@@ -689,6 +703,9 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
     )
     q_report = tb("report", "report --html - (every record)", ["report", "--html", "-"], check=page_check, expect_hit=True)
     startup = [py_pass, imp_typer, imp_rich, mini, mini_pty, q_json, q_plain, q_pty, q_pty80, q_help, q_complete, q_report_kz, q_report]
+    q_draft = _draft_bench(tb, work)
+    if q_draft is not None:
+        startup.append(q_draft)
 
     other_typer: Bench | None = None
     other_note = ""
@@ -735,6 +752,8 @@ def _run(args: argparse.Namespace, python: str, tungsten: list[str], work: Path,
         Row("report --html - --country KZ", q_report_kz, baseline=q_json, limit=1.6),
         Row("report --html - (every record)", q_report, baseline=q_json, limit=1.8),
     ]
+    if q_draft is not None:
+        rows.append(Row(q_draft.label, q_draft, baseline=q_json, limit=1000.0, absolute=True))
 
     scale_notes: list[str] = []
     scale: list[Bench] = []

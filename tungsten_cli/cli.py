@@ -411,7 +411,13 @@ def draft_(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", metavar="FORMAT", help="yaml (a pack to edit), json or table. Example: --format json", show_default="table on a terminal, else yaml"),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="yaml (a pack to edit), json or table. Example: --format json",
+            show_default="table on a terminal, else yaml",
+        ),
     ] = None,
     facts: FactsOpt = None,
     source_dir: SourceDirOpt = None,

@@ -23,9 +23,9 @@ from tungsten_cli.coverage import GAPS, Covered, coverage
 from tungsten_cli.errors import NotFoundError, UsageError
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.source_files import SourceError, folders_of, read_pinned
-from tungsten_cli.tables import Table, cell_years, find_cell, is_table_file, reading
+from tungsten_cli.tables import Reading, Table, cell_years, find_cell, is_table_file, reading
 from tungsten_cli.tables import parse as parse_table
-from tungsten_cli.verify import NumberToken, anchor_problem, decreases_in, number_tokens
+from tungsten_cli.verify import NumberToken, anchor_problem, decreases_in
 from tungsten_cli.vocabulary import COUNTRIES, VOCAB
 
 # A year a sentence or header dates its numbers by, never a value of its own.
@@ -63,7 +63,10 @@ _MEASURE_WORDS = {
 _INCREASE = re.compile(r"increase|raise|additional|erhöh|zusätzlich", re.I)
 # Words a source hedges or bounds a number with, just before it.
 _APPROX = re.compile(r"(?:about|around|approximately|roughly|nearly|almost|some|etwa|rund|ca\.|fast|knapp|ungefähr)\s+\S*$", re.I)
-_BOUNDS = ((re.compile(r"(?:more than|over|above|mehr als|über)\s+\S*$", re.I), ">"), (re.compile(r"(?:less than|under|below|weniger als|unter)\s+\S*$", re.I), "<"))
+_BOUNDS = (
+    (re.compile(r"(?:more than|over|above|mehr als|über)\s+\S*$", re.I), ">"),
+    (re.compile(r"(?:less than|under|below|weniger als|unter)\s+\S*$", re.I), "<"),
+)
 _GERMAN = re.compile(r"\b(?:der|die|das|und|ist|von|mit|für|nicht|den|des|auf|wurde|sich|eine?)\b")
 _ENGLISH = re.compile(r"\b(?:the|and|of|to|is|was|for|with|that|were|from|by)\b")
 
@@ -238,6 +241,10 @@ def _country_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
 
 
+def _first(codes: list[str]) -> str | None:
+    return codes[0] if codes else None
+
+
 def countries_in(text: str) -> list[str]:
     """The countries a text names (English names from the vocabulary), in order, once each."""
     by_name = {n: code for code, names in COUNTRIES.items() for n in names[2:]}
@@ -280,7 +287,7 @@ class _Doc:
         self.default_unit = "t" if re.search(r"metric tons|tonnes", head, re.I) else None
         self.default_basis = "W" if re.search(r"tungsten content|contained tungsten", head, re.I) else None
         statistics = re.search(r"Statistics\W+([A-Z][\w ]+)", text)
-        self.home = (countries_in(statistics.group(1)) or [None])[0] if statistics else None
+        self.home = _first(countries_in(statistics.group(1))) if statistics else None
 
     # measures and ids
 
@@ -327,7 +334,7 @@ class _Doc:
             return self._csv_cell(covered)
         line = self.lines[unit.line - 1]
         if unit.end - unit.start == len(line.strip()) and _GAP.search(line.strip()):
-            if all(_YEAR_HEADER.fullmatch(s) for _, _, s in _segments(line)):
+            if _is_year_header(line):
                 return "a table's year header: the records of the cells under it cite it"
             return self._row(covered, missing)
         return self._sentence(covered, missing)
@@ -347,7 +354,7 @@ class _Doc:
         labels = " ".join(v for k, v in keys.items() if not _YEAR.fullmatch(v))
         subject = next((s for s in map(subject_of, keys.values()) if s), None)
         if subject is None:
-            subject = (countries_in(f"{self.source.get('title', '')} {self.source.get('table', '')}") or [None])[0]
+            subject = _first(countries_in(f"{self.source.get('title', '')} {self.source.get('table', '')}"))
             checks.append("subject (from the source's title)" if subject else "subject")
         measure, _ = self.measure(column, f"{column} {labels}")
         years = cell_years(self.table, cell)
@@ -385,7 +392,7 @@ class _Doc:
             year, year_header = header.year_at(end) if header else (None, None)
             over = header.words_over(end) if header else ""
             if subject is None:
-                cell_subject = (countries_in(title) or [self.home])[0]
+                cell_subject = _first(countries_in(title)) or self.home
                 checks.append(f"subject (from {title.strip()!r})" if cell_subject else "subject")
                 measure, marked = self.measure(f"{section} {label}", f"{over} {section} {label} {title}")
             else:
@@ -450,7 +457,9 @@ class _Doc:
             return "only years, footnote markers or number words: nothing to record as a value (an event, or coverage_ignore)"
         if re.match(r"\s*Import Sources\b", body):
             return self._import_shares(covered, tokens) or "an import-sources list draft cannot read"
-        money = [t for t in tokens if _MONEY_BEFORE.search(self.text, max(0, t.start - 12), t.start) or _MONEY_AFTER.match(self.text, t.end)]
+        money = [
+            t for t in tokens if _MONEY_BEFORE.search(self.text, max(0, t.start - 12), t.start) or _MONEY_AFTER.match(self.text, t.end)
+        ]
         if money and _DEAL_ANY.search(body):
             return [self._deal(covered, t) for t in money]
         percents = [t for t in tokens if _PERCENT_AFTER.match(self.text, t.end)]
@@ -506,11 +515,18 @@ class _Doc:
         for token in tokens:
             if not _PERCENT_AFTER.match(self.text, token.end):
                 continue
-            head = self.text[max(unit.start, self.text.rfind(";", unit.start, token.start) + 1, self.text.rfind(":", unit.start, token.start) + 1) : token.start]
+            head = self.text[
+                max(
+                    unit.start, self.text.rfind(";", unit.start, token.start) + 1, self.text.rfind(":", unit.start, token.start) + 1
+                ) : token.start
+            ]
             name = re.sub(r"^\s*(?:\d+\s+)?(?:and\s+)?", "", head)
             partner = subject_of(name)
             partner = "other" if partner in ("other", "unspecified") else partner
-            checks = [f"partner (read from {name.strip()!r})", "importer" + (f" ({self.home}, the country of the salient statistics)" if self.home else "")]
+            checks = [
+                f"partner (read from {name.strip()!r})",
+                "importer" + (f" ({self.home}, the country of the salient statistics)" if self.home else ""),
+            ]
             record: Record = {
                 "kind": "import_share",
                 "id": self.new_id("import-share", partner or "partner", date),
@@ -574,7 +590,13 @@ class _Doc:
         }
         if self._dated(covered):
             record["date"] = self._dated(covered)
-        checks = [f"measure_kind (from the word for {kind})", f"{name} (its sign and field)", "country (who imposes it)", "target_country", "date"]
+        checks = [
+            f"measure_kind (from the word for {kind})",
+            f"{name} (its sign and field)",
+            "country (who imposes it)",
+            "target_country",
+            "date",
+        ]
         return self._finish(record, checks, covered.unit.line)
 
     # shared shaping
@@ -653,6 +675,13 @@ def _ranges(text: str, tokens: list[NumberToken]) -> list[tuple[NumberToken, Num
     return found
 
 
+def _is_year_header(line: str) -> bool:
+    """A table's header line: years as its only numbers (beside a title such as "Salient Statistics—United States:")."""
+    cells = [s for _, _, s in _segments(line)]
+    years = [s for s in cells if _YEAR_HEADER.fullmatch(s)]
+    return bool(years) and all(s in years or (reading(s) is None and s != "—") for s in cells)
+
+
 def _is_year(token: NumberToken) -> bool:
     return bool(_YEAR.fullmatch(token.text))
 
@@ -669,11 +698,10 @@ def _date(years: tuple[int, int] | None) -> str | None:
     return str(years[0]) if years[0] == years[1] else f"{years[0]}/{years[1]}"
 
 
-def _reading_fields(found: object, written: str) -> Record:
+def _reading_fields(found: Reading, written: str) -> Record:
     """A cell's reading as figure fields: value and comparator, or why there is no value."""
-    assert found is not None
-    value, comparator, unavailable = found  # type: ignore[misc]
-    if unavailable is not None:
+    value, comparator, unavailable = found
+    if unavailable is not None or value is None:
         return {"unavailable": unavailable, "as_written": written}
     fields: Record = {"value": int(value) if float(value).is_integer() else value}
     if comparator:
@@ -778,5 +806,7 @@ def write_draft(result: Draft, fmt: str | None, out: IO[str]) -> str:
     if not result.records and not result.passed:
         lines.append(f"nothing to draft: every number of {result.source_id} is held by a record or ignored (coverage is complete)\n")
     else:
-        lines.append(f"drafted {len(result.records)} record(s) from {result.source_id}; {len(result.passed)} unit(s) left without a proposal\n")
+        lines.append(
+            f"drafted {len(result.records)} record(s) from {result.source_id}; {len(result.passed)} unit(s) left without a proposal\n"
+        )
     return "".join(lines)
