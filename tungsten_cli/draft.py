@@ -189,7 +189,7 @@ def draft(facts: FactSet, target: str, folders: Path | Sequence[Path] | None, on
     if only is not None and only not in VOCAB["kind"]:
         raise UsageError(f"unknown kind '{only}' for --only: {', '.join(VOCAB['kind'])}")
     facts, result, chosen = open_source(facts, target, folders_of(folders))
-    report = coverage(facts, chosen, [result.source_id])
+    report = coverage(_only_source(facts, result.source_id), chosen, [result.source_id])
     for problem in report.problems:
         if problem.record_id == result.source_id and "coverage_ignore" not in (problem.field or ""):
             raise SourceError(problem.message)
@@ -204,6 +204,13 @@ def draft(facts: FactSet, target: str, folders: Path | Sequence[Path] | None, on
             else:
                 result.records += [r for r in proposed if only is None or r["kind"] == only]
     return result
+
+
+def _only_source(facts: FactSet, source_id: str) -> FactSet:
+    """The source and the records citing it: all coverage needs to judge that source's units, without
+    reading and splitting every other source (half the time of drafting the MCS 2025 chapter)."""
+    cited = [r for r in facts.records if any(c["source"] == source_id for c in r["citations"])]
+    return facts._replace(records=cited, sources={source_id: facts.sources[source_id]}, lookups=None)
 
 
 # --- reading numbers ------------------------------------------------------------------------------
@@ -251,6 +258,9 @@ def countries_in(text: str) -> list[str]:
     return list(dict.fromkeys(by_name[m.group()] for m in _country_pattern().finditer(text)))
 
 
+# Cached: `resolve` folds every country name per call; a row label is read once per cell (drafting
+# the MCS 2025 chapter: 123 ms uncached, 54 ms cached).
+@cache
 def subject_of(label: str) -> str | None:
     """A row label's country or aggregate: "China,8", "Korea, North", "World total (rounded)", "Other countries"."""
     name = _FOOTNOTE.sub("", re.sub(r"\(.*?\)", "", label)).strip(" ,")
