@@ -41,6 +41,10 @@ _RANGE = re.compile(r"\s*%?\s*(?:-|–|bis|to)\s*")
 _FOOTNOTE = re.compile(r"[,\d]+$")
 _MONEY_BEFORE = re.compile(r"(?:US\$|\$|USD|US-Dollar)\s*$")
 _MONEY_AFTER = re.compile(r"\s*(?:US-)?(?:Dollar|dollars|USD)\b")
+_CENTS_AFTER = re.compile(r"¢")
+_MEASURE_FIELDS = {"rate_pct": "duty", "rate_cents_per_kg": "duty", "additional_duty_pct": "additional duty", "change_pct": "change"}
+_DATE_LINE = re.compile(r"\d{1,2}[–/-]\d{1,2}[–/-]\d{2,4}")
+_HTS = re.compile(r"\b\d{4}\.\d{2}\.\d{4}\b")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|Prozent\b)")
 _TONNES_AFTER = re.compile(r"\s*(?:t|tons|tonnes|metric tons|Tonnen)\b")
 _UNIT_WORD = re.compile(r"[^\s,;]*(?:\s+(?:percent|Prozent|tons|tonnes|Tonnen|t|dollars|Dollar|US-Dollar)\b)?")
@@ -111,7 +115,7 @@ def guess_language(text: str) -> str:
     return "de" if len(_GERMAN.findall(text)) > len(_ENGLISH.findall(text)) else "en"
 
 
-def new_source(path: Path, folders: Sequence[Path], taken: Iterable[str]) -> tuple[Record, Path]:
+def new_source(path: Path, data: bytes, folders: Sequence[Path], taken: Iterable[str]) -> tuple[Record, Path]:
     """A `sources` entry for a file not in the facts, and the folder to read it from.
 
     The id comes from the file name (before its first dot), the SHA-256 from its bytes; the file
@@ -121,10 +125,6 @@ def new_source(path: Path, folders: Sequence[Path], taken: Iterable[str]) -> tup
     resolved = path.resolve()
     folder = next((f for f in folders if resolved.is_relative_to(f.resolve())), None)
     file = resolved.relative_to(folder.resolve()).as_posix() if folder else resolved.name
-    try:
-        data = resolved.read_bytes()
-    except OSError as err:
-        raise NotFoundError(f"cannot read {path}: {err.strerror}") from None
     base, n, ids = _slug(resolved.name.split(".")[0]), 1, set(taken)
     source_id = base
     while source_id in ids:
@@ -174,11 +174,15 @@ def open_source(facts: FactSet, target: str, folders: Sequence[Path]) -> tuple[F
     path = Path(target)
     if not path.is_file():
         raise NotFoundError(f"no source '{target}': give a loaded source id (tungsten sources) or a text or CSV file")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise NotFoundError(f"cannot read {path}: {err.strerror}") from None
+    digest = hashlib.sha256(data).hexdigest()
     known = next((sid for sid, s in facts.sources.items() if s["sha256"] == digest), None)
     if known is not None:
         return facts, Draft(known, None), list(folders)
-    entry, folder = new_source(path, folders, facts.sources)
+    entry, folder = new_source(path, data, folders, facts.sources)
     sources = {**facts.sources, entry["id"]: entry}
     origins = {**facts.origins, entry["id"]: {"file": str(path), "line": 1}}
     return facts._replace(sources=sources, origins=origins), Draft(entry["id"], entry), [folder, *folders]
@@ -226,10 +230,15 @@ def notation_value(token: NumberToken, language: str) -> float:
     return values[-1] if thousands in token.text else values[0]
 
 
+def _number(value: float) -> float | int:
+    """A whole number as an int, so the pack reads `27`, not `27.0`."""
+    return int(value) if float(value).is_integer() else value
+
+
 def _value_fields(token: NumberToken, text: str, language: str) -> Record:
     """value, and comparator or approximate where words just before the number say so."""
     value = notation_value(token, language)
-    fields: Record = {"value": -value if token.negative else value}
+    fields: Record = {"value": _number(-value if token.negative else value)}
     before = text[max(0, token.start - 20) : token.start]
     for pattern, comparator in _BOUNDS:
         if pattern.search(before):
@@ -243,9 +252,10 @@ def _value_fields(token: NumberToken, text: str, language: str) -> Record:
 
 
 @cache
-def _country_pattern() -> re.Pattern[str]:
-    names = sorted({n for names in COUNTRIES.values() for n in names[2:] if len(n) > 3}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
+def _country_names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern of every English country name (longest first, so "South Korea" beats "Korea"), and each name's code."""
+    by_name = {n: code for code, names in COUNTRIES.items() for n in names[2:] if len(n) > 3}
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(by_name, key=len, reverse=True))) + r")\b"), by_name
 
 
 def _first(codes: list[str]) -> str | None:
@@ -254,8 +264,8 @@ def _first(codes: list[str]) -> str | None:
 
 def countries_in(text: str) -> list[str]:
     """The countries a text names (English names from the vocabulary), in order, once each."""
-    by_name = {n: code for code, names in COUNTRIES.items() for n in names[2:]}
-    return list(dict.fromkeys(by_name[m.group()] for m in _country_pattern().finditer(text)))
+    pattern, by_name = _country_names()
+    return list(dict.fromkeys(by_name[m.group()] for m in pattern.finditer(text)))
 
 
 # Cached: `resolve` folds every country name per call; a row label is read once per cell (drafting
@@ -263,7 +273,7 @@ def countries_in(text: str) -> list[str]:
 @cache
 def subject_of(label: str) -> str | None:
     """A row label's country or aggregate: "China,8", "Korea, North", "World total (rounded)", "Other countries"."""
-    name = _FOOTNOTE.sub("", re.sub(r"\(.*?\)", "", label)).strip(" ,")
+    name = _FOOTNOTE.sub("", re.sub(r"\(.*?\)", "", label).strip()).strip(" ,")
     head, _, tail = name.partition(", ")
     first = name.split(" ")[0].lower()
     for candidate in (name, f"{tail} {head}" if tail else "", first if first in ("world", "other", "others") else ""):
@@ -326,14 +336,17 @@ class _Doc:
         return record_id
 
     def citation(self, start: int, end: int) -> Record:
-        """A quote of text[start:end], with the shortest prefix and suffix that make it the only match."""
-        citation: Record = {"source": self.source_id, "quote": self.text[start:end]}
-        for size in (12, 24, 48, 96):
-            if anchor_problem(self.text, citation) is None:
-                break
+        """A quote of text[start:end]; where it is not unique, the shortest prefix and suffix (12, 24 or
+        48 characters) that make it so, else its offsets."""
+        quote: Record = {"source": self.source_id, "quote": self.text[start:end]}
+        if anchor_problem(self.text, quote) is None:
+            return quote
+        for size in (12, 24, 48):
             prefix, suffix = self.text[max(0, start - size) : start], self.text[end : end + size]
-            citation = {**citation, **({"prefix": prefix} if prefix.strip() else {}), **({"suffix": suffix} if suffix.strip() else {})}
-        return citation
+            anchored = {**quote, **({"prefix": prefix} if prefix.strip() else {}), **({"suffix": suffix} if suffix.strip() else {})}
+            if anchor_problem(self.text, anchored) is None:
+                return anchored
+        return {**quote, "start": start, "end": end}
 
     # dispatch
 
@@ -388,9 +401,11 @@ class _Doc:
         segments = _segments(line)
         label = segments[0][2] if reading(segments[0][2]) is None and segments[0][2] != "—" else ""
         header = self._header(number)
+        if header is None:
+            return self._sentence(covered, missing, self._title(number))
         section = self._section(number, segments[0][0])
         subject = subject_of(label) if label else None
-        title = header.title if header else ""
+        title = header.title
         wanted = [t.start - self.offsets[number] for t in missing]
         records = []
         for start, end, cell in segments[1 if label else 0 :]:
@@ -399,8 +414,8 @@ class _Doc:
             if not held or (found is None and cell != "—"):
                 continue
             checks: list[str] = []
-            year, year_header = header.year_at(end) if header else (None, None)
-            over = header.words_over(end) if header else ""
+            year, year_header = header.year_at(end)
+            over = header.words_over(end)
             if subject is None:
                 cell_subject = _first(countries_in(title)) or self.home
                 checks.append(f"subject (from {title.strip()!r})" if cell_subject else "subject")
@@ -419,11 +434,20 @@ class _Doc:
                 record["basis"] = self.default_basis
             lead = len(line) - len(line.lstrip())
             record["citations"] = [self.citation(self.offsets[number] + lead, self.offsets[number] + len(line.rstrip()))]
-            if header and year_header:
+            if year_header:
                 record["citations"].append({**self.citation(*header.span), "year_header": year_header})
             checks += [f"measure (from {(over or section or label).strip()!r})", f"unit and basis ({record['unit']}, from the page head)"]
             records.append(self._finish(record, checks, unit.line))
         return records or "a table row whose numbers draft cannot place under a header"
+
+    def _title(self, number: int) -> str:
+        """The title of the table a row without a year header sits in: the nearest line above whose
+        first column ends in a colon ("Tariff:   Item   Number ...")."""
+        for i in range(number - 1, max(-1, number - _SCAN), -1):
+            segments = _segments(self.lines[i])
+            if segments and segments[0][2].endswith(":") and len(segments) > 1:
+                return " ".join(s[2] for s in segments)
+        return ""
 
     def _header(self, number: int) -> _Header | None:
         """The year header above a table row: the nearest line above with a year column, and the layout lines
@@ -459,12 +483,20 @@ class _Doc:
 
     # prose
 
-    def _sentence(self, covered: Covered, missing: list[NumberToken]) -> list[Record] | str:
+    def _sentence(self, covered: Covered, missing: list[NumberToken], context: str = "") -> list[Record] | str:
+        """A sentence, or a table row without a year header (`context`: its table's title)."""
         unit = covered.unit
         body = self.text[unit.start : unit.end]
-        tokens = [t for t in missing if not _is_footnote(self.text, t) and not _is_year(t) and t.text[0].isdigit()]
+        codes = [(m.start() + unit.start, m.end() + unit.start) for m in _HTS.finditer(body)]
+        tokens = [
+            t
+            for t in missing
+            if not _is_footnote(self.text, t) and not _is_year(t) and t.text[0].isdigit() and not any(a <= t.start < b for a, b in codes)
+        ]
+        if _DATE_LINE.fullmatch(body.strip()):
+            return "a date in a table's header: cite it beside the records of the cells it dates"
         if not tokens:
-            return "only years, footnote markers or number words: nothing to record as a value (an event, or coverage_ignore)"
+            return "no value, only years, codes, footnote markers or number words (an event, or coverage_ignore)"
         if re.match(r"\s*Import Sources\b", body):
             return self._import_shares(covered, tokens) or "an import-sources list draft cannot read"
         money = [
@@ -472,8 +504,8 @@ class _Doc:
         ]
         if money and _DEAL_ANY.search(body):
             return [self._deal(covered, t) for t in money]
-        percents = [t for t in tokens if _PERCENT_AFTER.match(self.text, t.end)]
-        kinds = [k for k, words in _MEASURE_WORDS.items() if re.search(words, body, re.I)]
+        percents = [t for t in tokens if _PERCENT_AFTER.match(self.text, t.end) or _CENTS_AFTER.match(self.text, t.end)]
+        kinds = [k for k, words in _MEASURE_WORDS.items() if re.search(words, f"{body} {context}", re.I)]
         if percents and kinds:
             return [self._measure_record(covered, t, kinds[0]) for t in percents]
         return [self._prose_figure(covered, low, high) for low, high in _ranges(self.text, tokens)]
@@ -481,6 +513,8 @@ class _Doc:
     def _span(self, covered: Covered, token: NumberToken, whole: bool = False) -> tuple[int, int]:
         """The quote: from the sentence's start (or its clause's, after a ";") to the number and its unit word."""
         unit = covered.unit
+        if _GAP.search(self.text[unit.start : unit.end]):
+            return unit.start, unit.end  # a table row: all of it, as its cells line up
         start = unit.start
         clause = self.text.rfind(";", unit.start, token.start)
         if clause != -1 and not whole:
@@ -509,7 +543,7 @@ class _Doc:
         record = self._figure(named[0] if len(named) == 1 else None, measure, self._dated(covered), checks)
         record.update(_value_fields(token, self.text, self.language))
         if upper is not None:
-            record["value_max"] = notation_value(upper, self.language)
+            record["value_max"] = _number(notation_value(upper, self.language))
         record["unit"] = _prose_unit(self.text, token)
         record["citations"] = [self.citation(start, end)]
         checks += ["measure" + (f" (guessed {measure})" if measure else ""), "unit", "date", "comparator and approximate"]
@@ -546,7 +580,7 @@ class _Doc:
                 + ".",
                 "importer": self.home or placeholder("importer"),
                 "partner": partner or placeholder("partner"),
-                "share_pct": notation_value(token, self.language),
+                "share_pct": _number(notation_value(token, self.language)),
                 "forms": forms or placeholder("forms"),
                 "date": date or placeholder("date"),
                 "citations": [self.citation(*self._span(covered, token, whole=True))],
@@ -569,7 +603,7 @@ class _Doc:
             "summary": f"A {kind or 'deal'} of US$ {_shown(amount)}" + (f" ({self._dated(covered)})" if self._dated(covered) else "") + ".",
             "deal_kind": kind or placeholder("deal_kind"),
             "parties": [{"org": placeholder("org")}],
-            "amount_usd": amount,
+            "amount_usd": _number(amount),
             "citations": [self.citation(start, end)],
         }
         if self._dated(covered):
@@ -583,21 +617,30 @@ class _Doc:
         body = self.text[covered.unit.start : covered.unit.end]
         start, end = self._span(covered, token)
         value = notation_value(token, self.language)
-        if kind == "tariff":
+        if _CENTS_AFTER.match(self.text, token.end):
+            name = "rate_cents_per_kg"
+        elif kind == "tariff":
             name = "additional_duty_pct" if _INCREASE.search(body) else "rate_pct"
         else:
             name = "change_pct"
             value = -value if value in decreases_in(body) or token.negative else value
         named = countries_in(body)
+        code = _HTS.search(body)
         record: Record = {
             "kind": "measure",
-            "id": self.new_id(kind, self._dated(covered)),
-            "summary": f"A {kind.replace('-', ' ')}: {name.removesuffix('_pct').replace('_', ' ')} {_shown(value)} %.",
+            "id": self.new_id(kind, code.group() if code else None, self._dated(covered)),
+            "summary": f"A {kind.replace('-', ' ')}: {_MEASURE_FIELDS[name]} {_shown(value)}{' ¢/kg' if name == 'rate_cents_per_kg' else ' %'}.",
             "measure_kind": kind,
-            "country": named[0] if named else placeholder("country"),
-            name: value,
+            "country": _first(named) or self.home or placeholder("country"),
+            name: _number(value),
             "citations": [self.citation(start, end)],
         }
+        if code:
+            record["hts_code"] = code.group()
+            label = _segments(body)[0][2]
+            if label != code.group():
+                record["products"] = label
+                record["summary"] = f"{label} (HTS {code.group()}): {record['summary'][2:]}"
         if self._dated(covered):
             record["date"] = self._dated(covered)
         checks = [
@@ -626,7 +669,7 @@ class _Doc:
         if record["kind"] == "figure":
             record["summary"] = _figure_summary(record, self.source_id)
         record["notes"] = [_note([f"line {line} of {self.source_id}", "summary", *checks])]
-        return record
+        return {name: record[name] for name in VOCAB["fields"][record["kind"]] if name in record}
 
 
 @dataclass(frozen=True)
@@ -713,7 +756,7 @@ def _reading_fields(found: Reading, written: str) -> Record:
     value, comparator, unavailable = found
     if unavailable is not None or value is None:
         return {"unavailable": unavailable, "as_written": written}
-    fields: Record = {"value": int(value) if float(value).is_integer() else value}
+    fields: Record = {"value": _number(value)}
     if comparator:
         fields.update(comparator=comparator, as_written=written)
     return fields
@@ -813,7 +856,9 @@ def write_draft(result: Draft, fmt: str | None, out: IO[str]) -> str:
     else:
         out.write(yaml_pack(result))
     lines = [f"tungsten: line {p.line}: no proposal ({p.reason}): {p.text[:70]}\n" for p in result.passed]
-    if not result.records and not result.passed:
+    if not result.records and not result.passed and result.source is not None:
+        lines.append(f"nothing to draft: {result.source['file']} has no numbers; the sources entry alone is written\n")
+    elif not result.records and not result.passed:
         lines.append(f"nothing to draft: every number of {result.source_id} is held by a record or ignored (coverage is complete)\n")
     else:
         lines.append(
