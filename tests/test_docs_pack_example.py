@@ -20,14 +20,15 @@ from conftest import ROOT, SOURCE_DIR
 
 SCRIPT = Path(sys.executable).with_name("tungsten")
 TUNGSTEN = str(SCRIPT) if SCRIPT.exists() else shutil.which("tungsten")
-_EXAMPLE = re.compile(r"<!-- pack-example -->\n(.*?)<!-- /pack-example -->", re.DOTALL)
 _BLOCK = re.compile(r"^```(console|yaml)\n(.*?)^```", re.DOTALL | re.MULTILINE)
 _FILE = re.compile(r"`([\w./-]+\.ya?ml)`:$")
 
 
-def _example() -> str:
-    found = _EXAMPLE.search((ROOT / "docs" / "adding-facts.md").read_text(encoding="utf-8"))
-    assert found, "docs/adding-facts.md has no <!-- pack-example --> section"
+def _example(marker: str = "pack-example") -> str:
+    found = re.search(
+        rf"<!-- {marker} -->\n(.*?)<!-- /{marker} -->", (ROOT / "docs" / "adding-facts.md").read_text(encoding="utf-8"), re.DOTALL
+    )
+    assert found, f"docs/adding-facts.md has no <!-- {marker} --> section"
     return found.group(1)
 
 
@@ -64,6 +65,13 @@ def test_the_example_has_what_the_issue_asks_for() -> None:
 
 @pytest.mark.skipif(TUNGSTEN is None, reason="the tungsten command is not installed")
 def test_the_readme_pack_example_runs_verbatim(tmp_path: Path) -> None:
+    run_verbatim("pack-example", tmp_path)
+
+
+def run_verbatim(marker: str, tmp_path: Path) -> None:
+    """Run the walk-through between the doc's `marker` comments, writing its files, comparing its output."""
+    if TUNGSTEN is None:
+        pytest.skip("the tungsten command is not installed")
     if not SOURCE_DIR.is_dir():
         pytest.skip(f"source texts not found at {SOURCE_DIR}; set TUNGSTEN_SOURCE_DIR")
     (tmp_path / "shared").mkdir()
@@ -71,7 +79,7 @@ def test_the_readme_pack_example_runs_verbatim(tmp_path: Path) -> None:
     work = tmp_path / "work"  # the doc's commands run from a checkout beside ../shared/sources
     work.mkdir()
     env = {**os.environ, "PATH": f"{Path(str(TUNGSTEN)).parent}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1"}
-    for step, text, detail in _steps(_example()):
+    for step, text, detail in _steps(_example(marker)):
         if step == "write":
             (work / text).write_text(detail, encoding="utf-8")
             continue

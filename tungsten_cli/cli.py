@@ -419,6 +419,7 @@ def draft_(
             show_default="table on a terminal, else yaml",
         ),
     ] = None,
+    as_json: JsonOpt = False,
     facts: FactsOpt = None,
     source_dir: SourceDirOpt = None,
 ) -> None:
@@ -431,11 +432,16 @@ def draft_(
 
     if fmt is not None and fmt not in DRAFT_FORMATS:
         raise click.UsageError(f"--format {fmt!r}: draft writes {', '.join(DRAFT_FORMATS)}")
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError(f"--json is --format json; it cannot go with --format {fmt}")
+    fmt = "json" if as_json else fmt
     from tungsten_cli.verify import source_dirs
 
     folders = _optional_source_dirs(source_dir)[0] if Path(source).is_file() else source_dirs(source_dir or ())
     result = draft(load_facts(facts), source, folders, only)
-    sys.stderr.write(write_draft(result, fmt, sys.stdout))
+    messages = write_draft(result, fmt, sys.stdout)
+    sys.stdout.flush()  # the proposals, then what was left out: in that order in a shared pipe too
+    sys.stderr.write(messages)
 
 
 @app.command("validate")

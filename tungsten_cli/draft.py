@@ -150,7 +150,7 @@ def new_source(path: Path, data: bytes, folders: Sequence[Path], taken: Iterable
         entry["key_columns"] = _key_columns(parse_table(text))
         checks.append("key_columns (guessed: the columns that hold no number)")
     entry["notes"] = [_note(checks)]
-    return entry, folder or resolved.parent
+    return {name: entry[name] for name in VOCAB["fields"]["source"] if name in entry}, folder or resolved.parent
 
 
 def _key_columns(table: Table) -> list[str]:
@@ -564,7 +564,7 @@ class _Doc:
                     unit.start, self.text.rfind(";", unit.start, token.start) + 1, self.text.rfind(":", unit.start, token.start) + 1
                 ) : token.start
             ]
-            name = re.sub(r"^\s*(?:\d+\s+)?(?:and\s+)?", "", head)
+            name = re.sub(r"^\s*(?:\d+\s+)?(?:and\s+)?", "", head).strip().rstrip(",")
             partner = subject_of(name)
             partner = "other" if partner in ("other", "unspecified") else partner
             checks = [
@@ -574,7 +574,7 @@ class _Doc:
             record: Record = {
                 "kind": "import_share",
                 "id": self.new_id("import-share", partner or "partner", date),
-                "summary": f"{display_name(partner or '') or partner or 'A partner'} supplied {_shown(notation_value(token, self.language))}% of imports"
+                "summary": f"{_name(partner) if partner else 'A partner'} supplied {_shown(notation_value(token, self.language))}% of imports"
                 + (f" ({forms})" if forms else "")
                 + (f" in {date.replace('/', '–')}" if date else "")
                 + ".",
@@ -783,13 +783,17 @@ def _prose_unit(text: str, token: NumberToken) -> str:
     return placeholder("unit")
 
 
+def _name(code: str) -> str:
+    """A country's name for a summary, "Other countries" and "The world" for the aggregates."""
+    return display_name(code) or {"other": "Other countries", "world": "The world"}.get(code, code)
+
+
 def _shown(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
 def _figure_summary(record: Record, source_id: str) -> str:
-    subject = record["subject"]
-    name = display_name(subject) or subject
+    name = _name(record["subject"])
     what = record["measure"].replace("-", " ") if not record["measure"].startswith("<") else "a figure"
     when = f" in {record['date'].replace('/', '–')}" if record.get("date") else ""
     if record.get("unavailable"):
@@ -832,8 +836,8 @@ def yaml_pack(result: Draft) -> str:
 
     head = (
         f"# Drafted by `tungsten draft {result.source_id}`: {len(result.records)} proposed record(s).\n"
-        "# Check each `draft` note, fill every <placeholder>, delete the note; then run\n"
-        "#   tungsten validate builtin THIS.yaml && tungsten verify --facts builtin --facts THIS.yaml\n"
+        "# Check what each `draft` note lists, fill every <placeholder>, delete the notes; then check\n"
+        "# the pack with tungsten validate, verify and coverage (docs/adding-facts.md shows how).\n"
     )
     body = yaml.safe_dump(result.entries(), allow_unicode=True, sort_keys=False, width=4096) if result.entries() else "[]\n"
     return head + body
