@@ -13,19 +13,21 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import IO
 
+from tungsten_cli.binding import Quote, bind_field, record_values
 from tungsten_cli.countries import display_name, subject_code
 from tungsten_cli.coverage import GAPS, Covered, coverage
 from tungsten_cli.errors import NotFoundError, UsageError
+from tungsten_cli.quotes import NumberToken, Token, read_quote
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.source_files import SourceError, folders_of, read_pinned
-from tungsten_cli.tables import Reading, Table, cell_years, find_cell, is_table_file, reading
+from tungsten_cli.tables import Cell, Reading, Table, cell_years, find_cell, is_table_file, reading
 from tungsten_cli.tables import parse as parse_table
-from tungsten_cli.verify import NumberToken, anchor_problem, decreases_in
+from tungsten_cli.verify import Tables, anchor_problem, estimate_rule, record_problems
 from tungsten_cli.vocabulary import COUNTRIES, VOCAB
 
 # A year a sentence or header dates its numbers by, never a value of its own.
@@ -39,15 +41,9 @@ _ALIGN = 3  # columns a cell's right edge may sit from its header's (as verify a
 _SCAN = 40  # lines above a row searched for its table's year header
 _RANGE = re.compile(r"\s*%?\s*(?:-|–|bis|to)\s*")
 _FOOTNOTE = re.compile(r"[,\d]+$")
-_MONEY_BEFORE = re.compile(r"(?:US\$|\$|USD|US-Dollar)\s*$")
-_MONEY_AFTER = re.compile(r"\s*(?:US-)?(?:Dollar|dollars|USD)\b")
-_CENTS_AFTER = re.compile(r"¢")
+_FIGURE_UNITS = {"percent": "pct", "tonnage": "t", "currency": "usd", "kilograms": "kg", "degrees": "degc"}
 _MEASURE_FIELDS = {"rate_pct": "duty", "rate_cents_per_kg": "duty", "additional_duty_pct": "additional duty", "change_pct": "change"}
-_DATE_LINE = re.compile(r"\d{1,2}[–/-]\d{1,2}[–/-]\d{2,4}")
 _HTS = re.compile(r"\b\d{4}\.\d{2}\.\d{4}\b")
-_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|Prozent\b)")
-_TONNES_AFTER = re.compile(r"\s*(?:t|tons|tonnes|metric tons|Tonnen)\b")
-_UNIT_WORD = re.compile(r"[^\s,;]*(?:\s+(?:percent|Prozent|tons|tonnes|Tonnen|t|dollars|Dollar|US-Dollar)\b)?")
 # Words for kinds of deal and measure; German compounds ("Projektkredit", "Bergbauquote") hold them inside.
 _DEAL_WORDS = {
     "loan": r"loan|darlehen|kredit",
@@ -64,13 +60,8 @@ _MEASURE_WORDS = {
     "export-control": r"export.?control|exportkontroll|ausfuhrkontroll",
     "tariff": r"tariff|zoll|zöll|\bdut(?:y|ies)\b",
 }
-_INCREASE = re.compile(r"increase|raise|additional|erhöh|zusätzlich", re.I)
-# Words a source hedges or bounds a number with, just before it.
-_APPROX = re.compile(r"(?:about|around|approximately|roughly|nearly|almost|some|etwa|rund|ca\.|fast|knapp|ungefähr)\s+\S*$", re.I)
-_BOUNDS = (
-    (re.compile(r"(?:more than|over|above|mehr als|über)\s+\S*$", re.I), ">"),
-    (re.compile(r"(?:less than|under|below|weniger als|unter)\s+\S*$", re.I), "<"),
-)
+# A duty on top of the existing rate ("an additional tariff of 25 %"), beside the reader's increase words.
+_ADDITIONAL = re.compile(r"additional|zusätzlich", re.I)
 _GERMAN = re.compile(r"\b(?:der|die|das|und|ist|von|mit|für|nicht|den|des|auf|wurde|sich|eine?)\b")
 _ENGLISH = re.compile(r"\b(?:the|and|of|to|is|was|for|with|that|were|from|by)\b")
 
@@ -207,7 +198,23 @@ def draft(facts: FactSet, target: str, folders: Path | Sequence[Path] | None, on
                 result.passed.append(Passed(covered.unit.line, covered.unit.text, proposed))
             else:
                 result.records += [r for r in proposed if only is None or r["kind"] == only]
+    _verified(result.records, facts, result.source_id, text)
     return result
+
+
+def _verified(records: list[Record], facts: FactSet, source_id: str, text: str) -> None:
+    """Each proposal checked by verify itself, as it will be once loaded; what it says joins the draft note."""
+    origins = {**facts.origins, **{r["id"]: {"file": "draft", "line": 1, "citations": []} for r in records}}
+    checked, tables = facts._replace(origins=origins), Tables()
+    for record in records:
+        problems = [p.message for p in record_problems(record, checked, {source_id: text}, tables)]
+        if problems:
+            note = record["notes"][-1]
+            note["text"] = (
+                note["text"].removesuffix(" Delete this note when done.")
+                + "".join(f"; what verify says: {p}" for p in problems)
+                + ". Delete this note when done."
+            )
 
 
 def _only_source(facts: FactSet, source_id: str) -> FactSet:
@@ -220,32 +227,9 @@ def _only_source(facts: FactSet, source_id: str) -> FactSet:
 # --- reading numbers ------------------------------------------------------------------------------
 
 
-def notation_value(token: NumberToken, language: str) -> float:
-    """The one value `verify`'s reader allows that the source's notation means: "1,600" is 1600 in
-    English and 1.6 in German, "231.500" the other way round."""
-    values = sorted(token.readings)
-    if len(values) == 1:
-        return values[0]
-    thousands = "." if language == "de" else ","
-    return values[-1] if thousands in token.text else values[0]
-
-
 def _number(value: float) -> float | int:
     """A whole number as an int, so the pack reads `27`, not `27.0`."""
     return int(value) if float(value).is_integer() else value
-
-
-def _value_fields(token: NumberToken, text: str, language: str) -> Record:
-    """value, and comparator or approximate where words just before the number say so."""
-    value = notation_value(token, language)
-    fields: Record = {"value": _number(-value if token.negative else value)}
-    before = text[max(0, token.start - 20) : token.start]
-    for pattern, comparator in _BOUNDS:
-        if pattern.search(before):
-            fields["comparator"] = comparator
-    if _APPROX.search(before):
-        fields["approximate"] = ["value"]
-    return fields
 
 
 # --- the document ---------------------------------------------------------------------------------
@@ -383,14 +367,30 @@ class _Doc:
         years = cell_years(self.table, cell)
         record = self._figure(subject, measure, _date(years), checks)
         record.update(_reading_fields(found, cell.text))
-        if "est" in _words(column):
-            record["estimated"] = True
+        if any("(rounded)" in text for text in row.cells):  # verify's rounding rule: a "(rounded)" row hedges its values
+            record["approximate"] = ["value"]
+        estimate = self._estimate(cell, record)
+        if estimate is not None:
+            checks.append(f"estimated: {estimate}")
         record["unit"] = _unit_of(f"{column} {labels}", "t" if "t" in column.lower().split("_") else self.default_unit)
         if record["unit"] == "t" and re.search(r"tungsten content|contained tungsten", labels):
             record["basis"] = "W"
         record["citations"] = [{"source": self.source_id, "row": keys, "column": column, "quote": cell.text, "line": row.line}]
         checks += [f"measure (from column {column!r})", f"unit ({record['unit']})", "basis"]
         return [self._finish(record, checks, covered.unit.line)]
+
+    def _estimate(self, cell: Cell, record: Record) -> str | None:
+        """Marks the record estimated as verify's estimate rule reads the cell (column marker, metadata,
+        a row note); where the rule cannot decide without a curator's note, says why."""
+        assert self.table is not None
+        problem = None
+        for guess in (False, True):
+            problem, _ = estimate_rule(self.table, cell, {**record, "estimated": guess})
+            if problem is None:
+                if guess:
+                    record["estimated"] = True
+                return None
+        return problem
 
     # text table rows
 
@@ -407,6 +407,7 @@ class _Doc:
         subject = subject_of(label) if label else None
         title = header.title
         wanted = [t.start - self.offsets[number] for t in missing]
+        read = self.read(self.offsets[number], self.offsets[number] + len(line))
         records = []
         for start, end, cell in segments[1 if label else 0 :]:
             found = reading(cell) if cell != "—" else None
@@ -425,6 +426,10 @@ class _Doc:
                 measure, marked = self.measure(over, f"{over} {section}")
             record = self._figure(cell_subject, measure, year, checks)
             record.update(_reading_fields(found, cell) if found else {"value": 0, "as_written": "—"})
+            token = next((t for at, t in read.items() if start <= at - self.offsets[number] < end), None)
+            if token is not None and token.approx_word:
+                record["approximate"] = ["value"]
+                checks.append(f"approximate (the row says {token.approx_word!r})")
             if marked or (year_header or "").endswith("e"):
                 record["estimated"] = True
                 checks.append("estimated (an 'e' mark in the header)")
@@ -488,41 +493,44 @@ class _Doc:
         unit = covered.unit
         body = self.text[unit.start : unit.end]
         codes = [(m.start() + unit.start, m.end() + unit.start) for m in _HTS.finditer(body)]
+        read = self.read(unit.start, unit.end)
         tokens = [
-            t
+            read[t.start]
             for t in missing
-            if not _is_footnote(self.text, t) and not _is_year(t) and t.text[0].isdigit() and not any(a <= t.start < b for a, b in codes)
+            if t.start in read and not read[t.start].year and read[t.start].notation != "word"
+            if not _is_footnote(self.text, t) and not any(a <= t.start < b for a, b in codes)
         ]
-        if _DATE_LINE.fullmatch(body.strip()):
-            return "a date in a table's header: cite it beside the records of the cells it dates"
         if not tokens:
-            return "no value, only years, codes, footnote markers or number words (an event, or coverage_ignore)"
+            return "no value: only years, dates, codes, footnote markers or number words (an event, or coverage_ignore)"
         if re.match(r"\s*Import Sources\b", body):
             return self._import_shares(covered, tokens) or "an import-sources list draft cannot read"
-        money = [
-            t for t in tokens if _MONEY_BEFORE.search(self.text, max(0, t.start - 12), t.start) or _MONEY_AFTER.match(self.text, t.end)
-        ]
+        money = [t for t in tokens if t.unit == "currency"]
         if money and _DEAL_ANY.search(body):
             return [self._deal(covered, t) for t in money]
-        percents = [t for t in tokens if _PERCENT_AFTER.match(self.text, t.end) or _CENTS_AFTER.match(self.text, t.end)]
+        rates = [t for t in tokens if t.unit in ("percent", "cents-per-kg")]
         kinds = [k for k, words in _MEASURE_WORDS.items() if re.search(words, f"{body} {context}", re.I)]
-        if percents and kinds:
-            return [self._measure_record(covered, t, kinds[0]) for t in percents]
+        if rates and kinds:
+            return [self._measure_record(covered, t, kinds[0]) for t in rates]
         return [self._prose_figure(covered, low, high) for low, high in _ranges(self.text, tokens)]
 
-    def _span(self, covered: Covered, token: NumberToken, whole: bool = False) -> tuple[int, int]:
+    def read(self, start: int, end: int) -> dict[int, Token]:
+        """`verify`'s reading of text[start:end], each token by its offset in the whole text."""
+        return {
+            start + t.start: replace(t, start=start + t.start, end=start + t.end) for t in read_quote(self.text[start:end], self.language)
+        }
+
+    def _span(self, covered: Covered, token: Token, whole: bool = False) -> tuple[int, int]:
         """The quote: from the sentence's start (or its clause's, after a ";") to the number and its unit word."""
         unit = covered.unit
-        if _GAP.search(self.text[unit.start : unit.end]):
+        if whole or _GAP.search(self.text[unit.start : unit.end]):
             return unit.start, unit.end  # a table row: all of it, as its cells line up
         start = unit.start
         clause = self.text.rfind(";", unit.start, token.start)
-        if clause != -1 and not whole:
+        if clause != -1:
             start = clause + 1 + len(self.text[clause + 1 : token.start]) - len(self.text[clause + 1 : token.start].lstrip())
-        tail = _UNIT_WORD.match(self.text, token.end)
-        end = tail.end() if tail else token.end
-        while end > token.end and self.text[end - 1] in ".,;:)":
-            end -= 1
+        end = token.end
+        if token.unit_word and self.text.startswith(token.unit_word, self.text.find(token.unit_word, token.end)):
+            end = self.text.find(token.unit_word, token.end) + len(token.unit_word)
         return start, min(end, unit.end)
 
     def _dated(self, covered: Covered) -> str | None:
@@ -531,25 +539,39 @@ class _Doc:
         if period:
             first, last = period.groups()
             return f"{first}/{first[:2] + last if len(last) == 2 else last}"
-        year = re.search(r"(?<![\d.,])(?:19|20)\d{2}(?!\d|[.,]\d)", body)
-        return year.group() if year else None
+        year = next(
+            (t.text for t in self.read(covered.unit.start, covered.unit.end).values() if t.year == "a year" and len(t.text) == 4), None
+        )
+        return year
 
-    def _prose_figure(self, covered: Covered, token: NumberToken, upper: NumberToken | None) -> Record:
+    def _cited(self, record: Record, covered: Covered, span: tuple[int, int]) -> Record:
+        """The record citing `span`; where a field does not bind to it as verify binds fields (a decrease
+        word after the number), the whole sentence instead."""
+        record["citations"] = [self.citation(*span)]
+        if self.unbound(record) and span != (covered.unit.start, covered.unit.end):
+            record["citations"] = [self.citation(covered.unit.start, covered.unit.end)]
+        return record
+
+    def unbound(self, record: Record) -> list[str]:
+        quotes = [Quote(i, c["quote"], self.language) for i, c in enumerate(record["citations"])]
+        found = (bind_field(record, name, value, quotes) for name, value in record_values(record, VOCAB["value_fields"][record["kind"]]))
+        return [b.problem for b in found if b.problem]
+
+    def _prose_figure(self, covered: Covered, token: Token, upper: Token | None) -> Record:
         start, end = self._span(covered, upper or token)
         quote = self.text[start:end]
         named = countries_in(quote) or countries_in(self.text[covered.unit.start : covered.unit.end])
         checks = ["subject" + (f" (the country named: {display_name(named[0])})" if len(named) == 1 else "")]
         measure, _ = self.measure(quote)
         record = self._figure(named[0] if len(named) == 1 else None, measure, self._dated(covered), checks)
-        record.update(_value_fields(token, self.text, self.language))
+        record.update(_qualified(token, "value"))
         if upper is not None:
-            record["value_max"] = _number(notation_value(upper, self.language))
-        record["unit"] = _prose_unit(self.text, token)
-        record["citations"] = [self.citation(start, end)]
-        checks += ["measure" + (f" (guessed {measure})" if measure else ""), "unit", "date", "comparator and approximate"]
-        return self._finish(record, checks, covered.unit.line)
+            record["value_max"] = _number(upper.value)
+        record["unit"] = _FIGURE_UNITS.get(token.unit or "", placeholder("unit"))
+        checks += ["measure" + (f" (guessed {measure})" if measure else ""), "unit", "date", *_notation_check(token)]
+        return self._finish(self._cited(record, covered, (start, end)), checks, covered.unit.line)
 
-    def _import_shares(self, covered: Covered, tokens: list[NumberToken]) -> list[Record]:
+    def _import_shares(self, covered: Covered, tokens: list[Token]) -> list[Record]:
         unit = covered.unit
         date = self._dated(covered)
         body = self.text[unit.start : unit.end]
@@ -557,7 +579,7 @@ class _Doc:
         forms = " ".join(forms_match.group(1).split()).lower() if forms_match else None
         records = []
         for token in tokens:
-            if not _PERCENT_AFTER.match(self.text, token.end):
+            if token.unit != "percent":
                 continue
             head = self.text[
                 max(
@@ -574,66 +596,62 @@ class _Doc:
             record: Record = {
                 "kind": "import_share",
                 "id": self.new_id("import-share", partner or "partner", date),
-                "summary": f"{_name(partner) if partner else 'A partner'} supplied {_shown(notation_value(token, self.language))}% of imports"
+                "summary": f"{_name(partner) if partner else 'A partner'} supplied {_shown(token.value)}% of imports"
                 + (f" ({forms})" if forms else "")
                 + (f" in {date.replace('/', '–')}" if date else "")
                 + ".",
                 "importer": self.home or placeholder("importer"),
                 "partner": partner or placeholder("partner"),
-                "share_pct": _number(notation_value(token, self.language)),
+                **_qualified(token, "share_pct"),
                 "forms": forms or placeholder("forms"),
                 "date": date or placeholder("date"),
-                "citations": [self.citation(*self._span(covered, token, whole=True))],
             }
             if self.home:
                 record["country"] = self.home
-            checks += ["forms", "date (the period in parentheses)"]
-            records.append(self._finish(record, checks, unit.line))
+            checks += ["forms", "date (the period in parentheses)", *_notation_check(token)]
+            span = (unit.start, self._span(covered, token)[1])
+            records.append(self._finish(self._cited(record, covered, span), checks, unit.line))
         return records
 
-    def _deal(self, covered: Covered, token: NumberToken) -> Record:
+    def _deal(self, covered: Covered, token: Token) -> Record:
         body = self.text[covered.unit.start : covered.unit.end]
         kind = next((k for k, words in _DEAL_WORDS.items() if re.search(words, body, re.I)), None)
-        start, end = self._span(covered, token)
-        amount = notation_value(token, self.language)
-        named = countries_in(body)
+        named, date = countries_in(body), self._dated(covered)
         record: Record = {
             "kind": "deal",
-            "id": self.new_id(kind or "deal", self._dated(covered)),
-            "summary": f"A {kind or 'deal'} of US$ {_shown(amount)}" + (f" ({self._dated(covered)})" if self._dated(covered) else "") + ".",
+            "id": self.new_id(kind or "deal", date),
+            "summary": f"A {kind or 'deal'} of US$ {_shown(token.value)}" + (f" ({date})" if date else "") + ".",
             "deal_kind": kind or placeholder("deal_kind"),
             "parties": [{"org": placeholder("org")}],
-            "amount_usd": _number(amount),
-            "citations": [self.citation(start, end)],
+            **_qualified(token, "amount_usd"),
         }
-        if self._dated(covered):
-            record["date"] = self._dated(covered)
+        if date:
+            record["date"] = date
         if len(named) == 1:
             record["country"] = named[0]
         checks = ["deal_kind" + (f" (from the word for {kind})" if kind else ""), "parties (organisation ids)", "date", "country", "status"]
-        return self._finish(record, checks, covered.unit.line)
+        checks += _notation_check(token)
+        return self._finish(self._cited(record, covered, self._span(covered, token)), checks, covered.unit.line)
 
-    def _measure_record(self, covered: Covered, token: NumberToken, kind: str) -> Record:
+    def _measure_record(self, covered: Covered, token: Token, kind: str) -> Record:
         body = self.text[covered.unit.start : covered.unit.end]
-        start, end = self._span(covered, token)
-        value = notation_value(token, self.language)
-        if _CENTS_AFTER.match(self.text, token.end):
+        if token.unit == "cents-per-kg":
             name = "rate_cents_per_kg"
         elif kind == "tariff":
-            name = "additional_duty_pct" if _INCREASE.search(body) else "rate_pct"
+            name = "additional_duty_pct" if token.increase_word or _ADDITIONAL.search(body) else "rate_pct"
         else:
             name = "change_pct"
-            value = -value if value in decreases_in(body) or token.negative else value
+        fields = _qualified(token, name)
         named = countries_in(body)
         code = _HTS.search(body)
+        unit = " ¢/kg" if name == "rate_cents_per_kg" else " %"
         record: Record = {
             "kind": "measure",
             "id": self.new_id(kind, code.group() if code else None, self._dated(covered)),
-            "summary": f"A {kind.replace('-', ' ')}: {_MEASURE_FIELDS[name]} {_shown(value)}{' ¢/kg' if name == 'rate_cents_per_kg' else ' %'}.",
+            "summary": f"A {kind.replace('-', ' ')}: {_MEASURE_FIELDS[name]} {_shown(fields[name])}{unit}.",
             "measure_kind": kind,
             "country": _first(named) or self.home or placeholder("country"),
-            name: _number(value),
-            "citations": [self.citation(start, end)],
+            **fields,
         }
         if code:
             record["hts_code"] = code.group()
@@ -641,8 +659,9 @@ class _Doc:
             if label != code.group():
                 record["products"] = label
                 record["summary"] = f"{label} (HTS {code.group()}): {record['summary'][2:]}"
-        if self._dated(covered):
-            record["date"] = self._dated(covered)
+        date = self._dated(covered)
+        if date:
+            record["date"] = date
         checks = [
             f"measure_kind (from the word for {kind})",
             f"{name} (its sign and field)",
@@ -650,7 +669,7 @@ class _Doc:
             "target_country",
             "date",
         ]
-        return self._finish(record, checks, covered.unit.line)
+        return self._finish(self._cited(record, covered, self._span(covered, token)), checks, covered.unit.line)
 
     # shared shaping
 
@@ -717,15 +736,35 @@ def _stem(word: str, part: str) -> bool:
     return word.startswith(part) or (len(word) >= 4 and part.startswith(word))
 
 
-def _ranges(text: str, tokens: list[NumberToken]) -> list[tuple[NumberToken, NumberToken | None]]:
+def _ranges(text: str, tokens: list[Token]) -> list[tuple[Token, Token | None]]:
     """Numbers paired where the text joins two into a range ("0,13% - 0,15%", "4 bis 5"), else alone."""
-    found: list[tuple[NumberToken, NumberToken | None]] = []
+    found: list[tuple[Token, Token | None]] = []
     for token in tokens:
         if found and found[-1][1] is None and _RANGE.fullmatch(text, found[-1][0].end, token.start):
             found[-1] = (found[-1][0], token)
         else:
             found.append((token, None))
     return found
+
+
+def _notation_check(token: Token) -> list[str]:
+    """Where the other notation reads the digits otherwise ("1.216 Millionen": 1,216 million in German
+    notation, 1.216 million in English), the curator must say which the source means."""
+    if token.other is None:
+        return []
+    return [f"{token.text!r} is {_shown(token.value)} in {token.notation} notation, {_shown(token.other)} in the other (a slip?)"]
+
+
+def _qualified(token: Token, name: str) -> Record:
+    """A field from a token as verify reads it: its value in the source's notation, signed where a
+    minus sign (or, for a change, a decrease word) says so, with its bound and hedge words."""
+    down = token.negative or (name == "change_pct" and token.decrease_word is not None and token.increase_word is None)
+    fields: Record = {name: _number(-token.value if down else token.value)}
+    if token.bound and name == "value":
+        fields["comparator"] = token.bound
+    if token.approx_word:
+        fields["approximate"] = [name]
+    return fields
 
 
 def _is_year_header(line: str) -> bool:
@@ -735,14 +774,10 @@ def _is_year_header(line: str) -> bool:
     return bool(years) and all(s in years or (reading(s) is None and s != "—") for s in cells)
 
 
-def _is_year(token: NumberToken) -> bool:
-    return bool(_YEAR.fullmatch(token.text))
-
-
 def _is_footnote(text: str, token: NumberToken) -> bool:
     """A footnote marker stands glued to a word or a comma ("China,8", "forms:1", "Reserves10")."""
     before = text[token.start - 1 : token.start]
-    return len(token.text) <= 2 and bool(before) and (before.isalpha() or before in ",:") and not _PERCENT_AFTER.match(text, token.end)
+    return len(token.text) <= 2 and bool(before) and (before.isalpha() or before in ",:") and text[token.end : token.end + 1] != "%"
 
 
 def _date(years: tuple[int, int] | None) -> str | None:
@@ -771,16 +806,6 @@ def _unit_of(context: str, default: str | None) -> str:
     if "dollars" in words:
         return "usd"
     return default or placeholder("unit")
-
-
-def _prose_unit(text: str, token: NumberToken) -> str:
-    if _PERCENT_AFTER.match(text, token.end):
-        return "pct"
-    if _MONEY_BEFORE.search(text, max(0, token.start - 12), token.start) or _MONEY_AFTER.match(text, token.end):
-        return "usd"
-    if _TONNES_AFTER.match(text, token.end):
-        return "t"
-    return placeholder("unit")
 
 
 def _name(code: str) -> str:
