@@ -12,7 +12,8 @@ import yaml
 
 from tests.conftest import run
 from tungsten_cli.binding import Quote, bind_field, record_values
-from tungsten_cli.draft import draft, yaml_pack
+from tungsten_cli.commands.draft import yaml_pack
+from tungsten_cli.draft import draft
 from tungsten_cli.load import builtin_dir, load_facts
 from tungsten_cli.quotes import read_quote
 from tungsten_cli.records import Record

@@ -428,7 +428,8 @@ def draft_(
     A new file also gets a sources entry (id, file, SHA-256, guessed language). Fields draft cannot
     fill are <placeholders> that validate refuses. Example: tungsten draft usgs-mcs-2025 --format json
     """
-    from tungsten_cli.draft import DRAFT_FORMATS, draft, write_draft
+    from tungsten_cli.commands.draft import DRAFT_FORMATS, write_draft
+    from tungsten_cli.draft import draft
 
     if fmt is not None and fmt not in DRAFT_FORMATS:
         raise click.UsageError(f"--format {fmt!r}: draft writes {', '.join(DRAFT_FORMATS)}")

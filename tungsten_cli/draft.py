@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import IO
 
 from tungsten_cli.binding import Quote, bind_field, record_values
 from tungsten_cli.countries import display_name, subject_code
@@ -567,7 +566,8 @@ class _Doc:
         record.update(_qualified(token, "value"))
         if upper is not None:
             record["value_max"] = _number(upper.value)
-        record["unit"] = _FIGURE_UNITS.get(token.unit or "", placeholder("unit"))
+        written = token.unit or (upper.unit if upper else None)  # "4 - 5 Milliarden US-Dollar": the range's unit
+        record["unit"] = _FIGURE_UNITS.get(written or "", placeholder("unit"))
         checks += ["measure" + (f" (guessed {measure})" if measure else ""), "unit", "date", *_notation_check(token)]
         return self._finish(self._cited(record, covered, (start, end)), checks, covered.unit.line)
 
@@ -596,7 +596,7 @@ class _Doc:
             record: Record = {
                 "kind": "import_share",
                 "id": self.new_id("import-share", partner or "partner", date),
-                "summary": f"{_name(partner) if partner else 'A partner'} supplied {_shown(token.value)}% of imports"
+                "summary": f"{_name(partner) if partner else 'A partner'} supplied {shown_number(token.value)}% of imports"
                 + (f" ({forms})" if forms else "")
                 + (f" in {date.replace('/', '–')}" if date else "")
                 + ".",
@@ -620,7 +620,7 @@ class _Doc:
         record: Record = {
             "kind": "deal",
             "id": self.new_id(kind or "deal", date),
-            "summary": f"A {kind or 'deal'} of US$ {_shown(token.value)}" + (f" ({date})" if date else "") + ".",
+            "summary": f"A {kind or 'deal'} of US$ {shown_number(token.value)}" + (f" ({date})" if date else "") + ".",
             "deal_kind": kind or placeholder("deal_kind"),
             "parties": [{"org": placeholder("org")}],
             **_qualified(token, "amount_usd"),
@@ -648,7 +648,7 @@ class _Doc:
         record: Record = {
             "kind": "measure",
             "id": self.new_id(kind, code.group() if code else None, self._dated(covered)),
-            "summary": f"A {kind.replace('-', ' ')}: {_MEASURE_FIELDS[name]} {_shown(fields[name])}{unit}.",
+            "summary": f"A {kind.replace('-', ' ')}: {_MEASURE_FIELDS[name]} {shown_number(fields[name])}{unit}.",
             "measure_kind": kind,
             "country": _first(named) or self.home or placeholder("country"),
             **fields,
@@ -752,7 +752,9 @@ def _notation_check(token: Token) -> list[str]:
     notation, 1.216 million in English), the curator must say which the source means."""
     if token.other is None:
         return []
-    return [f"{token.text!r} is {_shown(token.value)} in {token.notation} notation, {_shown(token.other)} in the other (a slip?)"]
+    return [
+        f"{token.text!r} is {shown_number(token.value)} in {token.notation} notation, {shown_number(token.other)} in the other (a slip?)"
+    ]
 
 
 def _qualified(token: Token, name: str) -> Record:
@@ -813,7 +815,8 @@ def _name(code: str) -> str:
     return display_name(code) or {"other": "Other countries", "world": "The world"}.get(code, code)
 
 
-def _shown(value: float) -> str:
+def shown_number(value: float) -> str:
+    """A number as a summary or table shows it: thousands grouped, whole numbers without ".0"."""
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
@@ -825,72 +828,7 @@ def _figure_summary(record: Record, source_id: str) -> str:
         stated = f"{record['unavailable'].replace('-', ' ')} ({record['as_written']})"
     else:
         unit = {"t": " t", "pct": " %", "usd": " US$"}.get(record.get("unit", ""), "")
-        stated = (record.get("comparator") or "") + _shown(record["value"]) + unit + (" (estimated)" if record.get("estimated") else "")
-    return f"{source_id}: {what} of {name}{when}, {stated}."
-
-
-# --- output ---------------------------------------------------------------------------------------
-
-DRAFT_FORMATS = ("yaml", "json", "table")
-
-
-def _value_text(record: Record) -> str:
-    for name in VOCAB["value_fields"][record["kind"]]:
-        if record.get(name) is not None:
-            return f"{name}={record.get('comparator') or ''}{_shown(record[name])}"
-    return str(record.get("as_written") or record.get("unavailable") or "")
-
-
-def table_rows(result: Draft) -> list[Record]:
-    """One row per proposal: where it is from, its kind and id, its value, and the quote's start."""
-    return [
-        {
-            "id": r["id"],
-            "kind": r["kind"],
-            "value": _value_text(r),
-            "date": r.get("date", ""),
-            "quote": " ".join(r["citations"][0]["quote"].split()),
-        }
-        for r in result.records
-    ]
-
-
-def yaml_pack(result: Draft) -> str:
-    """The proposals as a pack file: a head saying how to finish it, then the entries."""
-    import yaml
-
-    head = (
-        f"# Drafted by `tungsten draft {result.source_id}`: {len(result.records)} proposed record(s).\n"
-        "# Check what each `draft` note lists, fill every <placeholder>, delete the notes; then check\n"
-        "# the pack with tungsten validate, verify and coverage (docs/adding-facts.md shows how).\n"
-    )
-    body = yaml.safe_dump(result.entries(), allow_unicode=True, sort_keys=False, width=4096) if result.entries() else "[]\n"
-    return head + body
-
-
-def write_draft(result: Draft, fmt: str | None, out: IO[str]) -> str:
-    """The proposals on `out` (a table on a terminal, YAML in a pipe, unless `fmt` says); returns the
-    messages for stderr: each unit left without a proposal and why, and a count."""
-    from tungsten_cli.render import Format, Listing, text_column, write
-    from tungsten_cli.render.console import is_terminal
-    from tungsten_cli.render.formats import write_json
-
-    chosen = fmt or ("table" if is_terminal(out) else "yaml")
-    if chosen == "json":
-        write_json(result.entries(), out, 2)
-    elif chosen == "table":
-        columns = [text_column("id", fit="token"), text_column("kind", fit="token"), text_column("value", fit="token")]
-        columns += [text_column("date", fit="token", priority=2), text_column("quote", fit="prose", priority=3)]
-        write(Listing(table_rows(result), columns), Format.table, out)
-    else:
-        out.write(yaml_pack(result))
-    lines = [f"tungsten: line {p.line}: no proposal ({p.reason}): {p.text[:70]}\n" for p in result.passed]
-    if not result.records and not result.passed and result.source is not None:
-        lines.append(f"nothing to draft: {result.source['file']} has no numbers; the sources entry alone is written\n")
-    elif not result.records and not result.passed:
-        lines.append(f"nothing to draft: every number of {result.source_id} is held by a record or ignored (coverage is complete)\n")
-    else:
-        lines.append(
-            f"drafted {len(result.records)} record(s) from {result.source_id}; {len(result.passed)} unit(s) left without a proposal\n"
+        stated = (
+            (record.get("comparator") or "") + shown_number(record["value"]) + unit + (" (estimated)" if record.get("estimated") else "")
         )
-    return "".join(lines)
+    return f"{source_id}: {what} of {name}{when}, {stated}."

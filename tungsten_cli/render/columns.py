@@ -40,6 +40,9 @@ class Listing(NamedTuple):
     chart: bool = False  # draw bars instead of a table
     sorted: bool = False  # the user chose the order (--sort): a chart keeps it
     labelled: Mapping[str, Column] = {}  # a field --fields named by its column's label: that column (never mutated)
+    # What the footer offers for what did not fit (hidden columns, cut text); None: the listing
+    # options (--fields, show ID, --format csv). `draft`, which takes none of them, names its own.
+    more: str | None = None
 
 
 def id_column(priority: int = 1) -> Column:

@@ -181,6 +181,8 @@ def bands(columns: list[Column], rows: list[list[str]], width: int) -> list[Band
 
 def _footer(listing: Listing, columns: list[Column], first: int, hidden_at: list[int], cut: bool) -> list[str]:
     notes = []
+    if listing.more is not None and (hidden_at or cut):
+        return [f"{'hidden or cut' if hidden_at and cut else 'hidden' if hidden_at else 'cut'} to fit: {listing.more}"]
     if hidden_at:
         hidden = [columns[i] for i in hidden_at]
         wanted = ",".join(c.field or c.header for c in [columns[first], *hidden])
