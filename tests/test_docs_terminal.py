@@ -7,7 +7,8 @@
 
 A last line `...` means the output goes on. When one fails, run its command in an 80-column
 terminal (or piped) and paste what it prints. docs/commands.md is generated and has its own test;
-the own-pack walk-through (`<!-- pack-example -->`) runs in tests/test_docs_pack_example.py.
+the walk-throughs (`<!-- pack-example -->`, `<!-- draft-example -->`) run step by step in
+tests/test_docs_pack_example.py and tests/test_docs_draft_example.py.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from test_pty import SGR, TUNGSTEN, screen
 
 README = ROOT / "README.md"
 DOCS = [README, *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "commands.md")]
-_PACK_EXAMPLE = re.compile(r"<!-- pack-example -->.*?<!-- /pack-example -->", re.S)
+_WALK_THROUGHS = re.compile(r"<!-- ([\w-]+-example) -->.*?<!-- /\1 -->", re.S)
 _PIPED_RULE = re.compile(r"(?m)^-+(  -+)*$")
 
 
 def _examples(path: Path) -> list[tuple[str, list[str]]]:
     """(command after `$ `, output lines) for each `$ tungsten` line of a console block that shows output."""
-    text = _PACK_EXAMPLE.sub("", path.read_text(encoding="utf-8"))
+    text = _WALK_THROUGHS.sub("", path.read_text(encoding="utf-8"))
     found = []
     for block in re.findall(r"```console\n(.*?)```", text, re.S):
         for part in re.split(r"(?m)^\$ ", block)[1:]:

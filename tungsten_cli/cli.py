@@ -428,21 +428,11 @@ def draft_(
     A new file also gets a sources entry (id, file, SHA-256, guessed language). Fields draft cannot
     fill are <placeholders> that validate refuses. Example: tungsten draft usgs-mcs-2025 --format json
     """
-    from tungsten_cli.commands.draft import DRAFT_FORMATS, write_draft
-    from tungsten_cli.draft import draft
+    from tungsten_cli.commands.draft import run_draft
 
-    if fmt is not None and fmt not in DRAFT_FORMATS:
-        raise click.UsageError(f"--format {fmt!r}: draft writes {', '.join(DRAFT_FORMATS)}")
     if as_json and fmt not in (None, "json"):
         raise click.UsageError(f"--json is --format json; it cannot go with --format {fmt}")
-    fmt = "json" if as_json else fmt
-    from tungsten_cli.verify import source_dirs
-
-    folders = _optional_source_dirs(source_dir)[0] if Path(source).is_file() else source_dirs(source_dir or ())
-    result = draft(load_facts(facts), source, folders, only)
-    messages = write_draft(result, fmt, sys.stdout)
-    sys.stdout.flush()  # the proposals, then what was left out: in that order in a shared pipe too
-    sys.stderr.write(messages)
+    run_draft(_env(), source, only, "json" if as_json else fmt, source_dir, facts)
 
 
 @app.command("validate")

@@ -3,10 +3,16 @@ messages for what was left without one. The drafting itself is tungsten_cli/draf
 
 from __future__ import annotations
 
-from typing import IO
+from collections.abc import Sequence
+from pathlib import Path
 
 from tungsten_cli.draft import Draft, shown_number
+from tungsten_cli.environment import Environment
+from tungsten_cli.errors import NotFoundError, UsageError
+from tungsten_cli.load import load_for
 from tungsten_cli.records import Record
+from tungsten_cli.render import Format, Listing, text_column, write
+from tungsten_cli.render.formats import write_json
 from tungsten_cli.vocabulary import VOCAB
 
 DRAFT_FORMATS = ("yaml", "json", "table")
@@ -47,29 +53,43 @@ def yaml_pack(result: Draft) -> str:
     return head + body
 
 
-def write_draft(result: Draft, fmt: str | None, out: IO[str]) -> str:
-    """The proposals on `out` (a table on a terminal, YAML in a pipe, unless `fmt` says); returns the
-    messages for stderr: each unit left without a proposal and why, and a count."""
-    from tungsten_cli.render import Format, Listing, text_column, write
-    from tungsten_cli.render.console import is_terminal
-    from tungsten_cli.render.formats import write_json
+def run_draft(
+    env: Environment, source: str, only: str | None, fmt: str | None, source_dir: Sequence[str] | None, paths: Sequence[str] | None
+) -> None:
+    """`tungsten draft`: the proposals on stdout (a table on a terminal, YAML in a pipe, unless `fmt`
+    says), then on stderr each unit left without one and why, and a count.
 
-    chosen = fmt or ("table" if is_terminal(out) else "yaml")
+    A loaded source needs a source folder; a new file is read where it is, so it needs none."""
+    from tungsten_cli.draft import draft
+    from tungsten_cli.verify import source_dirs
+
+    if fmt is not None and fmt not in DRAFT_FORMATS:
+        raise UsageError(f"--format {fmt!r}: draft writes {', '.join(DRAFT_FORMATS)}")
+    try:
+        folders = source_dirs(source_dir or (), env.source_dirs)
+    except NotFoundError:
+        if source_dir or not Path(source).is_file():
+            raise
+        folders = []
+    result = draft(load_for(env, paths), source, folders, only)
+    chosen = fmt or ("table" if env.rich(env.stdout) else "yaml")
     if chosen == "json":
-        write_json(result.entries(), out, 2)
+        write_json(result.entries(), env.stdout, 2)
     elif chosen == "table":
         columns = [text_column("id", fit="token"), text_column("kind", fit="token"), text_column("value", fit="token")]
         columns += [text_column("date", fit="token", priority=2), text_column("cites", fit="prose", beneath=True)]
-        write(Listing(table_rows(result), columns, more="every field in full with --format yaml or json"), Format.table, out)
+        listing = Listing(table_rows(result), columns, more="every field in full with --format yaml or json")
+        write(listing, Format.table, env.stdout, force_color=env.force_color)
     else:
-        out.write(yaml_pack(result))
-    lines = [f"tungsten: line {p.line}: no proposal ({p.reason}): {p.text[:70]}\n" for p in result.passed]
-    if not result.records and not result.passed and result.source is not None:
-        lines.append(f"nothing to draft: {result.source['file']} has no numbers; the sources entry alone is written\n")
-    elif not result.records and not result.passed:
-        lines.append(f"nothing to draft: every number of {result.source_id} is held by a record or ignored (coverage is complete)\n")
-    else:
-        lines.append(
-            f"drafted {len(result.records)} record(s) from {result.source_id}; {len(result.passed)} unit(s) left without a proposal\n"
-        )
-    return "".join(lines)
+        env.stdout.write(yaml_pack(result))
+    env.stdout.flush()  # the proposals, then what was left out: in that order in a shared pipe too
+    env.stderr.write("".join(f"tungsten: line {p.line}: no proposal ({p.reason}): {p.text[:70]}\n" for p in result.passed))
+    env.stderr.write(_count(result))
+
+
+def _count(result: Draft) -> str:
+    if result.records or result.passed:
+        return f"drafted {len(result.records)} record(s) from {result.source_id}; {len(result.passed)} unit(s) left without a proposal\n"
+    if result.source is not None:
+        return f"nothing to draft: {result.source['file']} has no numbers; the sources entry alone is written\n"
+    return f"nothing to draft: every number of {result.source_id} is held by a record or ignored (coverage is complete)\n"
