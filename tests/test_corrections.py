@@ -206,7 +206,7 @@ def test_an_unknown_note_kind_is_a_usage_error_naming_the_kinds() -> None:
     result = run("facts", "--note", "contradiction")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr == (
-        "tungsten: error: unknown note kind 'contradiction'; choose from: context, contradicted, inconsistent-in-source, "
+        "tungsten: error: unknown note kind 'contradiction'; choose from: context, contradicted, draft, inconsistent-in-source, "
         "interpretation, resolved-date, translation, unit-ambiguous\n"
     )
 
