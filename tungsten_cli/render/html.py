@@ -418,7 +418,7 @@ def _corrected_text(page: _Page, row: Record) -> str:
         return ""
     record = {**page.records.get(row["id"], {}), change["field"]: change["corrected"], "approximate": [], "estimated": False}
     record = {k: v for k, v in record.items() if k not in ("comparator", "unavailable")}
-    return f" → {_e(field_text(record, change['field']))}"
+    return f' <span class="nw">→ {_e(field_text(record, change["field"]))}</span>'
 
 
 def _first_sentence(text: str) -> str:
