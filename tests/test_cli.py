@@ -265,7 +265,7 @@ def test_export_sqlite(tmp_path: Path) -> None:
 def test_export_into_a_folder_is_an_error(tmp_path: Path) -> None:
     result = run("export", "--sqlite", str(tmp_path))
     assert result.exit_code == 2
-    assert result.stderr == f"tungsten: error: {tmp_path}: is a folder, expected a database file name\n"
+    assert result.stderr == f"tungsten: error: {tmp_path}: is a folder; tungsten writes only regular files\n"
 
 
 @pytest.mark.parametrize("name", sorted(n for n, c in commands().items() if any(p.name == "fmt" for p in c.params)))

@@ -77,7 +77,7 @@ def test_an_earlier_export_is_replaced_and_another_file_is_kept(tmp_path: Path) 
     ("args", "code", "message"),
     [
         ([], 2, "say where to write: --sqlite FILE, --csv DIR, or both"),
-        (["--csv", "{tmp}/file.txt"], 2, "{tmp}/file.txt: is a file, expected a folder for the CSV files"),
+        (["--csv", "{tmp}/file.txt"], 2, "{tmp}/file.txt: is a file, expected a folder"),
         (["--csv", "{tmp}/no/such"], 1, "{tmp}/no: no such folder"),
     ],
 )

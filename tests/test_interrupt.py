@@ -29,3 +29,15 @@ def test_a_ctrl_c_while_the_cli_imports_is_one_line_and_130(monkeypatch: pytest.
     entry.main()
     assert exits == [ExitCode.INTERRUPTED]
     assert capsys.readouterr().err == "tungsten: error: interrupted\n"
+
+
+def test_a_ctrl_c_inside_a_command_is_one_line_and_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer turns a KeyboardInterrupt in a command into a silent `Exit(130)`; the boundary must still speak."""
+    from conftest import run
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("tungsten_cli.cli.listing", interrupted)
+    result = run("deals")
+    assert (result.exit_code, result.stderr, result.stdout) == (ExitCode.INTERRUPTED, "tungsten: error: interrupted\n", "")

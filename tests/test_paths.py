@@ -92,4 +92,4 @@ def test_dev_stdin_says_what_it_is() -> None:
 def test_empty_source_dir_is_a_usage_error(command: list[str]) -> None:
     result = run(*command, "--source-dir", "", "--facts", str(DATA / "mini"))
     assert result.exit_code == 2, result.output
-    assert result.stderr == "tungsten: error: --source-dir is empty\n"
+    assert result.stderr == "tungsten: error: Invalid value for --source-dir: is empty\n"

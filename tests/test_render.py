@@ -99,10 +99,15 @@ def test_fields_select_and_order_in_data_formats() -> None:
 
 
 def test_plain_table_when_not_a_terminal() -> None:
-    text = render(Format.table)
+    out = io.StringIO()
+    legend = write(
+        Listing(list(RECORDS), [id_column(), Column("amount", lambda r: usd(r.get("amount_usd")), numeric=True)]), Format.table, out
+    )
+    text = out.getvalue()
     assert "\x1b[" not in text
-    assert text.splitlines()[:4] == ["id  amount", "--  ----------", "a   US$ 4.2 bn", "b†"]
-    assert text.endswith("† curator notes: tungsten show ID\n")
+    # The mark is a column of its own, so the first word of a row is the id; its legend is for stderr.
+    assert text.splitlines() == ["id  amount      note", "--  ----------  ----", "a   US$ 4.2 bn", "b               †"]
+    assert legend == ["† curator notes: tungsten show ID"]
 
 
 def test_force_color_draws_rich_table(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -126,7 +126,7 @@ def test_a_missing_folder_among_several_is_named(two: tuple[Path, Path, Path]) -
 def test_an_empty_second_folder_is_a_usage_error(two: tuple[Path, Path, Path], command: list[str]) -> None:
     packs, first, _ = two
     result = run(*command, "--facts", str(packs), "--source-dir", str(first), "--source-dir", "")
-    assert result.exit_code == 2 and result.stderr == "tungsten: error: --source-dir is empty\n"
+    assert result.exit_code == 2 and result.stderr == "tungsten: error: Invalid value for --source-dir: is empty\n"
 
 
 def test_every_folder_confines_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -99,7 +99,8 @@ def test_the_unscaled_number_alone_fails(tmp_path: Path) -> None:
 
 
 def test_a_negative_value_needs_a_sign_or_a_decrease_word(tmp_path: Path) -> None:
-    out = verify(tmp_path, "value: 40.0", "value: -40")
+    # In percent: a negative tonnage is refused by validation already (test_validation_rules.py).
+    out = verify(tmp_path, "  unit: t\n  value: 40.0", "  unit: pct\n  value: -40")
     assert (
         "nordberg-production-2025: value = -40 is negative, but '40' has no minus sign and its clause no decrease word [rule: direction]"
         in out

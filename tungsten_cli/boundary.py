@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from typer.models import CommandInfo
 
 from tungsten_cli import environment
-from tungsten_cli.errors import ExitCode, FactsError, TungstenError
+from tungsten_cli.errors import ExitCode, FactsError, Terminated, TungstenError
 from tungsten_cli.render.text import message_lines
 
 
@@ -42,8 +42,8 @@ class Boundary(TyperGroup):
             _fail(err.format_message(), ExitCode.USAGE)
         except click.ClickException as err:
             _fail(err.format_message(), err.exit_code)
-        except (click.Abort, KeyboardInterrupt):
-            _fail("interrupted", ExitCode.INTERRUPTED)
+        except (click.Abort, KeyboardInterrupt) as err:
+            _stopped(err)
         except FactsError as err:
             sys.stderr.write(message_lines(err.problems))
             _fail(f"{len(err.problems)} problem(s) in the fact packs", err.exit_code)
@@ -62,6 +62,29 @@ class Boundary(TyperGroup):
         except Exception as err:  # a bug: one line and where to report it, not a traceback
             _fail(f"internal error: {type(err).__name__}: {err}; {_REPORT_HINT}", ExitCode.DATA)
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command, its option values checked first (`options.check_values`), in every command."""
+        from tungsten_cli.options import check_values
+
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not ctx.resilient_parsing:  # not while completing a word
+            check_values(command, ctx, rest)
+        return name, command, rest
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Typer turns a Ctrl-C in a command into a silent exit 130: say it in one line instead."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as err:
+            _stopped(err)
+
+
+def _stopped(err: BaseException) -> NoReturn:
+    """Ctrl-C (130), or SIGTERM/SIGHUP raised as `Terminated` (143), wherever Click or Typer rewrapped it."""
+    if isinstance(err, Terminated) or isinstance(err.__cause__, Terminated):
+        _fail("terminated", ExitCode.TERMINATED)
+    _fail("interrupted", ExitCode.INTERRUPTED)
 
 
 _REPORT_HINT = "this is a bug in tungsten: please report it with the command line that caused it (tungsten --version says which version)"

@@ -9,7 +9,7 @@ so both commands agree on what "2.906", "1.216 Millionen" or a lone "—" mean.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -253,14 +253,18 @@ def _problem(facts: FactSet, ignore: _Ignore, message: str) -> Problem:
     )
 
 
-def _ignore_index(facts: FactSet, units: list[Unit], problems: list[Problem]) -> dict[tuple[str, str], list[_Ignore]]:
-    """Ignore entries by unit text; an entry that matches no unit, or names a number it lacks, is stale."""
+def _ignore_index(
+    facts: FactSet, units: list[Unit], scope: Collection[str], problems: list[Problem]
+) -> dict[tuple[str, str], list[_Ignore]]:
+    """Ignore entries of the sources in `scope` (chosen and read) by unit text; an entry that
+    matches no unit, or names a number it lacks, is stale. A source not chosen, or whose text is
+    not at hand (reported apart), has no units to match: its entries are not judged."""
     texts: dict[tuple[str, str], list[Unit]] = {}
     for unit in units:
         texts.setdefault((unit.source, unit.text), []).append(unit)
     index: dict[tuple[str, str], list[_Ignore]] = {}
-    for source_id, source in facts.sources.items():
-        for i, entry in enumerate(source.get("coverage_ignore") or []):
+    for source_id in scope:
+        for i, entry in enumerate(facts.sources[source_id].get("coverage_ignore") or []):
             ignore = _Ignore(source_id, i, entry)
             matched = texts.get((source_id, entry["text"]), [])
             written = {t.text for u in matched for t in u.tokens}
@@ -308,7 +312,7 @@ def coverage(facts: FactSet, folders: Path | Sequence[Path], only: Sequence[str]
     for source_id, text in texts.items():
         source = facts.sources[source_id]
         units += csv_units(source_id, source, tables[source_id]) if source_id in tables else text_units(source_id, text)
-    index = _ignore_index(facts, units, problems)
+    index = _ignore_index(facts, units, [sid for sid in chosen if sid in texts], problems)
     citing = _Citing(facts, texts, tables)
     used: set[tuple[str, int]] = set()
     judged = [_judge(u, citing, index.get((u.source, u.text), []), used) for u in units if u.source in chosen]

@@ -250,12 +250,17 @@ def _neighbours(facts: FactSet, record: Record) -> list[Record]:
     if key is None:
         return []
     in_table = key[0] in COUNTRIES
+    # Every period of its subject and measure: an undated claim joins the latest dated key
+    # (claims.group_by_key), and only all of them tell which that is (`show us-net-import-reliance-80`
+    # listed none of the row `crosscheck` lists).
     if facts.lookups is not None:
-        ids = facts.lookups.ids("key", key) + (facts.lookups.ids("table", key[1:]) if in_table else [])
-        return facts.lookups.records(ids)
+        same = [i for other, ids in facts.lookups.table("key").items() if other[:2] == key[:2] for i in ids]
+        return facts.lookups.records(same + (facts.lookups.ids("table", key[1:]) if in_table else []))
 
     def meets(other: Record) -> bool:
         other_key = comparison_key(other)
-        return other_key == key or (in_table and other_key is not None and other_key[0] in COUNTRIES and other_key[1:] == key[1:])
+        if other_key is None:
+            return False
+        return other_key[:2] == key[:2] or (in_table and other_key[0] in COUNTRIES and other_key[1:] == key[1:])
 
     return [r for r in facts.records if meets(r)]

@@ -1,7 +1,8 @@
 """The process boundary: the console script's entry. It guards the start (a Ctrl-C while the modules
 load ends as one during the run does: one line, exit 130), restores Unix defaults (a closed pipe ends
 the run quietly), stands in for closed streams, and leaves through `os._exit` with the exit code.
-Errors become one line and an exit code in `cli._Group.main`, which tests' CliRunner runs too."""
+Errors become one line and an exit code in `boundary.Boundary.main`, which tests' CliRunner runs too;
+SIGTERM and SIGHUP are raised as `errors.Terminated` so the boundary's clean-up runs."""
 
 import os
 import sys
@@ -51,10 +52,20 @@ def _unix_defaults() -> None:
 
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for name in ("SIGTERM", "SIGHUP"):  # end the run as Ctrl-C does, so files being written are removed
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminated)
     if sys.stdout is None:
         sys.stdout = ClosedOutput()
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w")  # lives until exit
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM and SIGHUP raise where the program is, and leave through the boundary's clean-up."""
+    from tungsten_cli.errors import Terminated
+
+    raise Terminated
 
 
 def _exit(code: object) -> None:

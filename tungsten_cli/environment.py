@@ -58,7 +58,7 @@ def read(*, no_cache: bool = False, report: Callable[[str], None] | None = None,
         stdout=sys.stdout,
         stderr=sys.stderr,
         force_color=bool(env.get("FORCE_COLOR")),
-        fact_paths=_split(env.get(FACTS_ENV, "")),
+        fact_paths=_fact_paths(env.get(FACTS_ENV, "")),
         source_dirs=_split(named),
         source_dir_named=bool(named.strip(os.pathsep)),
         cache=Cache(None, report=report) if no_cache else cache_rules(env, report),
@@ -70,19 +70,35 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(p for p in value.split(os.pathsep) if p)
 
 
+def _fact_paths(value: str) -> tuple[str, ...]:
+    """TUNGSTEN_FACTS split; unset or empty is the shipped set, but a value that names no path (`::`,
+    a list whose paths were lost) is an error, not a silent switch to the shipped set."""
+    paths = _split(value)
+    if value and not paths:
+        from tungsten_cli.errors import UsageError
+
+        raise UsageError(f"{FACTS_ENV}={value!r} names no path; unset it for the built-in set")
+    return paths
+
+
 def cache_rules(env: Mapping[str, str], report: Callable[[str], None] | None = None) -> Cache:
-    """The cache folder: none under TUNGSTEN_NO_CACHE (other than empty or 0), else
-    `$TUNGSTEN_CACHE_DIR`, `$XDG_CACHE_HOME/tungsten` or `~/.cache/tungsten`; none (rather than
-    creating one) when the home folder does not exist (`HOME=/nonexistent`)."""
-    if env.get("TUNGSTEN_NO_CACHE", "0") not in ("", "0"):
+    """The cache folder: none under TUNGSTEN_NO_CACHE (other than empty, 0, false, no or off), else
+    `$TUNGSTEN_CACHE_DIR`, `$XDG_CACHE_HOME/tungsten` or `$HOME/.cache/tungsten`; none rather than a
+    guess when no absolute path says where: an empty or relative HOME would put the cache at the
+    filesystem root or in whatever folder the run starts from, and the XDG spec says a relative
+    XDG_CACHE_HOME is invalid and to be ignored. A home folder that does not exist is not created
+    (`HOME=/nonexistent`)."""
+    if env.get("TUNGSTEN_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no", "off"):
         return Cache(None, report=report)
     explicit = env.get("TUNGSTEN_CACHE_DIR")
     if explicit:
         return Cache(Path(explicit), report=report)
-    xdg = env.get("XDG_CACHE_HOME")
-    if xdg:
+    xdg = env.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
         return Cache(Path(xdg) / "tungsten", report=report)
-    home = os.path.expanduser("~")
+    home = env.get("HOME", "")
+    if not os.path.isabs(home):
+        return Cache(None, "no cache: HOME is not set to an absolute path", report)
     if not os.path.isdir(home):
         return Cache(None, f"no cache: home folder {home} does not exist", report)
     return Cache(Path(home) / ".cache" / "tungsten", report=report)

@@ -11,6 +11,12 @@ class ExitCode(IntEnum):
     DATA = 1
     USAGE = 2
     INTERRUPTED = 130
+    TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process the signal ended
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, as Ctrl-C is: the files being written are
+    removed on the way out (atomic.py) instead of being left behind by a process killed outright."""
 
 
 class TungstenError(Exception):

@@ -12,8 +12,8 @@ from typing import Any, NamedTuple, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter
 
 from tungsten_cli import kinds
-from tungsten_cli.atomic import replacing
-from tungsten_cli.errors import ExportError, NotFoundError, UsageError
+from tungsten_cli.atomic import check_target, read_head, replacing
+from tungsten_cli.errors import ExportError, UsageError
 from tungsten_cli.records import FactSet, Record
 
 
@@ -33,12 +33,7 @@ def export_sqlite(facts: FactSet, target: Path, *, force: bool = False) -> dict[
 
     An existing file is replaced only when it is an earlier tungsten export, or with `force`.
     """
-    if target.is_dir():
-        raise UsageError(f"{target}: is a folder, expected a database file name")
-    if not Path(os.path.realpath(target)).parent.is_dir():
-        raise NotFoundError(f"{target.parent}: no such folder")
-    if os.path.lexists(target) and not force and not is_export(target):
-        raise UsageError(f"{target}: exists and is not a tungsten export; pass --force to replace it")
+    check_sqlite(target, force=force)
     try:
         with replacing(target) as tmp:
             db = sqlite3.connect(tmp)
@@ -55,13 +50,17 @@ def export_sqlite(facts: FactSet, target: Path, *, force: bool = False) -> dict[
     return counts
 
 
+def check_sqlite(target: Path, *, force: bool = False) -> None:
+    """Refuse before anything is written: a target that is not a regular file (`atomic.check_target`),
+    or an existing file that is not an earlier export unless `force`."""
+    check_target(target)
+    if os.path.lexists(target) and not force and not is_export(target):
+        raise UsageError(f"{target}: exists and is not a tungsten export; pass --force to replace it")
+
+
 def is_export(path: Path) -> bool:
     """Whether `path` is a SQLite database that an earlier `tungsten export` wrote."""
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(72)
-    except OSError:
-        return False
+    header = read_head(path, 72) or b""
     return header.startswith(_HEADER) and int.from_bytes(header[68:72], "big") == APPLICATION_ID
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tungsten_cli import SCHEMA_VERSION, __version__, kinds
-from tungsten_cli.errors import FactsError, NotFoundError, Problem, UsageError
+from tungsten_cli.atomic import kind_of
+from tungsten_cli.errors import FactsError, NotFoundError, Problem, TungstenError, UsageError
 from tungsten_cli.records import FactSet, Index, Record, gc_paused
 
 if TYPE_CHECKING:
@@ -250,16 +251,27 @@ def _read_cache(
     Origins name files as written when the cache was, renamed to the paths as typed in this run, from any folder.
     """
     try:
-        with open(path, "rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        # Never through a link, never blocking on a FIFO: a cache file is a regular file or unused.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except (FileNotFoundError, NotADirectoryError):
         return None  # not written yet; a folder that cannot hold it is reported on writing
+    except OSError as err:
+        note(f"cannot read {path}: {'is a symlink' if err.errno == errno.ELOOP else err.strerror}")
+        return None
+    try:
+        words = kind_of(os.fstat(fd).st_mode)
+        if words is not None:
+            note(f"cannot use {path}: {words}")
+            return None
+        mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
     except ValueError:
         note(f"{path} is damaged (empty); validating again")
         return None
     except OSError as err:
         note(f"cannot read {path}: {err.strerror}")
         return None
+    finally:
+        os.close(fd)
     try:
         with gc_paused():
             cache = _CacheFile(memoryview(mapped))
@@ -438,7 +450,7 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with replacing(path) as tmp, open(tmp, "wb") as out:
+        with replacing(path, follow=False) as tmp, open(tmp, "wb") as out:
             out.write(bytes(_PREFIX))
             body = _Body(out)
             ids: dict[str, tuple[int, int, int]] = {}
@@ -477,6 +489,8 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
         _prune(path.parent)
     except OSError as err:
         note(f"cannot write {err.filename or path}: {err.strerror}")
+    except TungstenError as err:  # the path is a link, a FIFO, a device or a folder: left alone
+        note(f"cannot write {err}")
 
 
 _PART = 10_000  # entries of an index table per marshalled part
@@ -507,6 +521,6 @@ class _Body:
 
 
 def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob(f"*{_CACHE_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+    entries = sorted(folder.glob(f"*{_CACHE_SUFFIX}"), key=lambda p: p.lstat().st_mtime, reverse=True)
     for stale in entries[_CACHE_KEEP:]:
         stale.unlink(missing_ok=True)

@@ -55,6 +55,23 @@ _PLACEHOLDER = re.compile(r"<[a-z_]+>")
 Text = Annotated[
     str, StringConstraints(min_length=1), AfterValidator(_not_blank), Field(json_schema_extra={"pattern": r"\S"}), Hint("text", "text")
 ]
+
+
+def _visible(value: str) -> str:
+    """A name is searched and compared as typed: a zero-width space or joiner, a soft hyphen, a BOM
+    or a bidi mark (Unicode's format characters, Cf) hides it from `--name` and makes two names look alike."""
+    import unicodedata
+
+    hidden = next((char for char in value if unicodedata.category(char) == "Cf"), None)
+    if hidden is not None:
+        raise ValueError(
+            f"holds the invisible character U+{ord(hidden):04X} ({unicodedata.name(hidden, 'format character')}); type the name without it"
+        )
+    return value
+
+
+# A name or alias: text with no invisible characters.
+Name = Annotated[Text, AfterValidator(_visible), Hint("text", "Name")]
 NonNegative = Annotated[float, Field(ge=0), Hint("number >= 0", 1000)]
 # A part of a whole (import shares, stakes, offtake, ore grades): 0-100.
 Share = Annotated[float, Field(ge=0, le=100), Hint("number 0-100", 30)]
@@ -367,8 +384,8 @@ class Organization(RecordModel):
     """A company, state body or bank that deals, events and deposits refer to by id."""
 
     kind: Literal["organization"] = Field("organization", description="The record kind")
-    name: Text = Field(description="Name in English, as the sources give it")
-    aliases: list[Text] = _listed(description="Other names and spellings, garbled ones from the source included")
+    name: Name = Field(description="Name in English, as the sources give it")
+    aliases: list[Name] = _listed(description="Other names and spellings, garbled ones from the source included")
     org_kind: OrgKind = Field(description="What kind of organisation")
 
 
@@ -379,8 +396,8 @@ class Deposit(RecordModel):
     """A deposit or mine project; garbled spellings from the source go into `aliases`."""
 
     kind: Literal["deposit"] = Field("deposit", description="The record kind")
-    name: Text = Field(description="Deposit or mine name")
-    aliases: list[Text] = _listed(description="Other names and spellings, garbled ones from the source included")
+    name: Name = Field(description="Deposit or mine name")
+    aliases: list[Name] = _listed(description="Other names and spellings, garbled ones from the source included")
     country: Country = Field(description="Country it lies in, ISO 3166-1 alpha-2 code")
     region: Text | None = Field(None, description="Region or province, as the source names it")
     status: DepositStatus | None = Field(None, description="Mining status")
@@ -406,6 +423,10 @@ class Deposit(RecordModel):
 
 
 Unit = Literal["t", "kg", "usd", "pct", "count", "rank", "times", "decades", "degc", "usd_per_mtu_wo3", "year"]
+# Units whose figures may be negative: a percent is also a change (demand-growth-yoy) or a reliance
+# (a net exporter's is below 0), a temperature may fall below 0 °C; a tonnage, price, count or
+# duration cannot (negative mine production passed validation).
+SIGNED_UNITS = ("pct", "degc")
 Comparator = Literal[">", ">=", "<", "<="]
 Availability = Literal["withheld", "not-available"]
 
@@ -414,7 +435,7 @@ class Figure(RecordModel):
     """One quantity: what is measured (`subject` + `measure` + `date` + `basis`) is the comparison key."""
 
     kind: Literal["figure"] = Field("figure", description="The record kind")
-    subject: Text = Field(description="What the number is about: a country code, world, other, or a name")
+    subject: Name = Field(description="What the number is about: a country code, world, other, or a name")
     measure: Slug = Field(description="What is measured (mine-production, tungsten-reserves, ...)")
     value: float | None = Field(None, description="The number as the source states it, in `unit`")
     value_max: float | None = Field(None, description="The upper end, when the source gives a range")
@@ -433,6 +454,8 @@ class Figure(RecordModel):
             raise ValueError("give either value or unavailable (withheld, not-available), not both")
         if self.value_max is not None and (self.value is None or self.value_max < self.value):
             raise ValueError("value_max needs a value below it")
+        if self.unit not in SIGNED_UNITS and self.value is not None and self.value < 0:
+            raise ValueError(f"value {self.value:g} is negative, but a quantity in {self.unit} cannot be; a fall goes in a pct change")
         return self
 
 
@@ -517,7 +540,11 @@ class Deal(RecordModel):
 
     @field_validator("parties")
     @classmethod
-    def _stakes_within_whole(cls, parties: list[Party]) -> list[Party]:
+    def _parties_once_within_whole(cls, parties: list[Party]) -> list[Party]:
+        orgs = [p.org for p in parties]
+        twice = next((org for org in orgs if orgs.count(org) > 1), None)
+        if twice is not None:
+            raise ValueError(f"'{twice}' is named twice; name each organisation once, with its roles in one 'role'")
         total = sum(p.stake_pct or 0 for p in parties)
         if total > 100 + SUM_TOLERANCE_PCT:
             raise ValueError(f"stakes sum to {total:g} %, over 100 % (rounding tolerance {SUM_TOLERANCE_PCT:g})")

@@ -1,11 +1,14 @@
 """The options commands share (their Typer declarations, help and completion), and the checks that
-turn their values into an `Output`, codes and dates; a usage error is a click error, said by cli's boundary."""
+turn their values into an `Output`, codes and dates; a usage error is a click error, said by cli's boundary.
+`check_values` refuses, in every command, an empty value, a number that is not finite and a
+single-value option given twice."""
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import click
@@ -111,14 +114,6 @@ def output_of(options: dict[str, Any]) -> Output:
     return Output(chosen, names, sort, options.get("limit"), bool(options.get("cite")), bool(options.get("chart")), options.get("note"))
 
 
-def _refuse_empty(options: dict[str, Any]) -> None:
-    """An empty value (often an unset shell variable) would silently mean "no filter": refuse it."""
-    for param in click.get_current_context().command.params:
-        value = options.get(param.name or "")
-        if value == "" or (isinstance(value, list) and "" in value):
-            raise click.BadParameter("is empty", param_hint=param.opts[0] if param.opts else param.name)
-
-
 _SHARED = (
     ("facts", FactsOpt),
     ("fmt", FormatOpt),
@@ -153,7 +148,6 @@ def listing_command(*, cite: bool = True, chart: bool = True) -> Callable[[Calla
 
         @functools.wraps(func)
         def command(**options: Any) -> None:
-            _refuse_empty(options)
             chosen = {p.name: options.pop(p.name) for p in shared}
             output = output_of(chosen)
             func(**options, facts_paths=chosen["facts"], output=output)
@@ -197,3 +191,41 @@ def date_option(name: str, value: str | None) -> str | None:
         return None if value is None else dates.check(value, interval=False)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint=name) from None
+
+
+def check_values(command: click.Command, parent: click.Context, args: Sequence[str]) -> None:
+    """Raise a click.BadParameter (exit 2) for the first bad value in `args`, a command's arguments.
+
+    Each would otherwise be read as something the user did not mean: `--country ""` (often an unset
+    shell variable) as no filter, `--min-change nan` as a bound no change meets, `-c KZ -c CN` as
+    CN alone. The arguments are parsed once more here, raw and without callbacks; anything Click
+    itself refuses is left for its own parse to report.
+    """
+    ctx = click.Context(command, parent=parent, info_name=command.name, resilient_parsing=True)
+    values, _, order = command.make_parser(ctx).parse_args(list(args))
+    seen: set[str | None] = set()
+    for param in order:
+        if isinstance(param, click.Option) and not (param.multiple or param.is_flag or param.count):
+            if param.name in seen:
+                raise click.BadParameter("given more than once; it takes one value", param_hint=_hint(param))
+            seen.add(param.name)
+    for param in command.params:
+        raw = values.get(param.name)
+        for value in raw if isinstance(raw, (list, tuple)) else (raw,):
+            if value == "":
+                raise click.BadParameter("is empty", param_hint=_hint(param))
+            if isinstance(param.type, click.types.FloatParamType) and isinstance(value, str) and not _finite(value):
+                raise click.BadParameter(f"'{value}' is not a finite number", param_hint=_hint(param))
+
+
+def _finite(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return True  # not a number at all: Click's own conversion says so
+
+
+def _hint(param: click.Parameter) -> str:
+    if isinstance(param, click.Option):
+        return param.opts[0]
+    return (param.metavar or param.name or "").upper()  # an argument, as its help names it: ID, TEXT

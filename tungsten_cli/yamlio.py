@@ -4,6 +4,7 @@ problems, and helpers that walk node trees. It knows YAML, not records: validate
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from functools import cache
@@ -13,6 +14,13 @@ import yaml
 
 from tungsten_cli.errors import Problem
 
+# A record is at depth 2 (the file's list, its mapping) and its deepest field, a note's reference,
+# at 5; far deeper is a mistake or an attack (900 levels ended in a RecursionError).
+MAX_DEPTH = 20
+INT_RANGE = 2**63 - 1  # SQLite's INTEGER; a larger number cannot be exported, and no tungsten fact needs one
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")  # YAML 1.1: 010 is 8
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")  # YAML 1.1: 1:30 is 90
+_MERGE = "tag:yaml.org,2002:merge"
 _ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\[\]{}]")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
@@ -211,6 +219,8 @@ def _data_from_events(loader: Any) -> tuple[list[dict[str, Any]], list[int], lis
                     citation_lines[-1].append(event.start_mark.line + 1)
                 container.append(new)
             stack.append((container, key))
+            if len(stack) > MAX_DEPTH:
+                return None
             container, key = new, no_key
         elif kind is yaml.DocumentEndEvent:
             return (root, lines, citation_lines) if type(get_event()) is yaml.StreamEndEvent else None
@@ -228,11 +238,32 @@ def plain_scalar(loader: Any, resolvers: dict[str, Any], constructors: dict[str,
     merge key or anything else that is not text, a number, a boolean or null."""
     simple = _SIMPLE_NUMBER.fullmatch(text)
     if simple:
-        return float(text) if simple.group(1) else int(text)
+        number = float(text) if simple.group(1) else int(text)
+        return _NO_KEY if number_problem(text, number) else number
     for tag, pattern in resolvers.get(text[:1], ()):
         if pattern.match(text):
-            return constructors[tag](loader, yaml.ScalarNode(tag, text)) if tag in _CONSTRUCTED else _NO_KEY
+            if tag not in _CONSTRUCTED:
+                return _NO_KEY
+            value = constructors[tag](loader, yaml.ScalarNode(tag, text))
+            return _NO_KEY if number_problem(text, value) else value
     return text
+
+
+def number_problem(text: str, value: Any) -> str | None:
+    """Why a plain scalar read as a number cannot stand in a fact pack; None when it can.
+
+    YAML 1.1, which PyYAML reads, turns `010` into 8 and `1:30` into 90 without a word; a number
+    past SQLite's integer range passes validation and breaks the export.
+    """
+    if type(value) not in (int, float):
+        return None
+    if _OCTAL.fullmatch(text) and text.strip("+-0_"):
+        return f"{text} is an octal number in YAML 1.1 (it reads as {value}): quote it ('{text}') if it is text, or write the plain number"
+    if _SEXAGESIMAL.fullmatch(text):
+        return f"{text} is a base-60 number in YAML 1.1 (it reads as {value}): quote it ('{text}') if it is text, or write the plain number"
+    if math.isfinite(value) and abs(value) > INT_RANGE:  # .nan and .inf: the schema refuses them by field
+        return f"{text} is out of range: a number in a fact pack is at most {INT_RANGE:,} in size (SQLite's integer range)"
+    return None
 
 
 def parse(name: str, blob: bytes, problems: list[Problem]) -> tuple[list[Any], yaml.SequenceNode, list[yaml.Node]] | None:
@@ -244,13 +275,18 @@ def parse(name: str, blob: bytes, problems: list[Problem]) -> tuple[list[Any], y
         problems.append(Problem(name, f"not UTF-8: byte 0x{blob[err.start]:02x} at offset {err.start}"))
         return None
     try:
-        if _ALIAS_HINT.search(text) and _has_alias(text):
-            problems.append(Problem(name, "YAML anchors and aliases are not allowed in fact packs"))
+        shape = _shape_problem(name, text)
+        if shape is not None:
+            problems.append(shape)
             return None
         loader = fact_loader()(text)
         loader.duplicate_keys = []  # type: ignore[attr-defined]
         try:
             node = loader.get_single_node()
+            found = _scalar_problems(name, loader, node)
+            if found:
+                problems.extend(found)
+                return None
             data = _builder(loader, loader.duplicate_keys)(node) if node is not None else None  # type: ignore[attr-defined]
         finally:
             loader.dispose()
@@ -271,9 +307,48 @@ def parse(name: str, blob: bytes, problems: list[Problem]) -> tuple[list[Any], y
     return data, node, loader.duplicate_keys  # type: ignore[attr-defined]
 
 
-def _has_alias(text: str) -> bool:
-    """The cheap regex may hit quoted text; the parser's events decide."""
-    return any(isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) for event in yaml.parse(text, Loader=fact_loader()))
+def _shape_problem(name: str, text: str) -> Problem | None:
+    """An anchor or alias, or nesting deeper than MAX_DEPTH, read off the parser's events before a
+    tree is built: building one 900 levels deep ends in a RecursionError."""
+    alias = _ALIAS_HINT.search(text) is not None  # the cheap regex may hit quoted text; the events decide
+    depth = 0
+    for event in yaml.parse(text, Loader=fact_loader()):
+        if alias and (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)):
+            return Problem(name, "YAML anchors and aliases are not allowed in fact packs")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                place = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+                return Problem(name, f"nested more than {MAX_DEPTH} levels deep; a fact pack needs 5", *place)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
+def _scalar_problems(name: str, loader: Any, root: yaml.Node | None) -> list[Problem]:
+    """Merge keys and numbers no fact can hold (`number_problem`), each at its line and column.
+
+    A merge key (`<<: {...}`) copies fields in around the repeated-key check, so a record's
+    `reserves_wo3_t: 12500` could be shadowed unseen; a pack never needs one. Walked with a list,
+    not recursion (the depth is bounded already, but a wide file is not)."""
+    found: list[Problem] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            message = None
+            if node.tag == _MERGE:
+                message = "merge keys (<<) are not allowed in fact packs: write each field out"
+            elif node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and not node.style:  # plain, not quoted
+                message = number_problem(node.value, loader.yaml_constructors[node.tag](loader, node))
+            if message:
+                found.append(Problem(name, message, *line_column(node)))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return found
 
 
 def first_id(node: yaml.Node) -> str | None:

@@ -19,10 +19,16 @@ def run_export(
     bom: bool = False,
     metadata: Path | None = None,
 ) -> None:
-    loaded = load_for(env, paths)
-    if sqlite is not None:
-        from tungsten_cli.export import export_sqlite
+    from tungsten_cli.export import check_sqlite, export_sqlite, tables
+    from tungsten_cli.export_csv import check_csv, export_csv
 
+    loaded = load_for(env, paths)
+    # Both targets are checked before either is written: a bad --csv must not follow a written database.
+    if sqlite is not None:
+        check_sqlite(sqlite, force=force)
+    if csv_dir is not None:
+        check_csv(csv_dir, tables(loaded), force=force)
+    if sqlite is not None:
         counts = export_sqlite(loaded, sqlite, force=force)
         env.stderr.write(f"wrote {sqlite}: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + "\n")
         if metadata is not None:
@@ -31,7 +37,5 @@ def run_export(
             write_metadata(loaded, metadata, sqlite.stem, force=force)
             env.stderr.write(f"wrote {metadata}: open with datasette {sqlite} -m {metadata}\n")
     if csv_dir is not None:
-        from tungsten_cli.export_csv import export_csv
-
         counts = export_csv(loaded, csv_dir, force=force, bom=bom)
         env.stderr.write(f"wrote {csv_dir}: " + ", ".join(f"{table}.csv ({n})" for table, n in counts.items()) + "\n")

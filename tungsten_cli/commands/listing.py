@@ -27,4 +27,4 @@ def run_listing(
         given = filters()
         env.stderr.write(message_lines([f"no records match: {given}" if given else "no records"]))
         return
-    write(result, output.fmt, env.stdout, force_color=env.force_color)
+    env.stderr.write(message_lines(write(result, output.fmt, env.stdout, force_color=env.force_color)))

@@ -39,6 +39,8 @@ def _source_folders(env: Environment, explicit: Sequence[str] | None) -> tuple[l
 
 
 def _anchored(citation: Record, found: Evidence) -> Record:
+    if found.unverified is not None:  # in band, for a program that never reads stderr's warning
+        return {**citation, "unverified": found.unverified}
     if found.start is not None:
         return {**citation, "start": found.start, "end": found.start + len(found.quote)}
     if found.line is not None:

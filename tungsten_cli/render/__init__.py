@@ -10,7 +10,7 @@ from enum import Enum
 from typing import IO, assert_never
 
 from tungsten_cli.render.columns import Column, Listing, id_column, source_column, text_column
-from tungsten_cli.render.console import is_terminal, use_rich
+from tungsten_cli.render.console import fitted, is_terminal
 from tungsten_cli.render.text import (
     NOTE_MARK,
     cell_range,
@@ -56,9 +56,10 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-def write(listing: Listing, fmt: Format, out: IO[str], *, force_color: bool = False) -> None:
+def write(listing: Listing, fmt: Format, out: IO[str], *, force_color: bool = False) -> list[str]:
     """The one dispatch every command uses; a test checks each Format member reaches a writer.
-    `force_color` is FORCE_COLOR: rich output (tables, bars) even into a pipe."""
+    `force_color` is FORCE_COLOR: rich output (tables, bars) even into a pipe. Returns lines for
+    stderr: the plain table's legend of note marks, kept out of piped data."""
     from tungsten_cli.render import formats
 
     records = [{n: r.get(n) for n in listing.fields} for r in listing.records] if listing.fields else listing.records
@@ -67,14 +68,14 @@ def write(listing: Listing, fmt: Format, out: IO[str], *, force_color: bool = Fa
             from tungsten_cli.render.chart import write_chart
 
             write_chart(listing, out, keep_order=listing.sorted, force_color=force_color)
-        elif use_rich(out, force_color):
+        elif (screen := fitted(out, force_color)) is not None:
             from tungsten_cli.render.table import write_table
 
-            write_table(listing, out)
+            write_table(listing, screen)
         else:
             from tungsten_cli.render.plain import write_plain
 
-            write_plain(listing, out)
+            return write_plain(listing, out)
     elif fmt is Format.json:
         # Indented for people on a terminal; compact (and C-encoded, faster) for pipes, like gh.
         formats.write_json(records, out, 2 if is_terminal(out) else None)
@@ -88,3 +89,4 @@ def write(listing: Listing, fmt: Format, out: IO[str], *, force_color: bool = Fa
         formats.write_markdown(listing.records, out, listing.fields)
     else:
         assert_never(fmt)
+    return []

@@ -15,7 +15,7 @@ from tungsten_cli import kinds
 from tungsten_cli.errors import UsageError
 from tungsten_cli.records import Record
 from tungsten_cli.render.columns import Listing
-from tungsten_cli.render.console import console, use_rich
+from tungsten_cli.render.console import MIN_WIDTH, console, use_rich
 from tungsten_cli.render.text import clean, headline_text, mark_legend, note_mark
 from tungsten_cli.render.wrap import wrap
 
@@ -91,7 +91,7 @@ def points(records: list[Record]) -> tuple[list[Point], int]:
                     edition=bool(record.get("edition")),
                 )
             )
-    if not found:
+    if records and not found:  # no rows at all is an empty chart, as it is an empty table
         raise UsageError("--chart: no row carries a number to draw (try production, reserves or imports)")
     kinds = sorted({f"{p.measure} ({p.unit})" for p in found})
     if len(kinds) > 1:
@@ -173,6 +173,7 @@ def scale_of(rows: list[Point]) -> float:
 def chart_lines(listing: Listing, width: int, *, keep_order: bool) -> list[_Line]:
     """The text chart: a heading per panel, then label, value and a bar scaled to what the width leaves."""
     found, skipped = panels(listing.records, keep_order=keep_order)
+    width = max(width, MIN_WIDTH)  # narrower, the lines run past the edge and the terminal wraps them
     lines: list[_Line] = []
     for panel in found:
         text_w = max(len(p.text) for p in panel.rows)

@@ -7,7 +7,7 @@ import textwrap
 from typing import IO
 
 from tungsten_cli.records import Record
-from tungsten_cli.render.console import console, use_rich
+from tungsten_cli.render.console import fitted
 from tungsten_cli.render.text import clean
 
 GAP = "  "
@@ -19,7 +19,7 @@ def write_definitions(rows: list[Record], keys: tuple[str, str, str], out: IO[st
     lead = [(clean(str(r[term])), clean(str(r[kind]))) for r in rows]
     widths = [max([len(key), *(len(pair[i]) for pair in lead)]) for i, key in enumerate((term, kind))]
     indent = sum(widths) + 2 * len(GAP)
-    screen = console(out) if use_rich(out, force_color) else None
+    screen = fitted(out, force_color)
     header = f"{term.ljust(widths[0])}{GAP}{kind.ljust(widths[1])}{GAP}{meaning}"
     lines = [header, *(f"{t.ljust(widths[0])}{GAP}{k.ljust(widths[1])}{GAP}{clean(str(r[meaning]))}" for (t, k), r in zip(lead, rows))]
     if screen is None:

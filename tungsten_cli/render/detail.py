@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING
 
 from tungsten_cli.records import Record
-from tungsten_cli.render.console import console, use_rich
+from tungsten_cli.render.console import fitted
 from tungsten_cli.render.text import clean, flat, note_mark
 from tungsten_cli.render.wrap import wrap
 
@@ -44,7 +44,7 @@ def write_detail(
     record: Record, evidence: list[Evidence], related: list[Record], extra: list[str], out: IO[str], *, force_color: bool = False
 ) -> None:
     """Every field, each quote inside its sentence, curator notes and related records, as plain text or rich."""
-    screen = console(out) if use_rich(out, force_color) else None
+    screen = fitted(out, force_color)
 
     def emit(text: str, hang: int = 0, style: str | None = None) -> None:
         """One logical line; `hang` indents its continuation lines past the first line's own indent."""

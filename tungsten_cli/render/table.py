@@ -12,12 +12,14 @@ has nearly the whole width instead of a narrow column.
 from __future__ import annotations
 
 import textwrap
-from typing import IO, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from tungsten_cli.render.columns import Column, Fit, Listing, cells, table_columns
-from tungsten_cli.render.console import console
 from tungsten_cli.render.text import clean, mark_legend, note_mark, quotes_of
 from tungsten_cli.render.wrap import wrap
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 MAX_LINES = 2
 GAP = 2  # spaces between columns
@@ -194,15 +196,16 @@ def _footer(listing: Listing, columns: list[Column], first: int, hidden_at: list
     return notes + mark_legend(map(note_mark, listing.records))
 
 
-def write_table(listing: Listing, out: IO[str]) -> None:
+def write_table(listing: Listing, screen: Console) -> None:
+    """The fitted table on `screen`, at least console.MIN_WIDTH wide (`console.fitted` decides)."""
     from rich.text import Text
 
-    screen = console(out)
     width = screen.width
     columns = table_columns(listing)
     rows = cells(columns, listing.records)
     if rows:  # a column empty in every row only costs width on a terminal
-        keep = [i for i in range(len(columns)) if any(row[i] for row in rows)]
+        # Every column empty (`deals --fields offtake_pct`) keeps them all: a header over blank cells.
+        keep = [i for i in range(len(columns)) if any(row[i] for row in rows)] or list(range(len(columns)))
         columns, rows = [columns[i] for i in keep], [[row[i] for i in keep] for row in rows]
     marks = [note_mark(record) for record in listing.records]
     marked = any(marks)
