@@ -38,6 +38,6 @@ def test_a_ctrl_c_inside_a_command_is_one_line_and_130(monkeypatch: pytest.Monke
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("tungsten_cli.cli.listing", interrupted)
+    monkeypatch.setattr("tungsten_cli.commands.listing.listing", interrupted)
     result = run("deals")
     assert (result.exit_code, result.stderr, result.stdout) == (ExitCode.INTERRUPTED, "tungsten: error: interrupted\n", "")

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from conftest import DATA, run
 
-from tungsten_cli import load
+from tungsten_cli import environment
 
 MINI = str(DATA / "mini")
 
@@ -99,20 +99,15 @@ def test_a_fifo_or_node_at_the_cache_path_neither_hangs_nor_is_replaced(tmp_path
 def test_the_cache_folder_comes_only_from_absolute_paths(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str | None
 ) -> None:
-    for name in ("TUNGSTEN_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value.format(tmp=tmp_path))
-    found = load._cache_dir()
+    found = environment.cache_rules({name: value.format(tmp=tmp_path) for name, value in env.items()}).folder
     assert (None if found is None else str(found)) == (None if expected is None else expected.format(tmp=tmp_path))
 
 
 @pytest.mark.parametrize(
     ("value", "wanted"), [("", True), ("0", True), ("false", True), ("False", True), ("no", True), ("1", False), ("yes", False)]
 )
-def test_tungsten_no_cache_reads_false_as_false(monkeypatch: pytest.MonkeyPatch, value: str, wanted: bool) -> None:
-    monkeypatch.setenv("TUNGSTEN_NO_CACHE", value)
-    assert load._cache_wanted() is wanted
+def test_tungsten_no_cache_reads_false_as_false(tmp_path: Path, value: str, wanted: bool) -> None:
+    assert (environment.cache_rules({"TUNGSTEN_NO_CACHE": value, "HOME": str(tmp_path)}).folder is not None) is wanted
 
 
 # --- files the user names ----------------------------------------------------------------------
@@ -238,7 +233,7 @@ def slow(*args, **kwargs):
     return real(*args, **kwargs)
 target.{function} = slow
 sys.argv = ["tungsten", "--no-cache", *sys.argv[1:]]
-from tungsten_cli.cli import main
+from tungsten_cli.entry import main
 main()
 """
 
