@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tungsten_cli import SCHEMA_VERSION, __version__, kinds
-from tungsten_cli.atomic import kind_of
 from tungsten_cli.errors import FactsError, NotFoundError, Problem, TungstenError, UsageError
 from tungsten_cli.records import FactSet, Index, Record, gc_paused
 
@@ -259,9 +258,11 @@ def _read_cache(
         note(f"cannot read {path}: {'is a symlink' if err.errno == errno.ELOOP else err.strerror}")
         return None
     try:
-        words = kind_of(os.fstat(fd).st_mode)
-        if words is not None:
-            note(f"cannot use {path}: {words}")
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            from tungsten_cli.atomic import kind_of  # only here: the hot path imports nothing more
+
+            note(f"cannot use {path}: {kind_of(mode)}")
             return None
         mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
     except ValueError:
