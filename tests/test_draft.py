@@ -199,3 +199,16 @@ def test_csv_cells_verify_as_drafted(source_dir: Path, tmp_path: Path) -> None:
     assert len(result.records) >= 25 and all("row" in r["citations"][0] for r in result.records)
     (folder / "draft.yaml").write_text(yaml_pack(result), encoding="utf-8")
     assert run_verify(load_facts([str(folder)], use_cache=False), [source_dir]).problems == []
+
+
+def test_a_quote_written_twice_is_anchored(tmp_path: Path) -> None:
+    """The same sentence twice: each proposal's quote is anchored to its own place (prefix, suffix or offsets)."""
+    from tungsten_cli.verify import locate
+
+    text = "In 2024, Austria produced 900 tons of tungsten.\nIt was a record.\nIn 2024, Austria produced 900 tons of tungsten.\n"
+    path = tmp_path / "twice.en.txt"
+    path.write_text(text, encoding="utf-8")
+    records = json.loads(run("draft", str(path), "--source-dir", str(tmp_path), "-f", "json").stdout)[1:]
+    citations = [r["citations"][0] for r in records]
+    assert len(citations) == 2 and all(anchor_problem(text, c) is None for c in citations)
+    assert sorted(locate(text, c) for c in citations) == [0, text.rindex("In 2024")]
