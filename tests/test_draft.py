@@ -136,6 +136,7 @@ def test_unseen_usgs_text(tmp_path: Path) -> None:
     assert mine == {"2020": 600, "2021": 650, "2022": 800, "2023": 500, "2024": 300}
     reliance = [r for r in records if r.get("measure") == "net-import-reliance"]
     assert len(reliance) == 5 and {r["unit"] for r in reliance} == {"pct"}
+    assert all("measure (from 'Net import reliance as a percentage of apparent consumption')" in r["notes"][0]["text"] for r in reliance)
     cells = [r for r in records if len(r["citations"]) == 2]
     assert len(cells) == 10 and {r["citations"][1]["year_header"] for r in cells} == {"2020", "2021", "2022", "2023", "2024e"}
     assert all(r.get("estimated", False) == (r["date"] == "2024") for r in cells)
@@ -184,6 +185,8 @@ def test_only_format_and_bad_input(tmp_path: Path) -> None:
     ):
         bad = run("draft", str(path), "--source-dir", str(folder), *args)
         assert bad.exit_code == 2 and message in bad.stderr and "Traceback" not in bad.stderr
+    empty_source = run("draft", "")
+    assert empty_source.exit_code == 2 and "SOURCE is empty" in empty_source.stderr
     missing = run("draft", "no-such-source")
     assert missing.exit_code != 0 and "no source 'no-such-source'" in missing.stderr and len(missing.stderr.splitlines()) == 1
     empty = tmp_path / "sources" / "words.txt"

@@ -440,7 +440,8 @@ class _Doc:
             record["citations"] = [self.citation(self.offsets[number] + lead, self.offsets[number] + len(line.rstrip()))]
             if year_header:
                 record["citations"].append({**self.citation(*header.span), "year_header": year_header})
-            checks += [f"measure (from {(over or section or label).strip()!r})", f"unit and basis ({record['unit']}, from the page head)"]
+            named_by = (f"{section} {label}" if subject is None else over or section).strip()
+            checks += [f"measure (from {named_by!r})", f"unit and basis ({record['unit']}, from the page head)"]
             records.append(self._finish(record, checks, unit.line))
         return records or "a table row whose numbers draft cannot place under a header"
 
@@ -471,7 +472,9 @@ class _Doc:
                 return _Header(self, segments, labels, (first, self.offsets[i] + len(line.rstrip())))
             if stripped.endswith(".") and not _GAP.search(stripped):
                 return None
-            between.append(i)
+            labels = len(segments) > 1 or not stripped.endswith(":")  # a lone "Production:" is a section (_section)
+            if labels and not any(reading(text) is not None or text == "—" for _, _, text in segments):
+                between.append(i)  # column labels ("Potential   disposals"), not a data row above this one
         return None
 
     def _section(self, number: int, indent: int) -> str:
