@@ -472,8 +472,8 @@ class _Doc:
                 return _Header(self, segments, labels, (first, self.offsets[i] + len(line.rstrip())))
             if stripped.endswith(".") and not _GAP.search(stripped):
                 return None
-            labels = len(segments) > 1 or not stripped.endswith(":")  # a lone "Production:" is a section (_section)
-            if labels and not any(reading(text) is not None or text == "—" for _, _, text in segments):
+            column_labels = len(segments) > 1 or not stripped.endswith(":")  # a lone "Production:" is a section (_section)
+            if column_labels and not any(reading(text) is not None or text == "—" for _, _, text in segments):
                 between.append(i)  # column labels ("Potential   disposals"), not a data row above this one
         return None
 
