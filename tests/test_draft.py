@@ -186,7 +186,7 @@ def test_only_format_and_bad_input(tmp_path: Path) -> None:
         bad = run("draft", str(path), "--source-dir", str(folder), *args)
         assert bad.exit_code == 2 and message in bad.stderr and "Traceback" not in bad.stderr
     empty_source = run("draft", "")
-    assert empty_source.exit_code == 2 and "SOURCE is empty" in empty_source.stderr
+    assert empty_source.exit_code == 2 and "SOURCE: is empty" in empty_source.stderr
     missing = run("draft", "no-such-source")
     assert missing.exit_code != 0 and "no source 'no-such-source'" in missing.stderr and len(missing.stderr.splitlines()) == 1
     empty = tmp_path / "sources" / "words.txt"

@@ -63,8 +63,6 @@ def run_draft(
     from tungsten_cli.draft import draft
     from tungsten_cli.verify import source_dirs
 
-    if not source.strip():
-        raise UsageError("SOURCE is empty: give a loaded source id or a file")
     if fmt is not None and fmt not in DRAFT_FORMATS:
         raise UsageError(f"--format {fmt!r}: draft writes {', '.join(DRAFT_FORMATS)}")
     try:
