@@ -283,3 +283,13 @@ def test_source_filter_on_comparison_rows() -> None:
     rows = run_json("crosscheck", "--source", "usgs-mcs-2025")
     assert rows and all("usgs-mcs-2025" in (r["left_source"], r["right_source"]) for r in rows)
     assert run_json("conflicts", "--source", "usgs-mcs-2025") == []
+
+
+def test_help_groups_the_commands_by_purpose() -> None:
+    text = run("--help").stdout
+    sections = [line for line in text.splitlines() if line.endswith(" commands:")]
+    assert sections == ["Browse commands:", "Compare commands:", "Check commands:", "Author commands:", "Share commands:"]
+    listed = {line.split()[0] for line in text.split("Browse commands:")[1].splitlines() if line.startswith("  ")}
+    assert listed == {c.name or c.callback.__name__.rstrip("_") for c in app.registered_commands if c.callback}  # every command, once
+    compare = text.split("Compare commands:")[1].split("\n\n")[0]
+    assert [line.split()[0] for line in compare.strip().splitlines()] == ["revisions", "crosscheck", "corrections", "conflicts"]

@@ -103,7 +103,7 @@ def test_help_before_a_command_is_the_top_level_help(argv: list[str]) -> None:
 
     result = CliRunner().invoke(trimmed(app, argv), argv)
     assert result.exit_code == 0, result.output
-    assert "Commands:" in result.stdout
+    assert "Browse commands:" in result.stdout
     for command in ("deposits", "verify", "export", "timeline"):
         assert f"  {command} " in result.stdout, command
 

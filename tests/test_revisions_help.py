@@ -6,7 +6,8 @@ import re
 
 from conftest import run
 
-from tungsten_cli.claims import REVISION_VERDICTS
+# Every verdict claims.revisions gives (claims._verdict and the series-changed rows).
+REVISION_VERDICTS = ("unchanged", "revised", "estimate-revised", "series-changed")
 
 
 def test_help_defines_each_verdict_in_a_sentence() -> None:

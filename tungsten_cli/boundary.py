@@ -3,6 +3,7 @@ exit code (2 for usage errors, 130 for Ctrl-C, 1 for data and I/O errors); an un
 as one line and a request to report it, never a traceback. Also the app trimmed to what one start
 needs. The process itself (signals, closed streams, os._exit) is entry.py's."""
 
+import copy  # Typer imports it anyway
 import sys
 from typing import Any, NoReturn
 
@@ -79,6 +80,23 @@ class Boundary(TyperGroup):
         except KeyboardInterrupt as err:
             _stopped(err)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list grouped by purpose, as gh groups its own: one section per command's
+        `rich_help_panel`, in Click's plain layout (rich is not imported for --help: it costs more than
+        a whole query)."""
+        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        shown = [(name, command) for name, command in commands if command is not None and not command.hidden]
+        if not shown:
+            return
+        longest = max(len(name) for name, _ in shown)
+        panels: dict[str, list[tuple[str, str]]] = {}
+        for name, command in shown:  # names padded alike, so every section's help starts in one column
+            panel = getattr(command, "rich_help_panel", None) or "Other"
+            panels.setdefault(panel, []).append((name.ljust(longest), command.get_short_help_str(formatter.width - 6 - longest)))
+        for panel, rows in panels.items():
+            with formatter.section(f"{panel} commands"):
+                formatter.write_dl(rows)
+
 
 def _stopped(err: BaseException) -> NoReturn:
     """Ctrl-C (130), or SIGTERM/SIGHUP raised as `Terminated` (143), wherever Click or Typer rewrapped it."""
@@ -101,7 +119,7 @@ def _listed_only(info: CommandInfo) -> CommandInfo:
         """Stand-in for the help listing; never invoked."""
 
     listed.__doc__ = info.callback.__doc__ if info.callback else None
-    return CommandInfo(name=_name_of(info), callback=listed, help=info.help)
+    return CommandInfo(name=_name_of(info), callback=listed, help=info.help, rich_help_panel=info.rich_help_panel)
 
 
 def trimmed(app: typer.Typer, argv: list[str]) -> typer.Typer:
@@ -117,10 +135,9 @@ def trimmed(app: typer.Typer, argv: list[str]) -> typer.Typer:
     name = next((word for word in argv if not word.startswith("-")), None)
     if name is not None and any(word in ("-h", "--help") for word in argv[: argv.index(name)]):
         name = None  # `tungsten --help deposits`: Click shows the top-level help, so keep the whole listing
-    copy = object.__new__(typer.Typer)  # a shallow copy without importing `copy`
-    copy.__dict__.update(app.__dict__)
+    trimmed = copy.copy(app)
     if name is None:
-        copy.registered_commands = [_listed_only(c) for c in app.registered_commands]
+        trimmed.registered_commands = [_listed_only(c) for c in app.registered_commands]
     else:
-        copy.registered_commands = [c for c in app.registered_commands if _name_of(c) == name] or app.registered_commands
-    return copy
+        trimmed.registered_commands = [c for c in app.registered_commands if _name_of(c) == name] or app.registered_commands
+    return trimmed

@@ -181,15 +181,7 @@ def with_edition(facts: FactSet, records: Iterable[Record]) -> list[Record]:
     return [{**r, "edition": (s or {}).get("edition")} for r in records for s in [edition_of(facts, r)]]
 
 
-def same_series(facts: FactSet, a: Record, b: Record) -> bool:
-    """Two claims from editions of one series: revisions of each other, never a cross-source check."""
-    sa, sb = edition_of(facts, a), edition_of(facts, b)
-    return sa is not None and sb is not None and sa["series"] == sb["series"]
-
-
 # Revisions: one quantity as successive editions state it.
-
-REVISION_VERDICTS = ("unchanged", "revised", "estimate-revised", "series-changed")
 
 
 def _side(facts: FactSet, records: list[Record]) -> Record:

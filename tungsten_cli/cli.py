@@ -34,6 +34,9 @@ from tungsten_cli.options import (
 from tungsten_cli.query import Query
 from tungsten_cli.views import VIEWS
 
+# `tungsten --help` groups the commands by purpose (boundary.Boundary.format_commands).
+BROWSE, COMPARE, CHECK, AUTHOR, SHARE = "Browse", "Compare", "Check", "Author", "Share"
+
 app = typer.Typer(
     cls=Boundary,
     help="Browse curated, cited facts about the tungsten supply chain.\n\nExample: tungsten deposits --country KZ",
@@ -91,7 +94,7 @@ def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output
     run_listing(_env(), VIEWS[view], query, facts_paths, output, given_filters)
 
 
-@app.command()
+@app.command(rich_help_panel=BROWSE)
 @listing_command()
 def deposits(
     country: CountryOpt = None,
@@ -106,7 +109,7 @@ def deposits(
     _show("deposits", Query(country=country, name=name, status=status, source=source), facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=BROWSE)
 @listing_command()
 def imports(
     importer: Annotated[str | None, typer.Option(help="Importing country. Example: --importer US")] = None,
@@ -123,7 +126,7 @@ def imports(
     _show("imports", query, facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=BROWSE)
 @listing_command()
 def quotas(
     country: CountryOpt = None,
@@ -138,7 +141,7 @@ def quotas(
     _show("quotas", Query(country=country, year=year, subkind=kind, source=source), facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=BROWSE)
 @listing_command()
 def deals(
     year: YearOpt = None,
@@ -154,7 +157,7 @@ def deals(
     _show("deals", Query(year=year, country=country, party=party, subkind=kind, source=source), facts_paths, output)
 
 
-@app.command("facts")
+@app.command("facts", rich_help_panel=BROWSE)
 @listing_command()
 def facts_(
     kind: Annotated[str | None, typer.Option(help="Record kind (deposit, figure, deal, ...). Example: --kind figure")] = None,
@@ -172,7 +175,7 @@ def facts_(
     _show("facts", query, facts_paths, output)
 
 
-@app.command("orgs")
+@app.command("orgs", rich_help_panel=BROWSE)
 @listing_command(chart=False)
 def orgs(
     country: CountryOpt = None,
@@ -186,10 +189,10 @@ def orgs(
     _show("orgs", Query(country=country, subkind=kind, source=source), facts_paths, output)
 
 
-app.command("organizations", help="Same as `orgs`. Example: tungsten organizations --kind bank")(orgs)
+app.command("organizations", help="Same as `orgs`. Example: tungsten organizations --kind bank", rich_help_panel=BROWSE)(orgs)
 
 
-@app.command()
+@app.command(rich_help_panel=BROWSE)
 @listing_command()
 def production(
     year: YearOpt = None,
@@ -207,7 +210,7 @@ def production(
     _show("production", query, facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=BROWSE)
 @listing_command()
 def reserves(
     country: CountryOpt = None,
@@ -224,7 +227,7 @@ def reserves(
     _show("reserves", query, facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=COMPARE)
 @listing_command()
 def revisions(
     country: Annotated[
@@ -265,14 +268,14 @@ def revisions(
     _show("revisions", Query(country=country, measure=measure, year=year, min_change=min_change, source=source), facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=COMPARE)
 @listing_command(chart=False)
 def crosscheck(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
     """Claims from different sources about one quantity, in one basis, with a verdict. Example: tungsten crosscheck --json"""
     _show("crosscheck", Query(source=source), facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=COMPARE)
 @listing_command(chart=False)
 def corrections(
     country: CountryOpt = None,
@@ -292,7 +295,7 @@ def corrections(
     _show("corrections", Query(country=country, year=year, source=source), facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=BROWSE)
 @listing_command()
 def timeline(
     date_from: Annotated[
@@ -314,7 +317,7 @@ def timeline(
     _show("timeline", query, facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=BROWSE)
 @listing_command()
 def search(
     text: Annotated[str, typer.Argument(help="Words to find, any case and accents. Example: tungsten search tau-ken")],
@@ -333,21 +336,21 @@ def search(
     _show("search", Query(text=text, source=source), facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=COMPARE)
 @listing_command(chart=False)
 def conflicts(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
     """Claims about one quantity (subject, measure, period) that state different values. Example: tungsten conflicts"""
     _show("conflicts", Query(source=source), facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=BROWSE)
 @listing_command(cite=False, chart=False)
 def sources(*, facts_paths: list[str] | None, output: Output) -> None:
     """Each source document with its metadata, SHA-256 and how many records cite it. Example: tungsten sources"""
     _show("sources", Query(), facts_paths, output)
 
 
-@app.command()
+@app.command(rich_help_panel=BROWSE)
 def show(
     record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id. Example: tungsten show upper-kairakty")],
     source_dir: SourceDirOpt = None,
@@ -361,7 +364,7 @@ def show(
     run_show(_env(), record_id, source_dir, facts, output_of({"fmt": fmt, "as_json": as_json}).fmt)
 
 
-@app.command("verify")
+@app.command("verify", rich_help_panel=CHECK)
 def verify_(
     source_dir: SourceDirOpt = None,
     facts: FactsOpt = None,
@@ -380,7 +383,7 @@ def verify_(
     raise typer.Exit(run_verify(_env(), source_dir, facts, explain))
 
 
-@app.command("coverage")
+@app.command("coverage", rich_help_panel=CHECK)
 def coverage_(
     sources: Annotated[
         list[str] | None, typer.Argument(metavar="[SOURCE]...", help="Source ids to check (default: all). Example: usgs-mcs-2025")
@@ -399,7 +402,7 @@ def coverage_(
     raise typer.Exit(run_coverage(_env(), sources or (), source_dir, facts, as_json))
 
 
-@app.command("draft")
+@app.command("draft", rich_help_panel=AUTHOR)
 def draft_(
     source: Annotated[
         str,
@@ -435,7 +438,7 @@ def draft_(
     run_draft(_env(), source, only, "json" if as_json else fmt, source_dir, facts)
 
 
-@app.command("validate")
+@app.command("validate", rich_help_panel=AUTHOR)
 def validate_(
     paths: Annotated[
         list[str],
@@ -449,7 +452,7 @@ def validate_(
     _env().stderr.write(f"{len(loaded.records)} records and {len(loaded.sources)} sources in {len(loaded.files)} file(s): no problems\n")
 
 
-@app.command()
+@app.command(rich_help_panel=AUTHOR)
 def schema(
     kind: Annotated[
         str | None,
@@ -478,7 +481,7 @@ def schema(
         write_schema_summary(kind, output, env.stdout, force_color=env.force_color)
 
 
-@app.command()
+@app.command(rich_help_panel=AUTHOR)
 def new(
     kind: Annotated[
         str, typer.Argument(help="A record kind: source, deposit, figure, deal, ... Example: tungsten new deposit > my-pack.yaml")
@@ -490,7 +493,7 @@ def new(
     _env().stdout.write(template_text(kind))
 
 
-@app.command("fields")
+@app.command("fields", rich_help_panel=BROWSE)
 def fields_(
     view: Annotated[
         str, typer.Argument(metavar="VIEW", help="A listing command: deposits, production, crosscheck, ... Example: tungsten fields deals")
@@ -507,7 +510,7 @@ def fields_(
     write_fields(load_for(env, facts, kinds=()), view, chosen, env.stdout, force_color=env.force_color)
 
 
-@app.command()
+@app.command(rich_help_panel=SHARE)
 def report(
     html_file: Annotated[
         str, typer.Option("--html", metavar="FILE", help="Write one self-contained HTML page; '-' for stdout. Example: --html report.html")
@@ -526,7 +529,7 @@ def report(
         env.stderr.write(f"wrote {html_file}\n")
 
 
-@app.command()
+@app.command(rich_help_panel=SHARE)
 def export(
     sqlite: Annotated[
         Path | None, typer.Option("--sqlite", help="Database file to (re)write atomically. Example: --sqlite tungsten.db")
@@ -571,7 +574,7 @@ def export(
     run_export(_env(), sqlite, csv_dir, facts, force, bom, metadata)
 
 
-@app.command()
+@app.command(rich_help_panel=SHARE)
 def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on. Example: --port 8001")] = 8001,
     host: Annotated[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib  # Typer imports it anyway, so a lazy import saves nothing
 import re
 
 from tungsten_cli.errors import UsageError
@@ -31,8 +32,6 @@ def resolve(value: str) -> str:
         return found[0]
     if found:
         raise UsageError(f"ambiguous country '{value}': {', '.join(_label(code) for code in sorted(found))}")
-    import difflib
-
     by_name = {name: code for code, names in folded.items() for name in names}
     close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.75)
     hint = f"; did you mean {_label(by_name[close[0]])}?" if close else ""

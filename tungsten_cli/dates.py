@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 
 _PART = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
@@ -13,8 +14,8 @@ _FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
 def bounds(date: str) -> tuple[str, str]:
     """First and last day a partial date or interval covers, as YYYY-MM-DD text.
 
-    A month ends on day 31 whatever its length: the bounds are only compared, never shown, and text
-    compares like dates without importing datetime on the query path.
+    A month ends on day 31 whatever its length: the bounds are only compared, never shown, and
+    YYYY-MM-DD text compares like the dates it names.
     """
     start, _, end = date.partition("/")
     end = end or start
@@ -47,8 +48,6 @@ def check_range(date_from: str | None, date_to: str | None) -> None:
 
 
 def _check_days(value: str, part: str) -> None:
-    from datetime import date
-
     pieces = [int(p) for p in part.split("-")]
     try:
         date(pieces[0], pieces[1] if len(pieces) > 1 else 1, pieces[2] if len(pieces) > 2 else 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import difflib  # Click imports it anyway: a lazy import saved nothing (python -X importtime)
+import difflib  # Typer imports it anyway: a lazy import saved nothing (python -X importtime)
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 

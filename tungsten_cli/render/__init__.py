@@ -12,13 +12,9 @@ from typing import IO, assert_never
 from tungsten_cli.render.columns import Column, Listing, id_column, source_column, text_column
 from tungsten_cli.render.console import fitted, is_terminal
 from tungsten_cli.render.text import (
-    NOTE_MARK,
-    cell_range,
-    clean,
     figure_value,
     flat,
     parties_short,
-    party_text,
     pct,
     tonnes,
     usd,
@@ -26,17 +22,13 @@ from tungsten_cli.render.text import (
 )
 
 __all__ = [
-    "NOTE_MARK",
     "Column",
     "Format",
     "Listing",
-    "cell_range",
-    "clean",
     "figure_value",
     "flat",
     "id_column",
     "parties_short",
-    "party_text",
     "pct",
     "source_column",
     "text_column",

@@ -8,6 +8,7 @@ note mark (‡ contradicted, † curator notes), as a table row does.
 
 from __future__ import annotations
 
+import shutil  # Typer imports it anyway
 from collections.abc import Callable
 from typing import IO, NamedTuple
 
@@ -202,8 +203,6 @@ def chart_lines(listing: Listing, width: int, *, keep_order: bool) -> list[_Line
 
 def write_chart(listing: Listing, out: IO[str], *, keep_order: bool, force_color: bool = False) -> None:
     if not use_rich(out, force_color):
-        import shutil
-
         for line in chart_lines(listing, shutil.get_terminal_size((80, 24)).columns, keep_order=keep_order):
             out.write((line.text + line.bar).rstrip() + "\n")
         return

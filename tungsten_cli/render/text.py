@@ -90,7 +90,7 @@ def flat(key: str, value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(flat(key, v) for v in value)
     if isinstance(value, dict):
-        import json  # lazily: a JSON-free start-up is part of the benchmark budget
+        import json  # lazily: nothing else on a table query imports it; 1.3-1.7 ms (python -X importtime, 5 runs)
 
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     return str(value)
