@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +16,7 @@ from conftest import ROOT, run
 
 from tungsten_cli import parallel
 from tungsten_cli import validate as validate_module
-from tungsten_cli.errors import FactsError
+from tungsten_cli.errors import FactsError, TungstenError
 from tungsten_cli.load import BUILTIN, fact_files, validate
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -39,6 +44,48 @@ def test_workers_are_other_processes_and_results_keep_the_order() -> None:
     assert [item for item, _ in results] == list(range(12))
     assert os.getpid() not in {pid for _, pid in results}
     assert list(parallel.ordered_map(_pid, range(3), 1)) == [(i, os.getpid()) for i in range(3)]
+
+
+def _dies_at_three(item: int) -> int:
+    if item == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+    time.sleep(0.05)
+    return item
+
+
+def _slow(item: int) -> int:
+    time.sleep(5)
+    return item
+
+
+@pytest.fixture
+def deadline() -> Iterator[None]:
+    """A hang fails the test after 60 s instead of stopping the suite."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("hung")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_worker_that_dies_fails_the_load_instead_of_hanging(deadline: None) -> None:
+    with pytest.raises(TungstenError, match="worker process reading the fact packs died"):
+        list(parallel.ordered_map(_dies_at_three, range(8), 2))
+    assert not multiprocessing.active_children()
+
+
+def test_ctrl_c_ends_the_workers_at_once(deadline: None) -> None:
+    """Interrupted while the workers are busy: they are ended, not left to finish their 5 s items."""
+    started = time.monotonic()
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()  # the workers ignore it; this process stops
+    with pytest.raises(KeyboardInterrupt):
+        list(parallel.ordered_map(_slow, range(6), 2))
+    assert not multiprocessing.active_children()
+    assert time.monotonic() - started < 3
 
 
 def test_small_loads_stay_in_this_process() -> None:

@@ -10,7 +10,13 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+from tungsten_cli.errors import TungstenError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor  # imported only by a parallel load: 6 ms
+    from multiprocessing.process import BaseProcess
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -35,16 +41,41 @@ def ordered_map(work: Callable[[Item], Result], items: Iterable[Item], processes
     """`map(work, items)`, in `processes` forked workers when more than one; results in the items' order.
 
     Forked, not spawned: the workers start with the parser and the models already imported (spawning
-    would import pydantic again in each, about 0.3 s). Workers ignore Ctrl-C, which reaches the whole
-    process group: this process alone stops, ends the workers and reports it in one line.
+    would import pydantic again in each, about 0.3 s). A worker that dies (killed, out of memory)
+    fails the load with one line, where a multiprocessing.Pool would wait for its result forever.
+    Workers ignore Ctrl-C, which reaches the whole process group: this process alone stops, ends
+    the workers and leaves as any interrupted run does.
     """
     if processes < 2:
         yield from map(work, items)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    with multiprocessing.get_context("fork").Pool(processes, initializer=_ignore_interrupt) as pool:
-        yield from pool.imap(work, items)
+    others = set(multiprocessing.active_children())  # a library caller's own processes, left alone
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt)
+    try:
+        yield from pool.map(work, items)
+    except BrokenProcessPool:
+        _stop(pool, others)
+        raise TungstenError("a worker process reading the fact packs died (killed, or out of memory?); nothing was cached") from None
+    except BaseException:  # Ctrl-C, or the caller stopped reading
+        _stop(pool, others)
+        raise
+    pool.shutdown()
+
+
+def _stop(pool: Executor, others: set[BaseProcess]) -> None:
+    """Cancel what is queued and end the workers now, not after the files they are reading."""
+    import multiprocessing
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    children = [child for child in multiprocessing.active_children() if child not in others]
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(1)
 
 
 def _ignore_interrupt() -> None:
