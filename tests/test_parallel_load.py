@@ -80,10 +80,14 @@ def test_a_worker_that_dies_fails_the_load_instead_of_hanging(deadline: None) ->
 
 def test_ctrl_c_ends_the_workers_at_once(deadline: None) -> None:
     """Interrupted while the workers are busy: they are ended, not left to finish their 5 s items."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # whatever an earlier test left
     started = time.monotonic()
     threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()  # the workers ignore it; this process stops
-    with pytest.raises(KeyboardInterrupt):
-        list(parallel.ordered_map(_slow, range(6), 2))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(parallel.ordered_map(_slow, range(6), 2))
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert not multiprocessing.active_children()
     assert time.monotonic() - started < 3
 
