@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import run, run_json
 
-from tungsten_cli.basis import WO3_TO_W
 from tungsten_cli.countries import display_name, subject_code
 from tungsten_cli.listing import Output, listing
 from tungsten_cli.load import load_facts
+from tungsten_cli.quantity import WO3_TO_W
 from tungsten_cli.query import Query
 from tungsten_cli.views import VIEWS
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tungsten_cli.crosscheck import Claim, _Ranking
+from tungsten_cli.quantity import Quantity
 
 
 def _claim(subject: str, value: float | None) -> Claim:
-    return Claim({"id": subject, "subject": subject}, value, None, "", "src")
+    return Claim({"id": subject, "subject": subject}, Quantity(value), "src")
 
 
 TABLE = [_claim("CN", 67000), _claim("VN", 3400), _claim("RU", 2000), _claim("BO", 2000), _claim("AT", None), _claim("RW", 0)]

@@ -296,7 +296,7 @@ def test_crosscheck_appears_in_show() -> None:
 
 
 def test_conversion_factor_is_the_usgs_footnote() -> None:
-    from tungsten_cli.basis import WO3_TO_W
+    from tungsten_cli.quantity import WO3_TO_W
 
     (footnote,) = run_json("show", "usgs-tungsten-content-of-mtu-wo3")
     assert footnote["value"] / 10 == pytest.approx(WO3_TO_W)

@@ -34,10 +34,11 @@ def test_a_change_between_exact_values_has_no_comparator() -> None:
 
 def test_a_change_from_a_lower_bound_is_an_upper_bound() -> None:
     from tungsten_cli.claims import _change
+    from tungsten_cli.quantity import Change
 
     def side(value: float, comparator: str | None) -> dict[str, Any]:
         return {"value": value, "comparator": comparator}
 
-    assert _change([side(50, ">"), side(60, None)]) == (10, 20.0, "<")
-    assert _change([side(50, ">="), side(60, None)]) == (10, 20.0, "<=")
-    assert _change([side(50, "<"), side(60, ">")]) == (10, 20.0, ">")
+    assert _change([side(50, ">"), side(60, None)]) == Change(10, 20.0, "<")
+    assert _change([side(50, ">="), side(60, None)]) == Change(10, 20.0, "<=")
+    assert _change([side(50, "<"), side(60, ">")]) == Change(10, 20.0, ">")

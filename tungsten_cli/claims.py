@@ -9,6 +9,7 @@ from typing import Any
 from tungsten_cli.countries import AGGREGATES
 from tungsten_cli.dates import bounds
 from tungsten_cli.kinds import comparison_key, headline
+from tungsten_cli.quantity import Change, Quantity
 from tungsten_cli.records import YEAR_KEY, FactSet, Record, gc_paused
 
 
@@ -18,7 +19,8 @@ def basis_of(record: Record) -> str:
 
 
 def stated_value(record: Record) -> tuple[Any, ...]:
-    return (record.get("comparator"), record.get("value"), record.get("value_max"), record.get("share_pct"), record.get("unavailable"))
+    """What a claim states (quantity.Quantity.statement): bound, value, upper end, W/NA."""
+    return Quantity.of(record).statement
 
 
 def group_by_key(records: Iterable[Record]) -> dict[tuple[str, str, str], list[Record]]:
@@ -119,8 +121,9 @@ def _conflict_rows(subject: str, measure: str, period: str, members: list[Record
 def world_shares(facts: FactSet, records: list[Record]) -> list[Record]:
     """Each figure with its share of the world total of the same source, measure, period and basis.
 
-    The share is derived, never typed in: approximate when the total is rounded or hedged, and an
-    upper bound ("<") when the total is a lower bound (">4,600,000").
+    The share is derived, never typed in (quantity.Quantity.share_of): approximate when the total is
+    rounded or hedged, a lower bound (">") when the figure is one (>1,000 of 10,000 is >10 %), an upper
+    bound ("<") when the total is a lower bound (">4,600,000"), and none where the two bounds point apart.
     """
     totals = {
         (r["citations"][0]["source"], r["measure"], r.get("date"), r.get("basis")): r
@@ -131,10 +134,9 @@ def world_shares(facts: FactSet, records: list[Record]) -> list[Record]:
     for record in records:
         total = totals.get((record["citations"][0]["source"], record["measure"], record.get("date"), record.get("basis")))
         share: Record = {"share_of_world_pct": None, "share_comparator": None, "share_approximate": None}
-        if total is not None and record.get("value") is not None and record is not total:
-            share["share_of_world_pct"] = round(100 * record["value"] / total["value"], 2)
-            share["share_comparator"] = {">": "<", ">=": "<="}.get(total.get("comparator") or "")
-            share["share_approximate"] = bool(total.get("approximate")) or bool(record.get("approximate"))
+        found = None if total is None or record is total else Quantity.of(record).share_of(Quantity.of(total))
+        if found is not None:
+            share = {"share_of_world_pct": found.value, "share_comparator": found.comparator, "share_approximate": found.approximate}
         shares.append({**record, **share, "share_derived": share["share_of_world_pct"] is not None})
     return shares
 
@@ -203,31 +205,10 @@ def _side(facts: FactSet, records: list[Record]) -> Record:
     }
 
 
-_LOWER, _UPPER = (">", ">="), ("<", "<=")
-_FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
-
-
-def _change_bound(first: str | None, last: str | None) -> str | None:
-    """The comparator of `last - first` when either end is a bound; "" when the change is unknown.
-
-    A change to a lower bound (3,800,000 → >4,600,000) is a lower bound itself (> +800,000); a change
-    from one is an upper bound; between two bounds pointing the same way (>50 → >50) it is unknown.
-    """
-    bounds = [c for c in (last, _FLIPPED.get(first or "")) if c]
-    if not bounds:
-        return None
-    if all(c in _LOWER for c in bounds) or all(c in _UPPER for c in bounds):
-        return next((c for c in bounds if len(c) == 1), bounds[0])
-    return ""
-
-
-def _change(sides: list[Record]) -> tuple[float | None, float | None, str | None]:
-    first, last = sides[0]["value"], sides[-1]["value"]
-    bound = _change_bound(sides[0]["comparator"], sides[-1]["comparator"])
-    if first is None or last is None or bound == "":
-        return None, None, None
-    change = last - first
-    return change, (round(100 * change / first, 2) if first else None), bound
+def _change(sides: list[Record]) -> Change:
+    """The change from the first edition's claim to the last (quantity.Quantity.change_to)."""
+    first, last = (Quantity(s["value"], comparator=s["comparator"]) for s in (sides[0], sides[-1]))
+    return first.change_to(last)
 
 
 def _verdict(sides: list[Record]) -> str:
@@ -241,7 +222,7 @@ def _verdict(sides: list[Record]) -> str:
 def _revision_row(
     quantity: str, key: tuple[str, str, str], basis: str, sides: list[Record], verdict: str | None = None, detail: str | None = None
 ) -> Record:
-    change, change_pct, change_comparator = _change(sides) if verdict is None else (None, None, None)
+    change = _change(sides) if verdict is None else Change(None, None, None)
     return {
         "kind": "revision",
         "quantity": quantity,
@@ -251,9 +232,10 @@ def _revision_row(
         "basis": basis or None,
         "editions": [s["edition"] for s in sides],
         "claims": sides,
-        "change": change,
-        "change_pct": change_pct,
-        "change_comparator": change_comparator,
+        "change": change.amount,
+        "change_pct": change.pct,
+        "change_comparator": change.comparator,
+        "change_from_zero": change.from_zero,
         "verdict": verdict or _verdict(sides),
         "detail": detail,
         "citations": [c for s in sides for c in s["citations"]],
@@ -305,6 +287,15 @@ def _scope_change(before: tuple[str, frozenset[str]], after: tuple[str, frozense
         f"{after[0]} has no row for {dropped}, its 'other' includes them" if dropped else "",
     ]
     return "; ".join(p for p in parts if p)
+
+
+def _quantity_change(sa: Record, qa: _Quantity, sb: Record, qb: _Quantity) -> str:
+    """Why one label holds two quantities: what each edition states under it (subject, measure, basis)."""
+
+    def stated(q: _Quantity) -> str:
+        return " ".join(p for p in (q[0], q[1]) if p) + (f" ({q[3]})" if q[3] else "")
+
+    return f"{sa['edition']} states {stated(qa)}; {sb['edition']} states {stated(qb)}: another quantity under one label"
 
 
 def _column_label(record: Record) -> str | None:
@@ -389,6 +380,6 @@ def revisions(facts: FactSet) -> list[Record]:
         for label, qa, qb, a, b in groups["changes"]:
             sa, sb = side(a), side(b)
             basis = f"{qa[3]} → {qb[3]}" if qa[3] != qb[3] else qa[3]
-            detail = _scope_change((sa["edition"], qa[4]), (sb["edition"], qb[4])) if qa[4] != qb[4] else None
+            detail = _scope_change((sa["edition"], qa[4]), (sb["edition"], qb[4])) if qa[4] != qb[4] else _quantity_change(sa, qa, sb, qb)
             rows.append(_revision_row(label, (qb[0], qb[1], qb[2]), basis, [sa, sb], "series-changed", detail))
-    return sorted(rows, key=lambda r: (r["change_pct"] is None, -abs(r["change_pct"] or 0), r["quantity"], r["basis"] or ""))
+    return sorted(rows, key=lambda r: (*Change.of(r).sort_key(), r["quantity"], r["basis"] or ""))

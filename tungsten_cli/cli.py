@@ -261,7 +261,8 @@ def revisions(
     another quantity in the next edition (another price series, basis or, for 'other', another list of
     countries named separately); no change is computed and `detail` says why.
 
-    A change to or from a bound (>4,600,000) is a bound; between two bounds it is left empty.
+    A change to or from a bound (>4,600,000) is a bound; between two bounds it is left empty. A change
+    from 0 has no percent but is a change: it sorts first and passes any --min-change.
 
     Example: tungsten revisions --country CN
     """

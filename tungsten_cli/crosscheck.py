@@ -13,35 +13,41 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tungsten_cli.basis import WO3_TO_W, normal_basis, w_content
-from tungsten_cli.claims import Groups, Key, basis_of, claim_groups, claimed_value, edition_of, stored_groups
+from tungsten_cli.claims import Groups, Key, claim_groups, edition_of, stored_groups
 from tungsten_cli.kinds import comparison_key
+from tungsten_cli.quantity import WO3_TO_W, Quantity, number
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.vocabulary import COUNTRIES
 
-_TOLERANCE = 0.01
 _MIN_TABLE = 3
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A claim's number in a comparable form."""
+    """A claim's quantity, with where it comes from."""
 
     record: Record
-    value: float | None
-    comparator: str | None
-    basis: str
+    quantity: Quantity
     source: str  # of its first citation
     series: str | None = None
     edition: str | None = None
 
+    @property
+    def value(self) -> float | None:
+        return self.quantity.value
+
+    @property
+    def comparator(self) -> str | None:
+        return self.quantity.comparator
+
+    @property
+    def basis(self) -> str:
+        return self.quantity.basis
+
 
 def _claim(facts: FactSet, record: Record) -> Claim:
     edition = edition_of(facts, record) or {}
-    source = str(record["citations"][0]["source"])
-    return Claim(
-        record, claimed_value(record), record.get("comparator"), _basis(record), source, edition.get("series"), edition.get("edition")
-    )
+    return Claim(record, Quantity.of(record), str(record["citations"][0]["source"]), edition.get("series"), edition.get("edition"))
 
 
 def _apart(a: Claim, b: Claim) -> bool:
@@ -49,49 +55,23 @@ def _apart(a: Claim, b: Claim) -> bool:
     return a.source != b.source and (a.series is None or a.series != b.series)
 
 
-def _basis(record: Record) -> str:
-    return normal_basis(basis_of(record))
-
-
-def _in_w(claim: Claim) -> tuple[float | None, bool]:
-    """The value in tonnes of W where the claim counts WO3; (value, derived?)."""
-    converted = w_content(claim.value, claim.basis, claim.record.get("unit"))
-    return (claim.value, False) if converted is None else (converted, True)
-
-
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= _TOLERANCE * max(abs(a), abs(b), 1e-9)
-
-
-def _comparable(a: Claim, b: Claim) -> tuple[float | None, float | None, bool]:
-    """Both values in one basis: WO3 tonnes become W tonnes when the other side counts W."""
-    if {a.basis, b.basis} == {"WO3", "W"}:
-        (va, da), (vb, db) = _in_w(a), _in_w(b)
-        return va, vb, da or db
-    return a.value, b.value, False
-
-
 def verdict(a: Claim, b: Claim) -> tuple[str, str]:
-    """(verdict, detail) for two claims about one quantity."""
-    va, vb, derived = _comparable(a, b)
-    note = f" (converted to W at {WO3_TO_W}, derived)" if derived else ""
-    if (a.comparator is None) != (b.comparator is None):
-        bound = a if a.comparator else b
-        limit, other = (vb, va) if bound is b else (va, vb)
-        fits = other is not None and limit is not None and _satisfies(other, str(bound.comparator), limit)
-        return "bound-vs-value", f"{_fmt(other)} {'is within' if fits else 'falls outside'} the bound {bound.comparator}{_fmt(limit)}{note}"
-    if va is not None and vb is not None and _close(va, vb) and a.comparator == b.comparator:
-        if a.basis and b.basis and a.basis != b.basis and not derived:
-            return "differs-in-basis", f"same value {_fmt(va)}, but '{a.basis}' vs '{b.basis}'"
-        dates = _date_detail(a, b)
-        if dates:
-            return "differs", dates
-        unstated = " (one side states no basis)" if bool(a.basis) != bool(b.basis) else ""
-        return "agrees", f"both {a.comparator or ''}{_fmt(va)}{note}{unstated}"
-    if va is None and vb is None:
-        dates = _date_detail(a, b)
-        return ("differs", dates) if dates else ("agrees", "same statement")
-    return "differs", f"{_fmt(va)} vs {_fmt(vb)}{note}"
+    """(verdict, detail) for two claims about one quantity, from quantity.Quantity.compare.
+
+    W and NA are reasons, not values: W against NA, or against a number or a bound, is `not-comparable`."""
+    comparison = a.quantity.compare(b.quantity)
+    if comparison.verdict in ("within", "outside"):
+        return "bound-vs-value", comparison.reason
+    if comparison.verdict in ("not-comparable", "differs"):
+        return comparison.verdict, comparison.reason
+    converted = {a.basis, b.basis} == {"W", "WO3"}
+    if a.basis and b.basis and a.basis != b.basis and not converted:
+        return "differs-in-basis", f"same value {number(a.value or 0)}, but '{a.basis}' vs '{b.basis}'"
+    dates = _date_detail(a, b)
+    if dates:
+        return "differs", dates
+    unstated = " (one side states no basis)" if bool(a.basis) != bool(b.basis) else ""
+    return "agrees", comparison.reason + unstated
 
 
 def _date_detail(a: Claim, b: Claim) -> str:
@@ -102,14 +82,8 @@ def _date_detail(a: Claim, b: Claim) -> str:
     return ""
 
 
-def _satisfies(value: float, comparator: str, limit: float) -> bool:
-    return {">": value > limit, ">=": value >= limit, "<": value < limit, "<=": value <= limit}[comparator]
-
-
 def _fmt(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+    return "n/a" if value is None else number(value)
 
 
 _SIDE = ("id", "source", "edition", "value", "comparator", "basis", "date", "quote")
@@ -153,6 +127,8 @@ def _missing_from_table(groups: dict[tuple[str, str, str], list[Claim]]) -> Iter
                     continue
                 if source not in rankings:
                     rankings[source] = _Ranking(table)
+                    others = groups.get(("other", measure, period), [])
+                    rankings[source].other = next((c for c in others if c.source == source), None)
                 ranking = rankings[source]
                 for claim in claims:
                     if claim.record["subject"] not in ranking.listed:
@@ -171,6 +147,7 @@ class _Ranking:
         self.reference = table[0]
         self.listed = {c.record["subject"] for c in table}
         self.in_w = any(c.basis == "W" for c in table)
+        self.other: Claim | None = None  # the table's "Other countries" row, where a country it does not list is counted
         ranked = sorted((c for c in table if c.value is not None), key=lambda c: -float(c.value or 0))
         self.size = len(ranked)
         self._keys = [-float(c.value or 0) for c in ranked]
@@ -184,7 +161,8 @@ class _Ranking:
 
 
 def _rank_row(claim: Claim, ranking: _Ranking, quantity: str) -> Record:
-    value, derived = _in_w(claim) if ranking.in_w else (claim.value, False)
+    stated = claim.quantity.in_w() if ranking.in_w else claim.quantity
+    value, derived = stated.value, stated.derived
     reference = ranking.reference
     text = f"{reference.source} lists no {claim.record['measure']} for {claim.record['subject']}"
     rank = None
@@ -192,11 +170,28 @@ def _rank_row(claim: Claim, ranking: _Ranking, quantity: str) -> Record:
         rank = ranking.above(value) + 1
         converted = f" = {claim.comparator or ''}{_fmt(value)} t W (x{WO3_TO_W}, derived)" if derived else ""
         text += f"; {claim.comparator or ''}{_fmt(claim.value)}{converted} would rank {rank} of {ranking.size + 1} (above it: {ranking.leaders(rank - 1)})"
+        text += _beyond_other(claim, stated, ranking)
     row = _row(quantity, claim, reference, ("not-in-reference", text))
     for key in ("right_id", "right_value", "right_comparator", "right_basis", "right_date", "right_quote"):
         row[key] = None
     row["rank"] = rank
     return row
+
+
+def _beyond_other(claim: Claim, stated: Quantity, ranking: _Ranking) -> str:
+    """Where a country the table does not list states more than the table's whole "Other countries" row,
+    which counts that country: the two cannot both hold."""
+    other = ranking.other
+    if other is None or stated.value is None or other.value is None or stated.comparator in ("<", "<="):
+        return ""
+    total = other.quantity.in_w() if ranking.in_w else other.quantity
+    if total.value is None or total.comparator is not None or stated.value <= total.value:
+        return ""
+    unit = " t W" if ranking.in_w and stated.unit == "t" else ""
+    return (
+        f"; {stated.comparator or ''}{_fmt(stated.value)}{unit} exceeds the whole 'Other countries' row "
+        f"({_fmt(total.value)}{unit}), which includes {claim.record['subject']}"
+    )
 
 
 def crosscheck(facts: FactSet, only: Record | None = None) -> list[Record]:
@@ -224,7 +219,8 @@ def crosscheck(facts: FactSet, only: Record | None = None) -> list[Record]:
 def crosscheck_groups(facts: FactSet, grouped: Groups) -> Groups:
     """The groups that can give a row: those stated by two publications (sources, or series of
     editions, which are never paired with each other), and every country's group of a measure that
-    two publications tabulate (a claim another source's table leaves out). Any other group gives
+    two publications tabulate (a claim another source's table leaves out), with that measure's "other"
+    rows (where such a table counts the country it leaves out). Any other group gives
     none, so the cache keeps only these and a warm `crosscheck` reads only their records: at 100,000
     copies of the shipped records, 3,259 of 81,936 claims.
     """
@@ -235,7 +231,9 @@ def crosscheck_groups(facts: FactSet, grouped: Groups) -> Groups:
         if key[0] in COUNTRIES:
             tabulated.setdefault(key[1], set()).update(publications[key])
     return {
-        key: group for key, group in grouped.items() if len(publications[key]) > 1 or (key[0] in COUNTRIES and len(tabulated[key[1]]) > 1)
+        key: group
+        for key, group in grouped.items()
+        if len(publications[key]) > 1 or ((key[0] in COUNTRIES or key[0] == "other") and len(tabulated.get(key[1], ())) > 1)
     }
 
 
@@ -250,17 +248,19 @@ def _neighbours(facts: FactSet, record: Record) -> list[Record]:
     if key is None:
         return []
     in_table = key[0] in COUNTRIES
+    other_row = ("other", *key[1:])  # where a table that leaves the country out counts it
     # Every period of its subject and measure: an undated claim joins the latest dated key
     # (claims.group_by_key), and only all of them tell which that is (`show us-net-import-reliance-80`
     # listed none of the row `crosscheck` lists).
     if facts.lookups is not None:
         same = [i for other, ids in facts.lookups.table("key").items() if other[:2] == key[:2] for i in ids]
-        return facts.lookups.records(same + (facts.lookups.ids("table", key[1:]) if in_table else []))
+        return facts.lookups.records(same + (facts.lookups.ids("table", key[1:]) + facts.lookups.ids("key", other_row) if in_table else []))
 
     def meets(other: Record) -> bool:
         other_key = comparison_key(other)
         if other_key is None:
             return False
-        return other_key[:2] == key[:2] or (in_table and other_key[0] in COUNTRIES and other_key[1:] == key[1:])
+        in_other_table = in_table and ((other_key[0] in COUNTRIES and other_key[1:] == key[1:]) or other_key == other_row)
+        return other_key[:2] == key[:2] or in_other_table
 
     return [r for r in facts.records if meets(r)]

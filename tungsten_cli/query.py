@@ -10,6 +10,7 @@ from tungsten_cli.countries import AGGREGATES, resolve, subject_code
 from tungsten_cli.dates import bounds
 from tungsten_cli.errors import NotFoundError, UsageError
 from tungsten_cli.kinds import party_names, references, subkind
+from tungsten_cli.quantity import Change
 from tungsten_cli.records import FactSet, Record, record_countries
 from tungsten_cli.search import fold
 
@@ -76,7 +77,7 @@ def predicates(query: Query, facts: FactSet) -> list[Predicate]:
         checks.append(_of_measure(query.measure))
     if query.min_change is not None:
         least = query.min_change
-        checks.append(lambda r: r["change_pct"] is not None and abs(r["change_pct"]) >= least)
+        checks.append(lambda r: Change.of(r).at_least(least))  # a change from 0 always passes
     if query.party:
         needle, lookup = fold(query.party), facts.lookup()
         checks.append(lambda r: any(needle in fold(n) for n in party_names(r, lookup)))

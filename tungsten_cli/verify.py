@@ -12,6 +12,7 @@ from tungsten_cli import environment, kinds
 from tungsten_cli.binding import Binding, Quote, bind_field, record_values, shown
 from tungsten_cli.environment import SOURCE_DIR_ENV
 from tungsten_cli.errors import NotFoundError, Problem, UsageError
+from tungsten_cli.quantity import Quantity
 from tungsten_cli.quotes import numbers_in
 from tungsten_cli.records import YEAR_KEY, FactSet, Record
 from tungsten_cli.source_files import SourceError, SourceReader
@@ -295,7 +296,11 @@ def _reading_problem(cell: Cell, record: Record, fields: list[str]) -> str | Non
     found = cell_reading(cell.text)
     if found is None:
         return None
-    if found.unavailable is not None:
+    if record["kind"] == "figure":  # the cell's quantity and the record's state the same: value exactly, bound, W/NA
+        matches = (
+            Quantity(found.value, comparator=found.comparator, unavailable=found.unavailable).statement == Quantity.of(record).statement
+        )
+    elif found.unavailable is not None:
         matches = record.get("unavailable") == found.unavailable
     else:
         values = {round(value, 6) for _, value in record_values(record, fields)}

@@ -4,9 +4,9 @@ texts of its values and change columns; views.py declares the view from these.""
 from __future__ import annotations
 
 from tungsten_cli.claims import revisions
+from tungsten_cli.quantity import number
 from tungsten_cli.query import Query, predicates, resolve_choice
 from tungsten_cli.records import FactSet, Record
-from tungsten_cli.render.text import number
 
 
 def _claim_text(claim: Record) -> str:
@@ -28,6 +28,8 @@ def revision_change(row: Record) -> str:
         return ""
     sign = (f"{row['change_comparator']} " if row["change_comparator"] else "") + ("+" if row["change"] > 0 else "")
     percent = f" ({sign}{number(row['change_pct'])} %)" if row["change_pct"] is not None else ""
+    if row.get("change_from_zero"):
+        percent = " (from 0)"
     return f"{sign}{number(row['change'])}{percent}"
 
 

@@ -9,17 +9,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import IO, assert_never
 
+from tungsten_cli.quantity import pct, tonnes, usd
 from tungsten_cli.render.columns import Column, Listing, id_column, source_column, text_column
 from tungsten_cli.render.console import fitted, is_terminal
-from tungsten_cli.render.text import (
-    figure_value,
-    flat,
-    parties_short,
-    pct,
-    tonnes,
-    usd,
-    value_text,
-)
+from tungsten_cli.render.text import figure_value, flat, parties_short, value_text
 
 __all__ = [
     "Column",

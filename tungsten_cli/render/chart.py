@@ -14,6 +14,7 @@ from typing import IO, NamedTuple
 
 from tungsten_cli import kinds
 from tungsten_cli.errors import UsageError
+from tungsten_cli.quantity import Quantity
 from tungsten_cli.records import Record
 from tungsten_cli.render.columns import Listing
 from tungsten_cli.render.console import MIN_WIDTH, console, use_rich
@@ -55,7 +56,7 @@ def _point(record: Record) -> Point | None:
         return None
     return Point(
         spec.label(record),
-        None if record.get("unavailable") else record[found.field],
+        Quantity.of(record, found.field).value,  # none for W or NA
         headline_text(record, found),
         spec.measure(record, found.field),
         found.unit or record["unit"],

@@ -16,6 +16,7 @@ from string import Template
 from typing import IO, NamedTuple
 
 from tungsten_cli.errors import UsageError
+from tungsten_cli.quantity import number, pct, usd
 from tungsten_cli.records import Record
 from tungsten_cli.render.chart import Panel, panels, scale_of
 from tungsten_cli.render.text import (
@@ -27,11 +28,8 @@ from tungsten_cli.render.text import (
     grade_text,
     hedge,
     note_mark,
-    number,
     parties_short,
-    pct,
     reserves_text,
-    usd,
     value_text,
 )
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from tungsten_cli.kinds import Headline, headline
+from tungsten_cli.quantity import UNIT_TEXT, Quantity, number, pct, tonnes, usd
 from tungsten_cli.records import Record
 
 # Marks beside a record: `‡` when an outside reference contradicts what the source states (a
@@ -96,45 +97,6 @@ def flat(key: str, value: Any) -> str:
     return str(value)
 
 
-# Numbers for people.
-
-
-def number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}" if abs(value) >= 1000 else f"{value:g}"
-
-
-def pct(value: float | None) -> str:
-    return "" if value is None else f"{number(value)} %"
-
-
-def tonnes(value: float | None) -> str:
-    return "" if value is None else f"{number(value)} t"
-
-
-def usd(value: float | None) -> str:
-    if value is None:
-        return ""
-    for scale, suffix in ((1e9, "bn"), (1e6, "m")):
-        if abs(value) >= scale:
-            return f"US$ {value / scale:g} {suffix}"
-    return f"US$ {number(value)}"
-
-
-UNIT_TEXT: dict[str, Callable[[float], str]] = {
-    "t": tonnes,
-    "kg": lambda v: f"{number(v)} kg",
-    "usd": usd,
-    "pct": pct,
-    "count": number,
-    "rank": lambda v: f"#{number(v)}",
-    "times": lambda v: f"{number(v)}×",
-    "decades": lambda v: f"{number(v)} decades",
-    "degc": lambda v: f"{number(v)} °C",
-    "year": number,
-    "usd_per_mtu_wo3": lambda v: f"US$ {number(v)}/mtu WO3",
-}
-
-
 # Where a field's comparator lives when the field is a bound (a `revisions` change to ">4,600,000",
 # a crosscheck side, a share of a lower-bound world total).
 _BOUND_FIELDS = {
@@ -168,18 +130,12 @@ def hedge(record: Record, name: str, text: str) -> str:
 
 
 def figure_value(record: Record, *, with_basis: bool = False) -> str:
-    """A figure as written for people: bound or "~", unit, range, "(e)" for an estimate and "(derived)"
-    for a value converted from another basis; `with_basis` names what a tonnage counts ("t W", "t WO3")."""
+    """A figure as written for people (quantity.Quantity.format): bound or "~", unit, range, "(e)" for an
+    estimate and "(derived)" for a value converted from another basis; `with_basis` names what a tonnage
+    counts ("t W", "t WO3"); W or NA (or the source's own spelling) where there is no value."""
     if record.get("unavailable"):
-        return str(record.get("as_written") or record["unavailable"])
-    unit = UNIT_TEXT.get(record["unit"], number)
-    text = hedge(record, "value", unit(record["value"]))
-    if record.get("value_max") is not None:
-        text += " – " + hedge(record, "value_max", unit(record["value_max"]))
-    if with_basis and record["unit"] == "t" and record.get("basis") in ("W", "WO3"):
-        text += f" {record['basis']}"
-    marks = [mark for mark, field in (("e", "estimated"), ("derived", "derived")) if record.get(field)]
-    return text + (f" ({', '.join(marks)})" if marks else "")
+        return str(record.get("as_written") or Quantity.of(record).mark)
+    return Quantity.of(record).format(with_basis=with_basis)
 
 
 def cell_range(record: Record, low: str, high: str, unit: Callable[[float | None], str]) -> str:
