@@ -26,6 +26,7 @@ from tungsten_cli.model import RECORD_MODELS
 from tungsten_cli.quotes import read_quote
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.source_files import SourceReader
+from tungsten_cli.tables import reading
 from tungsten_cli.verify import Tables, read_sources, record_problems, text_quotes
 from tungsten_cli.vocabulary import VOCAB
 
@@ -140,6 +141,12 @@ def slips(facts: FactSet) -> Iterator[Slip]:
                 yield Slip(rid, "value", "comparator added", _set("comparator", ">"))
         for name in record.get("approximate") or []:
             yield Slip(rid, name, "approximation dropped", _without("approximate", name))
+        if (
+            record["kind"] == "figure"
+            and record.get("value") is not None
+            and any(c.get("column") and reading(c["quote"]) for c in record["citations"])
+        ):
+            yield Slip(rid, "estimated", "estimate flipped (cells)", _set("estimated", not record.get("estimated")))
 
 
 def run_slips() -> tuple[Counter[str], Counter[str], dict[tuple[str, str, str], str]]:

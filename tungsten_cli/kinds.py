@@ -135,7 +135,12 @@ KINDS: dict[str, Kind] = {
             ),
             derived=(
                 ("share_of_world_pct", "number", "Share of the world total of the same source, period and basis, percent (derived)"),
-                ("share_comparator", "text", "Set when the share is a bound: a share of a lower-bound total is an upper bound (<)"),
+                (
+                    "share_comparator",
+                    "text",
+                    "Set when the share is a bound: a bounded figure keeps its bound (>1,000 of 10,000 is >10 %), "
+                    "a share of a lower-bound total is an upper bound (<)",
+                ),
                 ("share_approximate", "true/false", "The share rests on a rounded or hedged figure"),
                 ("share_derived", "true/false", "A share was computed (a world total of the same source exists)"),
                 ("subject_name", "text", "The name of the subject's country (North Korea); empty for world, other"),
