@@ -19,8 +19,11 @@ def basis_of(record: Record) -> str:
 
 
 def stated_value(record: Record) -> tuple[Any, ...]:
-    """What a claim states (quantity.Quantity.statement): bound, value, upper end, W/NA."""
-    return Quantity.of(record).statement
+    """What a figure or import share states (quantity.Quantity.statement): bound, value, upper end, W/NA.
+
+    A measure's rates are not compared here: one key (the NTR tariff) holds a rate per HTS code,
+    which the key does not name, so different rates are different products, not a conflict."""
+    return Quantity.of(record).statement if record["kind"] in ("figure", "import_share") else ()
 
 
 def group_by_key(records: Iterable[Record]) -> dict[tuple[str, str, str], list[Record]]:

@@ -41,7 +41,7 @@ VALIDATING_MODULES = (
     "index.py",
     "claims.py",
     "crosscheck.py",
-    "basis.py",
+    "quantity.py",
     "model.py",
     "dates.py",
     "countries.py",

@@ -361,6 +361,7 @@ VIEWS: dict[str, View] = {
                 "change",
                 "change_pct",
                 "change_comparator",
+                "change_from_zero",
                 "verdict",
                 "detail",
                 "citations",
