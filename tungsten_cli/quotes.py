@@ -9,7 +9,7 @@ verify can bind a record's field to the token that states it, in its role.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -274,5 +274,16 @@ def read_quote(quote: str, language: str) -> tuple[Token, ...]:
                     approx_word=(approx_match.group(1) or approx_match.group(2)) if approx_match else None,
                 )
             )
+    tokens = _ranges_share_units(quote, tokens)
     tokens += [Token(m.start(), m.end(), m.group(0), 0.0, notation="dash") for m in _CELL_DASH.finditer(quote)]
     return tuple(sorted(tokens, key=lambda t: t.start))
+
+
+def _ranges_share_units(quote: str, tokens: list[Token]) -> list[Token]:
+    """The lower bound of a range takes its upper bound's scale word and unit ("4 - 5 Milliarden US-Dollar")."""
+    shared = list(tokens)
+    for i in range(len(shared) - 2, -1, -1):
+        low, high = shared[i], shared[i + 1]
+        if low.unit is None and high.unit is not None and _RANGE.fullmatch(quote[low.end : high.start]):
+            shared[i] = replace(low, unit=high.unit, unit_word=high.unit_word, scale=low.scale or high.scale)
+    return shared
