@@ -8,6 +8,7 @@ from typing import NamedTuple
 from tungsten_cli.claims import claimed_unit, conflicts, latest, with_edition, world_shares
 from tungsten_cli.commands.revisions import revision_change, revision_rows, revision_values
 from tungsten_cli.countries import display_name
+from tungsten_cli.quantity import number
 from tungsten_cli.query import Query, referrers, resolve_choice, select, timeline
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import (
@@ -22,7 +23,7 @@ from tungsten_cli.render import (
     usd,
     value_text,
 )
-from tungsten_cli.render.text import field_text, grade_text, number, reserves_text
+from tungsten_cli.render.text import field_text, grade_text, reserves_text
 from tungsten_cli.search import search
 
 
