@@ -116,3 +116,13 @@ def test_without_registration_it_is_unknown(tmp_path: Path) -> None:
     (folder / "widgets.yaml").write_text(WIDGETS, encoding="utf-8")
     assert run("validate", str(folder)).exit_code == 1
     assert kinds.get("widget") is None
+
+
+def test_claimed_value_is_the_number_value_text_shows() -> None:
+    from tungsten_cli.claims import claimed_value
+    from tungsten_cli.render import value_text
+
+    measure = {"kind": "measure", "id": "m", "rate_pct": 5.5, "change_pct": -6.45, "approximate": []}
+    assert claimed_value(measure) == -6.45 and value_text(measure) == "-6.45 %"
+    duty = {"kind": "measure", "id": "d", "additional_duty_pct": 25, "approximate": []}
+    assert claimed_value(duty) == 25 and value_text(duty) == "+25 %"
