@@ -189,7 +189,7 @@ def with_edition(facts: FactSet, records: Iterable[Record]) -> list[Record]:
 # Revisions: one quantity as successive editions state it.
 
 
-def _side(facts: FactSet, records: list[Record]) -> Record:
+def _edition_claim(facts: FactSet, records: list[Record]) -> Record:
     """One edition's claim: its first record's value, every record's citations."""
     first = records[0]
     source = edition_of(facts, first) or {}
@@ -373,7 +373,7 @@ def revisions(facts: FactSet) -> list[Record]:
     lookup = facts.lookup()
 
     def side(ids: list[str]) -> Record:
-        return _side(facts, [record for record in map(lookup, ids) if record is not None])
+        return _edition_claim(facts, [record for record in map(lookup, ids) if record is not None])
 
     with gc_paused():  # tens of thousands of records decoded: 1.77 -> 0.9 s CPU at 100,000 copies
         rows = [

@@ -46,7 +46,7 @@ _TEXT_VALUE_FIELDS = ("as_written", "hts_code", "legal_basis")
 
 
 @dataclass(frozen=True)
-class Unit:
+class Passage:
     """One sentence, table row or CSV cell of a source, with the numbers written in it."""
 
     source: str
@@ -60,9 +60,9 @@ class Unit:
 
 @dataclass(frozen=True)
 class Covered:
-    """A unit's verdict: which numbers are held, by which records, or why they may be left out."""
+    """A passage's verdict: which numbers are held, by which records, or why they may be left out."""
 
-    unit: Unit
+    unit: Passage
     status: str
     records: tuple[str, ...]
     missing: tuple[str, ...]
@@ -83,7 +83,7 @@ class Covered:
 
 
 @dataclass(frozen=True)
-class Report:
+class CoverageReport:
     units: list[Covered]
     problems: list[Problem]
 
@@ -132,13 +132,13 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
         offset += len(line) + 1
 
 
-def _unit(source: str, text: str, start: int, end: int) -> Unit:
+def _unit(source: str, text: str, start: int, end: int) -> Passage:
     body = text[start:end]
     tokens = tuple(t._replace(start=t.start + start, end=t.end + start) for t in number_tokens(body))
-    return Unit(source, text.count("\n", 0, start) + 1, _collapse(body), tokens, start, end)
+    return Passage(source, text.count("\n", 0, start) + 1, _collapse(body), tokens, start, end)
 
 
-def text_units(source: str, text: str) -> list[Unit]:
+def text_units(source: str, text: str) -> list[Passage]:
     """Table rows one per line; prose split into sentences.
 
     On a layout-preserved page (every prose line shorter than 160 characters) prose lines are
@@ -147,7 +147,7 @@ def text_units(source: str, text: str) -> list[Unit]:
     lines = list(_lines(text))
     prose = [line for _, _, line in lines if line.strip() and not _is_layout_line(line)]
     wrapped = all(len(line) < _WRAPPED_WIDTH for line in prose)
-    units: list[Unit] = []
+    units: list[Passage] = []
     block: list[tuple[int, str]] = []
 
     def flush() -> None:
@@ -170,7 +170,7 @@ def text_units(source: str, text: str) -> list[Unit]:
     return units
 
 
-def csv_units(source_id: str, source: Record, table: Table) -> list[Unit]:
+def csv_units(source_id: str, source: Record, table: Table) -> list[Passage]:
     """One unit per non-empty cell outside `key_columns`, in the rows that `rows` selects."""
     keys = list(source.get("key_columns") or [])
     skip = set(keys) | set(source.get("rows") or {})
@@ -181,7 +181,7 @@ def csv_units(source_id: str, source: Record, table: Table) -> list[Unit]:
             if column in skip or not cell.strip():
                 continue
             text = f"{label} | {column} = {cell}" if label else f"{column} = {cell}"
-            units.append(Unit(source_id, row.line, text, tuple(number_tokens(cell)), cell=(row.line, column)))
+            units.append(Passage(source_id, row.line, text, tuple(number_tokens(cell)), cell=(row.line, column)))
     return units
 
 
@@ -231,7 +231,7 @@ class _Citing:
         if start is not None:
             self.spans.setdefault(source_id, []).append((start, start + len(citation["quote"]), record_id, values))
 
-    def holders(self, unit: Unit, token: NumberToken | None) -> list[tuple[str, set[float]]]:
+    def holders(self, unit: Passage, token: NumberToken | None) -> list[tuple[str, set[float]]]:
         """Records citing the unit (or, given a token, the quotes that contain that token)."""
         if unit.cell is not None:
             return self.cells.get((unit.source, *unit.cell), [])
@@ -254,12 +254,12 @@ def _problem(facts: FactSet, ignore: _Ignore, message: str) -> Problem:
 
 
 def _ignore_index(
-    facts: FactSet, units: list[Unit], scope: Collection[str], problems: list[Problem]
+    facts: FactSet, units: list[Passage], scope: Collection[str], problems: list[Problem]
 ) -> dict[tuple[str, str], list[_Ignore]]:
     """Ignore entries of the sources in `scope` (chosen and read) by unit text; an entry that
     matches no unit, or names a number it lacks, is stale. A source not chosen, or whose text is
     not at hand (reported apart), has no units to match: its entries are not judged."""
-    texts: dict[tuple[str, str], list[Unit]] = {}
+    texts: dict[tuple[str, str], list[Passage]] = {}
     for unit in units:
         texts.setdefault((unit.source, unit.text), []).append(unit)
     index: dict[tuple[str, str], list[_Ignore]] = {}
@@ -278,7 +278,7 @@ def _ignore_index(
     return index
 
 
-def _judge(unit: Unit, citing: _Citing, ignores: list[_Ignore], used: set[tuple[str, int]]) -> Covered:
+def _judge(unit: Passage, citing: _Citing, ignores: list[_Ignore], used: set[tuple[str, int]]) -> Covered:
     held_by, missing, reasons = [], [], []
     for token in unit.tokens:
         held_by.append(tuple(dict.fromkeys(rid for rid, values in citing.holders(unit, token) if values & token.readings)))
@@ -300,7 +300,7 @@ def _judge(unit: Unit, citing: _Citing, ignores: list[_Ignore], used: set[tuple[
     return Covered(unit, status, records, tuple(missing), "; ".join(dict.fromkeys(reasons)) or None, tuple(held_by))
 
 
-def coverage(facts: FactSet, folders: Path | Sequence[Path], only: Sequence[str] = ()) -> Report:
+def coverage(facts: FactSet, folders: Path | Sequence[Path], only: Sequence[str] = ()) -> CoverageReport:
     """Every unit of the chosen sources (all by default) with its status, and every stale ignore entry."""
     for source_id in only:
         resolve_choice(source_id, "source", facts.sources)
@@ -308,7 +308,7 @@ def coverage(facts: FactSet, folders: Path | Sequence[Path], only: Sequence[str]
     texts, read_problems = read_sources(facts, SourceReader(folders, facts.sources))
     problems = [p for p in read_problems if p.record_id in chosen]
     tables = {sid: parse_table(text) for sid, text in texts.items() if is_table_file(facts.sources[sid]["file"])}
-    units: list[Unit] = []
+    units: list[Passage] = []
     for source_id, text in texts.items():
         source = facts.sources[source_id]
         units += csv_units(source_id, source, tables[source_id]) if source_id in tables else text_units(source_id, text)
@@ -322,10 +322,10 @@ def coverage(facts: FactSet, folders: Path | Sequence[Path], only: Sequence[str]
         for ignore in ignores
         if (ignore.source, ignore.position) not in used and ignore.source in chosen
     ]
-    return Report(judged, problems)
+    return CoverageReport(judged, problems)
 
 
-def summary(report: Report) -> list[Record]:
+def summary(report: CoverageReport) -> list[Record]:
     """Per source: units, numbers, and how many units are cited, partly cited, uncited or ignored."""
     rows: dict[str, Record] = {}
     for covered in report.units:

@@ -168,7 +168,7 @@ def _search_text(record: Record) -> dict[str, Any]:
     }
 
 
-class Table(NamedTuple):
+class ExportTable(NamedTuple):
     """One table of both exports: SQLite creates it from `columns` (name, then type and constraints),
     `export --csv` writes it as NAME.csv with the same column names and values."""
 
@@ -187,7 +187,7 @@ def kind_columns(kind: str) -> list[tuple[str, str]]:
     return [(n, _column(kind, n, types.get(n, "TEXT"))) for n in names]
 
 
-def tables(facts: FactSet) -> list[Table]:
+def tables(facts: FactSet) -> list[ExportTable]:
     """A table per record kind (nested citations, notes and parties left out), then those three.
 
     The SQLite `records` table and its full-text index are a search aid built from these, not a table of their own.
@@ -201,7 +201,7 @@ def tables(facts: FactSet) -> list[Table]:
         rows = [r for r in everything if r["kind"] == kind]
         if kind != "source":
             rows = [{**r, "edition": (edition_of(facts, r) or {}).get("edition")} for r in rows]
-        found.append(Table(table, columns, [{n: r.get(n) for n, _ in columns} for r in rows]))
+        found.append(ExportTable(table, columns, [{n: r.get(n) for n, _ in columns} for r in rows]))
     return [*found, *(_nested_table(name, everything) for name in NESTED)]
 
 
@@ -250,7 +250,7 @@ def _declared(table: str, column: str, sql: str) -> str:
     return sql + (" NOT NULL" if column in _REQUIRED[table] else "")
 
 
-def _nested_table(name: str, everything: list[Record]) -> Table:
+def _nested_table(name: str, everything: list[Record]) -> ExportTable:
     columns = nested_columns(name)
     key = NESTED[name][0]
     rows = [
@@ -258,7 +258,7 @@ def _nested_table(name: str, everything: list[Record]) -> Table:
         for record in everything
         for position, item in enumerate(record.get(name) or [])
     ]
-    return Table(name, [(f.column, _declared(name, f.column, f.sql)) for f in columns], rows)
+    return ExportTable(name, [(f.column, _declared(name, f.column, f.sql)) for f in columns], rows)
 
 
 def _at(item: Record, path: str) -> Any:

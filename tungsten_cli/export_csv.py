@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tungsten_cli.atomic import check_folder, read_head, replacing_set
 from tungsten_cli.errors import ExportError, UsageError
-from tungsten_cli.export import Table, cell, tables
+from tungsten_cli.export import ExportTable, cell, tables
 from tungsten_cli.records import FactSet
 
 
@@ -35,7 +35,7 @@ def export_csv(facts: FactSet, folder: Path, *, force: bool = False, bom: bool =
     return {table.name: len(table.rows) for table in found}
 
 
-def check_csv(folder: Path, found: list[Table], *, force: bool = False) -> None:
+def check_csv(folder: Path, found: list[ExportTable], *, force: bool = False) -> None:
     """Refuse before anything is written: a folder that is not one, a target that is not a regular
     file, or an existing file that is not an earlier export of the same table (its header row is
     this table's) unless `force`."""
@@ -46,13 +46,13 @@ def check_csv(folder: Path, found: list[Table], *, force: bool = False) -> None:
             raise UsageError(f"{path}: exists and is not a tungsten export of the {table.name} table; pass --force to replace it")
 
 
-def _header(table: Table) -> str:
+def _header(table: ExportTable) -> str:
     text = io.StringIO()
     csv.writer(text).writerow([name for name, _ in table.columns])
     return text.getvalue()
 
 
-def _is_export(path: Path, table: Table) -> bool:
+def _is_export(path: Path, table: ExportTable) -> bool:
     """Whether `path` starts with the header row this table's CSV has, after a byte-order mark if any."""
     expected = _header(table).encode()
     head = read_head(path, len(expected) + len(codecs.BOM_UTF8)) or b""

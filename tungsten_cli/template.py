@@ -171,7 +171,7 @@ _COMMENT_AT = 36
 
 
 @dataclass(frozen=True)
-class _Line:
+class _TemplateLine:
     spaces: str
     dash: bool  # the first field of a list item
     text: str
@@ -184,24 +184,24 @@ def _explain(doc: FieldDoc) -> str:
     return f"{doc.about} ({kind})" if doc.about else kind
 
 
-def _lines(doc: FieldDoc, spaces: str, dash: bool, off_at: str | None) -> list[_Line]:
+def _lines(doc: FieldDoc, spaces: str, dash: bool, off_at: str | None) -> list[_TemplateLine]:
     """A field as lines: a `<name>` placeholder when required, else its example, commented out."""
     if off_at is None and not doc.required:
         off_at = spaces
     if doc.nested:
-        lines = [_Line(spaces, dash, f"{doc.name}:", _explain(doc), off_at)]
+        lines = [_TemplateLine(spaces, dash, f"{doc.name}:", _explain(doc), off_at)]
         inner = spaces + ("  " if dash else "") + "  "
         for i, child in enumerate(doc.nested):
             lines += _lines(child, inner + ("  " if doc.many and i else ""), doc.many and i == 0, off_at)
         return lines
     if doc.name == "kind" and off_at is None and spaces == "":
-        return [_Line(spaces, dash, f"kind: {doc.example}", doc.type, off_at)]
+        return [_TemplateLine(spaces, dash, f"kind: {doc.example}", doc.type, off_at)]
     if off_at is not None:
-        return [_Line(spaces, dash, f"{doc.name}: {_scalar(doc.example)}", _explain(doc), off_at)]
-    return [_Line(spaces, dash, f"{doc.name}: <{doc.name}>", f"{_explain(doc)}; e.g. {_scalar(doc.example)}", off_at)]
+        return [_TemplateLine(spaces, dash, f"{doc.name}: {_scalar(doc.example)}", _explain(doc), off_at)]
+    return [_TemplateLine(spaces, dash, f"{doc.name}: <{doc.name}>", f"{_explain(doc)}; e.g. {_scalar(doc.example)}", off_at)]
 
 
-def _text(line: _Line) -> str:
+def _text(line: _TemplateLine) -> str:
     spaces = line.spaces if line.off_at is None else f"{line.off_at}# {line.spaces[len(line.off_at) :]}"
     body = spaces + ("- " if line.dash else "") + line.text
     return body.ljust(_COMMENT_AT) + f"  # {line.comment}\n" if line.comment else body + "\n"

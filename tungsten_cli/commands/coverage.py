@@ -13,7 +13,7 @@ from tungsten_cli.render import Column, Format, Listing, text_column, write
 from tungsten_cli.render.text import message_lines
 
 if TYPE_CHECKING:
-    from tungsten_cli.coverage import Report as CoverageReport
+    from tungsten_cli.coverage import CoverageReport
 
 
 def run_coverage(
