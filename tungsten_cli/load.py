@@ -43,6 +43,8 @@ VALIDATING_MODULES = (
     "crosscheck.py",
     "quantity.py",
     "model.py",
+    "evidence.py",
+    "fieldtypes.py",
     "dates.py",
     "countries.py",
     "records.py",
