@@ -13,7 +13,7 @@ from unittest import mock
 import pytest
 from conftest import DATA, run
 
-from tungsten_cli import load
+from tungsten_cli import cachefile, load
 from tungsten_cli.load import VALIDATING_MODULES, load_facts
 from tungsten_cli.views import VIEWS
 
@@ -123,10 +123,10 @@ def test_verbose_reports_cache_failures(tmp_path: Path, monkeypatch: pytest.Monk
 def _flip_byte_in(entry: Path, section: str) -> None:
     """Corrupt one byte in the middle of a cache section (a kind's records: `records:KIND`)."""
     data = bytearray(entry.read_bytes())
-    header = load._CacheFile(memoryview(bytes(data))).header
+    header = cachefile.CacheFile(memoryview(bytes(data))).header
     kind = section.removeprefix("records:")
     start, stop, _ = header["spans"][kind] if section != kind else header["sections"][section][0]  # a table's first part
-    data[load._PREFIX + (start + stop) // 2] ^= 0xFF
+    data[cachefile.PREFIX + (start + stop) // 2] ^= 0xFF
     entry.write_bytes(bytes(data))
 
 
@@ -166,13 +166,13 @@ def test_no_home_folder_means_no_cache_and_nothing_created(tmp_path: Path, monke
 def test_ctrl_c_while_writing_the_cache_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
 
-    add = load._Body.add
+    add = cachefile.Body.add
 
-    def interrupted(self: load._Body, blob: bytes) -> tuple[int, int, int]:
+    def interrupted(self: cachefile.Body, blob: bytes) -> tuple[int, int, int]:
         add(self, blob)  # part of the file is written
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(load._Body, "add", interrupted)
+    monkeypatch.setattr(cachefile.Body, "add", interrupted)
     with pytest.raises(KeyboardInterrupt):
         load_facts([str(MINI)])
     assert list((tmp_path / "cache").iterdir()) == []
@@ -202,12 +202,12 @@ def test_cold_and_warm_cache_give_identical_output(tmp_path: Path, monkeypatch: 
 
 
 def test_a_large_table_is_written_in_parts_and_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "_PART", 50)
+    monkeypatch.setattr(cachefile, "PART", 50)
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
     expected = run("--no-cache", "search", "kairakty", "--json").stdout
     run("search", "kairakty", "--json")
     (entry,) = (tmp_path / "cache").glob("*.facts-cache")
-    header = load._CacheFile(memoryview(entry.read_bytes())).header
+    header = cachefile.CacheFile(memoryview(entry.read_bytes())).header
     assert len(header["sections"]["index:search"]) > 5
     with mock.patch("tungsten_cli.load.validate", side_effect=AssertionError("validated")):
         warm = run("search", "kairakty", "--json")

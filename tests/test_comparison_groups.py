@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from conftest import ROOT, run
 
-from tungsten_cli import load
+from tungsten_cli import cachefile
 from tungsten_cli.claims import claim_groups
 from tungsten_cli.kinds import comparison_key
 from tungsten_cli.load import BUILTIN, load_facts
@@ -50,13 +50,13 @@ def test_a_warm_crosscheck_reads_only_the_records_of_its_groups(copies: Path, tm
     facts = load_facts(paths)  # cold: writes the cache
     claims = [r for r in facts.records if comparison_key(r) is not None]
     decoded: list[int] = []
-    original = load._CacheFile.record
+    original = cachefile.CacheFile.record
 
-    def counted(self: load._CacheFile, start: int, stop: int, crc: int) -> dict[str, object]:
+    def counted(self: cachefile.CacheFile, start: int, stop: int, crc: int) -> dict[str, object]:
         decoded.append(start)
         return original(self, start, stop, crc)
 
-    with mock.patch.object(load._CacheFile, "record", counted):
+    with mock.patch.object(cachefile.CacheFile, "record", counted):
         result = run("crosscheck", "--json", "--facts", BUILTIN, "--facts", str(copies))
     assert result.exit_code == 0, result.stderr
     shown = load_facts(paths, kinds=()).lookups

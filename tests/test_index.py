@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from conftest import DATA, ROOT, run
 
-from tungsten_cli import load
+from tungsten_cli import cachefile
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import make_pack
@@ -61,6 +61,6 @@ def test_a_warm_country_listing_decodes_only_that_countrys_records(
     args = [*command, "--country", "KZ", "--json"]
     cold = run(*args)
     assert cold.exit_code == 0 and cold.stdout.strip() != "[]", cold.stderr
-    with mock.patch.object(load._CacheFile, "records", side_effect=AssertionError("decoded a whole kind")):
+    with mock.patch.object(cachefile.CacheFile, "records", side_effect=AssertionError("decoded a whole kind")):
         warm = run(*args)
     assert (warm.exit_code, warm.stdout) == (0, cold.stdout), warm.stderr

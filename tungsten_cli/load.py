@@ -13,12 +13,11 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
-from tungsten_cli import SCHEMA_VERSION, __version__, kinds
+from tungsten_cli import SCHEMA_VERSION, __version__, cachefile, kinds
 from tungsten_cli.errors import FactsError, NotFoundError, Problem, TungstenError, UsageError
 from tungsten_cli.records import FactSet, Index, Record, gc_paused
 
@@ -28,9 +27,7 @@ if TYPE_CHECKING:
 BUILTIN = "builtin"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _PACKAGE = Path(__file__).resolve().parent
-_CACHE_KEEP = 8
-_CACHE_SUFFIX = ".facts-cache"
-_LAYOUT = 3  # of the cache file (`_CacheFile`); part of the signature, so another layout is another file
+_LAYOUT = 3  # of the cache file (`cachefile.CacheFile`); part of the signature, so another layout is another file
 # Every module a validation or the index tables run (tests/test_cache.py checks the list against
 # what validate and index import).
 VALIDATING_MODULES = (
@@ -186,7 +183,7 @@ def load_facts(
         facts = validate(files)
         return facts._replace(records=[record for section in _by_kind(facts.records).values() for record in section])
     signature = _signature(listed)
-    cache_file = folder / f"{zlib.crc32(signature.encode()):08x}{_CACHE_SUFFIX}"
+    cache_file = folder / f"{zlib.crc32(signature.encode()):08x}{cachefile.SUFFIX}"
     cached = _read_cache(cache_file, signature, kinds, files, cache.note)
     if cached is not None:
         return cached
@@ -277,7 +274,7 @@ def _read_cache(
         os.close(fd)
     try:
         with gc_paused():
-            cache = _CacheFile(memoryview(mapped))
+            cache = cachefile.CacheFile(memoryview(mapped))
             if cache.header["signature"] != signature or cache.header["libraries"] != _stats(cache.header["libraries"]):
                 return None
             wanted = [kind for kind in cache.header["kinds"] if kinds is None or kind in kinds]
@@ -285,7 +282,7 @@ def _read_cache(
             origins = cache.section("origins") if kinds is None else {}
             sources = cache.section("sources")
             names = dict(zip(cache.header["files"], map(str, files)))  # the same files in order (the signature)
-    except _Damaged as err:
+    except cachefile.Damaged as err:
         note(f"{path} is damaged ({err}); validating again")
         return None
     except (ValueError, EOFError, KeyError, TypeError, IndexError) as err:
@@ -293,106 +290,8 @@ def _read_cache(
         return None
     for origin in origins.values():
         origin["file"] = names[origin["file"]]
-    lazy = _Lazy(cache, lambda: _rebuild(path, signature, files, note), records)
+    lazy = cachefile.Lazy(cache, lambda: _rebuild(path, signature, files, note), records)
     return FactSet(records, sources, origins, list(names.values()), Index(lazy.table, lazy.get))
-
-
-class _Damaged(Exception):
-    """A cache section whose bytes no longer match their checksum, or a file cut short."""
-
-
-# A cache file: `[body size: 8][header length: 4][header CRC-32: 4][body][marshal header]`; the header
-# comes last because it is written last, when every section's place is known.
-_PREFIX = 16
-
-
-class _CacheFile:
-    """A mapped cache file; the header gives every section's `(start, stop, crc)` in the body, and
-    `index:id` each record's."""
-
-    def __init__(self, data: memoryview) -> None:
-        size, length = int.from_bytes(data[:8], "big"), int.from_bytes(data[8:12], "big")
-        if len(data) != _PREFIX + size + length:
-            raise _Damaged("size")
-        head = data[_PREFIX + size :]
-        if zlib.crc32(head) != int.from_bytes(data[12:16], "big"):
-            raise _Damaged("checksum")
-        self.header: dict[str, Any] = marshal.loads(head)
-        self._body = data[_PREFIX : _PREFIX + size]
-
-    def section(self, name: str) -> Any:
-        """A section's object; a table written in parts (`_parts`) merged back into one dict."""
-        spans = self.header["sections"][name]
-        if len(spans) == 1:
-            return marshal.loads(self._checked(*spans[0]))
-        merged: dict[Any, Any] = {}
-        for span in spans:
-            merged.update(marshal.loads(self._checked(*span)))
-        return merged
-
-    def records(self, kind: str) -> list[Record]:
-        """A kind's records: one checksum over their span, then one decode each."""
-        start, stop, crc = self.header["spans"][kind]
-        self._checked(start, stop, crc)
-        return [marshal.loads(self._body[a:b]) for a, b in self.section(f"kind:{kind}")]
-
-    def record(self, start: int, stop: int, crc: int) -> Record:
-        return marshal.loads(self._checked(start, stop, crc))  # type: ignore[no-any-return]
-
-    def _checked(self, start: int, stop: int, crc: int) -> memoryview:
-        part = self._body[start:stop]
-        if zlib.crc32(part) != crc:
-            raise _Damaged("checksum")
-        return part
-
-
-class _Lazy:
-    """The index tables and records by id of a cache hit, each decoded on first use.
-
-    A section found damaged only now, after the listing's own sections passed, is not worth a failed
-    run: the packs are validated again (as on a miss), the cache rewritten, and every later answer
-    comes from the fresh tables.
-    """
-
-    def __init__(
-        self, cache: _CacheFile, rebuild: Callable[[], tuple[dict[str, dict[Any, Any]], dict[str, Record]]], loaded: list[Record]
-    ) -> None:
-        self._cache, self._rebuild, self._loaded = cache, rebuild, loaded
-        self._tables: dict[str, dict[Any, Any]] = {}
-        self._records: dict[str, Record] = {}
-        self._fresh: tuple[dict[str, dict[Any, Any]], dict[str, Record]] | None = None
-
-    def table(self, name: str) -> dict[Any, Any]:
-        try:
-            if self._fresh is None:
-                return self._decoded(name)
-        except _Damaged:
-            self._fresh = self._rebuild()
-        assert self._fresh is not None
-        return self._fresh[0][name]
-
-    def get(self, record_id: str) -> Record | None:
-        try:
-            if self._fresh is None:
-                if self._loaded:  # the records the listing read are not decoded twice: crosscheck at 100k 0.45 s faster
-                    self._records.update((record["id"], record) for record in self._loaded)
-                    self._loaded = []
-                if record_id not in self._records:
-                    span: tuple[int, int, int] | None = self._decoded("id").get(record_id)
-                    if span is None:
-                        return None
-                    self._records[record_id] = self._cache.record(*span)
-                return self._records[record_id]
-        except _Damaged:
-            self._fresh = self._rebuild()
-        assert self._fresh is not None
-        return self._fresh[1].get(record_id)
-
-    def _decoded(self, name: str) -> dict[Any, Any]:
-        if name not in self._tables:
-            with gc_paused():
-                self._tables[name] = self._cache.section(f"index:{name}")
-        return self._tables[name]
 
 
 def _rebuild(
@@ -441,7 +340,7 @@ def _by_kind(records: list[Record]) -> dict[str, list[Record]]:
 def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, dict[Any, Any]], note: Callable[[str], None]) -> None:
     """Write beside the target and rename, so concurrent runs never see half a file (atomic.replacing).
 
-    Layout (`_CacheFile`): the records first, one marshal blob each, grouped by kind, each kind's
+    Layout (`cachefile.CacheFile`): the records first, one marshal blob each, grouped by kind, each kind's
     span with one CRC-32; then one section each for a kind's record offsets, the sources, the
     origins and every index table (`index:id` gives each record's offsets and CRC-32). A listing
     decodes only the kinds it shows, a lookup only its table and its records. marshal, not JSON: the
@@ -454,8 +353,8 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with replacing(path, follow=False) as tmp, open(tmp, "wb") as out:
-            out.write(bytes(_PREFIX))
-            body = _Body(out)
+            out.write(bytes(cachefile.PREFIX))
+            body = cachefile.Body(out)
             ids: dict[str, tuple[int, int, int]] = {}
             spans: dict[str, tuple[int, int, int]] = {}
             kinds = _by_kind(facts.records)
@@ -471,7 +370,7 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
                 ("sources", facts.sources),
                 ("origins", facts.origins),
                 ("index:id", ids),
-                *((f"index:{name}", part) for name, table in tables.items() for part in _parts(table)),
+                *((f"index:{name}", part) for name, table in tables.items() for part in cachefile.parts(table)),
             ]
             sections: dict[str, list[tuple[int, int, int]]] = {}
             for name, part in parts:
@@ -489,41 +388,8 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
             out.write(header)
             out.seek(0)
             out.write(body.size.to_bytes(8, "big") + len(header).to_bytes(4, "big") + zlib.crc32(header).to_bytes(4, "big"))
-        _prune(path.parent)
+        cachefile.prune(path.parent)
     except OSError as err:
         note(f"cannot write {err.filename or path}: {err.strerror}")
     except TungstenError as err:  # the path is a link, a FIFO, a device or a folder: left alone
         note(f"cannot write {err}")
-
-
-_PART = 10_000  # entries of an index table per marshalled part
-
-
-def _parts(table: dict[Any, Any]) -> Iterator[dict[Any, Any]]:
-    """A large table in parts of `_PART` entries, each marshalled and written on its own: the search
-    texts of 100,000 copies in one piece made a 50 MB string that raised a cold load's peak memory
-    by as much (561 -> 527 MB)."""
-    if len(table) <= _PART:
-        yield table
-        return
-    items = iter(table.items())
-    while part := dict(islice(items, _PART)):
-        yield part
-
-
-class _Body:
-    """The body of a cache file being written: blobs appended in turn, each placed by `(start, stop, crc)`."""
-
-    def __init__(self, out: BinaryIO) -> None:
-        self._out, self.size = out, 0
-
-    def add(self, blob: bytes) -> tuple[int, int, int]:
-        self._out.write(blob)
-        self.size += len(blob)
-        return self.size - len(blob), self.size, zlib.crc32(blob)
-
-
-def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob(f"*{_CACHE_SUFFIX}"), key=lambda p: p.lstat().st_mtime, reverse=True)
-    for stale in entries[_CACHE_KEEP:]:
-        stale.unlink(missing_ok=True)
