@@ -1,354 +1,17 @@
-"""The Typer app: parse options, call the library, render; the only place that prints errors or exits."""
+"""The commands beyond the listings (those are in cli_listings.py) on the app of cli_app.py: parse options, call the library."""
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import click
 import typer
 
-from tungsten_cli import SCHEMA_VERSION, __version__, dates, environment
-from tungsten_cli.boundary import Boundary
-from tungsten_cli.environment import Environment
-from tungsten_cli.listing import Output
+from tungsten_cli import cli_listings  # noqa: F401  registers the listing commands first, as --help lists them
+from tungsten_cli import environment
+from tungsten_cli.cli_app import AUTHOR, BROWSE, CHECK, SHARE, app, current_env
 from tungsten_cli.load import load_facts, load_for
-from tungsten_cli.options import (
-    BasisOpt,
-    CountryOpt,
-    ExcludeOpt,
-    FactsOpt,
-    FieldsOpt,
-    FormatOpt,
-    JsonOpt,
-    LatestOpt,
-    MeasureOpt,
-    SourceDirOpt,
-    SourceOpt,
-    YearOpt,
-    codes,
-    date_option,
-    given_filters,
-    listing_command,
-    output_of,
-)
+from tungsten_cli.options import CountryOpt, FactsOpt, FieldsOpt, FormatOpt, JsonOpt, SourceDirOpt, SourceOpt, YearOpt, output_of
 from tungsten_cli.query import Query
-from tungsten_cli.views import VIEWS
-
-# `tungsten --help` groups the commands by purpose (boundary.Boundary.format_commands).
-BROWSE, COMPARE, CHECK, AUTHOR, SHARE = "Browse", "Compare", "Check", "Author", "Share"
-
-app = typer.Typer(
-    cls=Boundary,
-    help="Browse curated, cited facts about the tungsten supply chain.\n\nExample: tungsten deposits --country KZ",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    suggest_commands=False,  # Click already suggests close names; Typer would repeat them
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        sys.stdout.write(f"tungsten {__version__} (schema {SCHEMA_VERSION})\n")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", "-V", callback=_version, is_eager=True, help="Print version and schema version. Example: tungsten --version"
-        ),
-    ] = False,
-    no_cache: Annotated[
-        bool,
-        typer.Option(
-            "--no-cache",
-            help="Validate the packs afresh, neither reading nor writing the cache (also TUNGSTEN_NO_CACHE=1). Example: tungsten --no-cache deals",
-        ),
-    ] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Report why the cache could not be read or written. Example: tungsten -v deals")
-    ] = False,
-) -> None:
-    """Browse curated, cited facts about the tungsten supply chain. Example: tungsten deposits --country KZ"""
-    click.get_current_context().obj = environment.read(no_cache=no_cache, report=_cache_note if verbose else None)
-
-
-def _cache_note(message: str) -> None:
-    sys.stderr.write(f"tungsten: cache: {message}\n")
-
-
-def _env() -> Environment:
-    """The Environment the root callback built for this run."""
-    env: Environment = click.get_current_context().find_root().obj
-    return env
-
-
-def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output) -> None:
-    from tungsten_cli.commands.listing import run_listing
-
-    run_listing(_env(), VIEWS[view], query, facts_paths, output, given_filters)
-
-
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
-def deposits(
-    country: CountryOpt = None,
-    name: Annotated[str | None, typer.Option(help="Name or any alias, substring, any case. Example: --name Nordkatpal")] = None,
-    status: Annotated[str | None, typer.Option(help="Deposit status. Example: --status not-mined")] = None,
-    source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Deposits and mine projects with reserves, grade, region and status. Example: tungsten deposits --country KZ --cite"""
-    _show("deposits", Query(country=country, name=name, status=status, source=source), facts_paths, output)
-
-
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
-def imports(
-    importer: Annotated[str | None, typer.Option(help="Importing country. Example: --importer US")] = None,
-    partner: Annotated[str | None, typer.Option(help="Source country, or 'other'. Example: --partner China")] = None,
-    source: SourceOpt = None,
-    latest: LatestOpt = False,
-    exclude: ExcludeOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Import shares by source country. Example: tungsten imports --importer US --sort -share_pct"""
-    query = Query(importer=importer, partner=partner, source=source, latest=latest, exclude=codes(exclude))
-    _show("imports", query, facts_paths, output)
-
-
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
-def quotas(
-    country: CountryOpt = None,
-    year: YearOpt = None,
-    kind: Annotated[str | None, typer.Option(help="mining-quota, export-control, tariff or tariff-threat. Example: --kind tariff")] = None,
-    source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Quotas, export controls and tariffs, with signed changes. Example: tungsten quotas --country CN --year 2025"""
-    _show("quotas", Query(country=country, year=year, subkind=kind, source=source), facts_paths, output)
-
-
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
-def deals(
-    year: YearOpt = None,
-    country: CountryOpt = None,
-    party: Annotated[str | None, typer.Option(help="Party name or alias, substring, any case. Example: --party tau-ken")] = None,
-    kind: Annotated[str | None, typer.Option(help="Deal kind (loan, joint-venture, ...). Example: --kind loan")] = None,
-    source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Deals, loans, joint ventures, acquisitions, listings and investments. Example: tungsten deals --year 2025 --json"""
-    _show("deals", Query(year=year, country=country, party=party, subkind=kind, source=source), facts_paths, output)
-
-
-@app.command("facts", rich_help_panel=BROWSE)
-@listing_command()
-def facts_(
-    kind: Annotated[str | None, typer.Option(help="Record kind (deposit, figure, deal, ...). Example: --kind figure")] = None,
-    country: CountryOpt = None,
-    year: YearOpt = None,
-    source: SourceOpt = None,
-    latest: LatestOpt = False,
-    measure: MeasureOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Every record of every kind in one list; figures of one --measure make one chart. Example: tungsten facts --kind figure --year 2024"""
-    query = Query(subkind=kind, country=country, year=year, source=source, latest=latest, measure=measure)
-    _show("facts", query, facts_paths, output)
-
-
-@app.command("orgs", rich_help_panel=BROWSE)
-@listing_command(chart=False)
-def orgs(
-    country: CountryOpt = None,
-    kind: Annotated[str | None, typer.Option(help="company, state-company, state-body, bank, ... Example: --kind bank")] = None,
-    source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Companies, state bodies and banks, with the records they appear in. Example: tungsten orgs --country KZ"""
-    _show("orgs", Query(country=country, subkind=kind, source=source), facts_paths, output)
-
-
-app.command("organizations", help="Same as `orgs`. Example: tungsten organizations --kind bank", rich_help_panel=BROWSE)(orgs)
-
-
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
-def production(
-    year: YearOpt = None,
-    country: CountryOpt = None,
-    source: SourceOpt = None,
-    latest: LatestOpt = False,
-    exclude: ExcludeOpt = None,
-    basis: BasisOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Mine production by country and edition, with its derived share of the world total. Example: tungsten production --country CN --latest --sort year"""
-    query = Query(year=year, country=country, source=source, latest=latest, exclude=codes(exclude), basis=basis)
-    _show("production", query, facts_paths, output)
-
-
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
-def reserves(
-    country: CountryOpt = None,
-    source: SourceOpt = None,
-    latest: LatestOpt = False,
-    exclude: ExcludeOpt = None,
-    basis: BasisOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Reserves by country; a share of a lower-bound world total is an upper bound. Example: tungsten reserves --sort -value"""
-    query = Query(country=country, source=source, latest=latest, exclude=codes(exclude), basis=basis)
-    _show("reserves", query, facts_paths, output)
-
-
-@app.command(rich_help_panel=COMPARE)
-@listing_command()
-def revisions(
-    country: Annotated[
-        str | None,
-        typer.Option("--country", "-c", help="Subject: an ISO 3166-1 code or English name, 'world' or 'other'. Example: --country CN"),
-    ] = None,
-    measure: MeasureOpt = None,
-    year: YearOpt = None,
-    min_change: Annotated[
-        float | None,
-        typer.Option(
-            "--min-change", min=0, metavar="PCT", help="Only changes of at least PCT percent, either way. Example: --min-change 5"
-        ),
-    ] = None,
-    source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Each quantity as successive USGS editions state it, with the change and a verdict, largest first.
-
-    unchanged: every edition states the same value (the same number, bound, W or NA).
-
-    revised: the editions state different values, and the last is an estimate too or no earlier one
-    was (a reported figure revised, or an estimate replaced by another estimate).
-
-    estimate-revised: an earlier edition's estimate (e) gave way to a value the last edition does not
-    mark as estimated (later revisions of that figure are folded into the one change).
-
-    series-changed: one label (subject, measure and year, or a data-release column and row) holds
-    another quantity in the next edition (another price series, basis or, for 'other', another list of
-    countries named separately); no change is computed and `detail` says why.
-
-    A change to or from a bound (>4,600,000) is a bound; between two bounds it is left empty. A change
-    from 0 has no percent but is a change: it sorts first and passes any --min-change.
-
-    Example: tungsten revisions --country CN
-    """
-    _show("revisions", Query(country=country, measure=measure, year=year, min_change=min_change, source=source), facts_paths, output)
-
-
-@app.command(rich_help_panel=COMPARE)
-@listing_command(chart=False)
-def crosscheck(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
-    """Claims from different sources about one quantity, in one basis, with a verdict. Example: tungsten crosscheck --json"""
-    _show("crosscheck", Query(source=source), facts_paths, output)
-
-
-@app.command(rich_help_panel=COMPARE)
-@listing_command(chart=False)
-def corrections(
-    country: CountryOpt = None,
-    year: YearOpt = None,
-    source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """What the sources got wrong: one row per contradicted curator note.
-
-    Each row gives the record (id and name, or its summary), what the source states (the value as a
-    table shows it, and with --cite its quotes), the kind of error the note corrects (value, date,
-    name, unit, scope or place, as the note records it), the correction, and the outside reference
-    it relies on (publisher, title, date, URL). Example: tungsten corrections --source sunsirs-2025-11-21
-    """
-    _show("corrections", Query(country=country, year=year, source=source), facts_paths, output)
-
-
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
-def timeline(
-    date_from: Annotated[
-        str | None, typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD). Example: --from 2025-01")
-    ] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Latest date. Example: --to 2025-06")] = None,
-    country: CountryOpt = None,
-    source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Every dated record in date order; partial dates sort by their start. Example: tungsten timeline --from 2025 --cite"""
-    query = Query(country=country, source=source, date_from=date_option("--from", date_from), date_to=date_option("--to", date_to))
-    try:
-        dates.check_range(date_from, date_to)
-    except ValueError as err:
-        raise click.UsageError(str(err)) from None
-    _show("timeline", query, facts_paths, output)
-
-
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
-def search(
-    text: Annotated[str, typer.Argument(help="Words to find, any case and accents. Example: tungsten search tau-ken")],
-    source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
-    """Full-text search over names, linked organisations and deposits, summaries, quotes and notes, ranked.
-
-    Every word of TEXT must occur (any case, any accents) in some searched field of a hit. Hits rank
-    by where their words occur: the record's name or aliases first; then its id and the names and
-    aliases of the organisations and deposits it links to; then its summary; then its quotes; then
-    its curator notes (with their references). Example: tungsten search Wabtec
-    """
-    _show("search", Query(text=text, source=source), facts_paths, output)
-
-
-@app.command(rich_help_panel=COMPARE)
-@listing_command(chart=False)
-def conflicts(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
-    """Claims about one quantity (subject, measure, period) that state different values. Example: tungsten conflicts"""
-    _show("conflicts", Query(source=source), facts_paths, output)
-
-
-@app.command(rich_help_panel=BROWSE)
-@listing_command(cite=False, chart=False)
-def sources(*, facts_paths: list[str] | None, output: Output) -> None:
-    """Each source document with its metadata, SHA-256 and how many records cite it. Example: tungsten sources"""
-    _show("sources", Query(), facts_paths, output)
 
 
 @app.command(rich_help_panel=BROWSE)
@@ -362,7 +25,7 @@ def show(
     """One record in full: fields, quotes in their sentences, notes, related records. Example: tungsten show bakuta"""
     from tungsten_cli.commands.show import run_show
 
-    run_show(_env(), record_id, source_dir, facts, output_of({"fmt": fmt, "as_json": as_json}).fmt)
+    run_show(current_env(), record_id, source_dir, facts, output_of({"fmt": fmt, "as_json": as_json}).fmt)
 
 
 @app.command("verify", rich_help_panel=CHECK)
@@ -381,7 +44,7 @@ def verify_(
     """Check every citation against the source texts: hash, verbatim quote, anchor, numbers bound to their words. Example: tungsten verify --source-dir ../shared/sources"""
     from tungsten_cli.commands.verify import run_verify
 
-    raise typer.Exit(run_verify(_env(), source_dir, facts, explain))
+    raise typer.Exit(run_verify(current_env(), source_dir, facts, explain))
 
 
 @app.command("coverage", rich_help_panel=CHECK)
@@ -400,7 +63,7 @@ def coverage_(
     """
     from tungsten_cli.commands.coverage import run_coverage
 
-    raise typer.Exit(run_coverage(_env(), sources or (), source_dir, facts, as_json))
+    raise typer.Exit(run_coverage(current_env(), sources or (), source_dir, facts, as_json))
 
 
 @app.command("draft", rich_help_panel=AUTHOR)
@@ -436,7 +99,7 @@ def draft_(
 
     if as_json and fmt not in (None, "json"):
         raise click.UsageError(f"--json is --format json; it cannot go with --format {fmt}")
-    run_draft(_env(), source, only, "json" if as_json else fmt, source_dir, facts)
+    run_draft(current_env(), source, only, "json" if as_json else fmt, source_dir, facts)
 
 
 @app.command("validate", rich_help_panel=AUTHOR)
@@ -450,7 +113,7 @@ def validate_(
 ) -> None:
     """Check fact packs without running a query; every problem as file:line:column: id: field: message. Example: tungsten validate facts/"""
     loaded = load_facts(paths, cache=environment.NO_CACHE)
-    _env().stderr.write(f"{len(loaded.records)} records and {len(loaded.sources)} sources in {len(loaded.files)} file(s): no problems\n")
+    current_env().stderr.write(f"{len(loaded.records)} records and {len(loaded.sources)} sources in {len(loaded.files)} file(s): no problems\n")
 
 
 @app.command(rich_help_panel=AUTHOR)
@@ -470,7 +133,7 @@ def schema(
     """Print the JSON Schema of a record kind or of a pack file, for editors and CI. Example: tungsten schema deposit"""
     from tungsten_cli.commands.schema import schema_text, write_schema_summary
 
-    env = _env()
+    env = current_env()
     output = output_of({"fmt": fmt, "as_json": as_json, "fields": fields})
     if not summary:
         if fmt is not None or as_json or fields is not None:
@@ -491,7 +154,7 @@ def new(
     """Print a commented YAML template of one record: required fields first, each with its type, unit and an example. Example: tungsten new deposit"""
     from tungsten_cli.commands.schema import template_text
 
-    _env().stdout.write(template_text(kind))
+    current_env().stdout.write(template_text(kind))
 
 
 @app.command("fields", rich_help_panel=BROWSE)
@@ -506,7 +169,7 @@ def fields_(
     """Each field a listing's --fields and --sort accept, with its type and meaning. Example: tungsten fields deposits"""
     from tungsten_cli.fields import write_fields
 
-    env = _env()
+    env = current_env()
     chosen = output_of({"fmt": fmt, "as_json": as_json}).fmt
     write_fields(load_for(env, facts, kinds=()), view, chosen, env.stdout, force_color=env.force_color)
 
@@ -524,7 +187,7 @@ def report(
     """A shareable HTML report: tables and bar charts where every number opens its quote. Example: tungsten report --html r.html --country KZ"""
     from tungsten_cli.commands.report import write_report
 
-    env = _env()
+    env = current_env()
     write_report(load_for(env, facts), Query(country=country, year=year, source=source), html_file, env.stdout)
     if html_file != "-":
         env.stderr.write(f"wrote {html_file}\n")
@@ -572,7 +235,7 @@ def export(
         raise click.UsageError("--metadata describes the database: add --sqlite FILE")
     from tungsten_cli.commands.export import run_export
 
-    run_export(_env(), sqlite, csv_dir, facts, force, bom, metadata)
+    run_export(current_env(), sqlite, csv_dir, facts, force, bom, metadata)
 
 
 @app.command(rich_help_panel=SHARE)
@@ -587,4 +250,4 @@ def serve(
     """Browse and search the facts in Datasette (pip install 'tungsten-cli[web]'). Example: tungsten serve --open"""
     from tungsten_cli.commands.serve import run_serve
 
-    run_serve(_env(), facts, host, port, open_browser)
+    run_serve(current_env(), facts, host, port, open_browser)
