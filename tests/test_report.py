@@ -207,7 +207,7 @@ def test_a_country_summary_gives_its_reserves_of_the_newest_edition_and_its_shar
 
 
 def test_the_worst_correction_is_the_gravest_kind_then_the_number_moved_furthest() -> None:
-    from tungsten_cli.render.html import _worst
+    from tungsten_cli.render.html_summary import _worst
 
     def row(name: str, errors: list[str], stated: object = None, corrected: object = None) -> dict[str, object]:
         changes = [] if stated is None else [{"field": "value", "stated": stated, "corrected": corrected}]
