@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from tungsten_cli.draft import Draft, shown_number
+from tungsten_cli.draft import Draft
+from tungsten_cli.draft_guess import shown_number
 from tungsten_cli.environment import Environment
 from tungsten_cli.errors import NotFoundError, UsageError
 from tungsten_cli.load import load_for
