@@ -40,17 +40,18 @@ def test_every_view_and_field_draws_at_every_width(monkeypatch: pytest.MonkeyPat
                 result = listing(facts, view, Query(), output)
             except TungstenError:
                 continue  # a field the view declares but cannot sort or show here is a usage error, not a crash
-            for colour in ("1", ""):
-                monkeypatch.setenv("FORCE_COLOR", colour)
+            for colour in (True, False):  # FORCE_COLOR reaches the writers as an argument, from the Environment
                 for width in WIDTHS:
                     monkeypatch.setenv("COLUMNS", str(width))
                     out = io.StringIO()
                     try:
-                        write(result, Format.table, out)
+                        write(result, Format.table, out, force_color=colour)
                     except TungstenError:
                         assert output.chart, (name, output, width)  # only --chart refuses rows it cannot draw
                     except Exception as err:  # the fuzz's whole point: name the case that broke
                         raise AssertionError(f"{name} {output} COLUMNS={width} FORCE_COLOR={colour!r}: {err!r}") from err
+                    else:  # a width the layout cannot use still shows the rows (--chart at COLUMNS=0 once printed nothing)
+                        assert out.getvalue().strip(), f"{name} {output} COLUMNS={width} FORCE_COLOR={colour!r}: nothing drawn"
                     drawn += 1
     assert drawn > 2000
     assert time.perf_counter() - started < 60

@@ -17,7 +17,7 @@ from tungsten_cli.errors import UsageError
 from tungsten_cli.quantity import Quantity
 from tungsten_cli.records import Record
 from tungsten_cli.render.columns import Listing
-from tungsten_cli.render.console import MIN_WIDTH, console, use_rich
+from tungsten_cli.render.console import MIN_WIDTH, fitted
 from tungsten_cli.render.text import clean, headline_text, mark_legend, note_mark
 from tungsten_cli.render.wrap import wrap
 
@@ -203,13 +203,13 @@ def chart_lines(listing: Listing, width: int, *, keep_order: bool) -> list[_Line
 
 
 def write_chart(listing: Listing, out: IO[str], *, keep_order: bool, force_color: bool = False) -> None:
-    if not use_rich(out, force_color):
+    screen = fitted(out, force_color)
+    if screen is None:  # a pipe, or a window narrower than MIN_WIDTH (rich draws nothing at COLUMNS=0)
         for line in chart_lines(listing, shutil.get_terminal_size((80, 24)).columns, keep_order=keep_order):
             out.write((line.text + line.bar).rstrip() + "\n")
         return
     from rich.text import Text
 
-    screen = console(out)
     for line in chart_lines(listing, screen.width, keep_order=keep_order):
         text = Text(line.text, style="" if line.bar else line.style)
         text.append(line.bar, style=line.style)
