@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,3 +88,28 @@ def headless_chromium(width: int = 1100, height: int = 900) -> Iterator[Any]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@contextmanager
+def deadline(seconds: int, message: str) -> Iterator[None]:
+    """A hang (a FIFO opened, a worker lost) fails the test with TimeoutError(message) after
+    `seconds` instead of stopping the suite; the alarm and its handler are put back after."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(message)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def exported(folder: Path, *args: str) -> Path:
+    """`tungsten export ARGS` run into `folder` (each arg a file name there after its option), which it returns."""
+    options = [arg if arg.startswith("--") else str(folder / arg) for arg in args]
+    result = run("export", *options)
+    assert result.exit_code == 0, result.stderr
+    return folder

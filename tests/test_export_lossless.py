@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import pytest
-from conftest import run, run_json
+from conftest import exported as export_into
+from conftest import run_json
 from pydantic import BaseModel
 
 from tungsten_cli import model
@@ -43,10 +44,7 @@ def expected_columns(cls: type[BaseModel]) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("lossless")
-    result = run("export", "--sqlite", str(folder / "t.db"), "--csv", str(folder / "csv"))
-    assert result.exit_code == 0, result.stderr
-    return folder
+    return export_into(tmp_path_factory.mktemp("lossless"), "--sqlite", "t.db", "--csv", "csv")
 
 
 def _columns(db: sqlite3.Connection, table: str) -> list[str]:

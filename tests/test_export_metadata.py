@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import exported as export_into
 from conftest import run
 
 from tungsten_cli.load import load_facts
@@ -19,10 +20,7 @@ BIN = Path(sys.executable).parent
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("metadata")
-    result = run("export", "--sqlite", str(folder / "tungsten.db"), "--metadata", str(folder / "metadata.json"))
-    assert result.exit_code == 0, result.stderr
-    return folder
+    return export_into(tmp_path_factory.mktemp("metadata"), "--sqlite", "tungsten.db", "--metadata", "metadata.json")
 
 
 def _metadata(folder: Path) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run
+from conftest import deadline as timeout
 
 from tungsten_cli import parallel
 from tungsten_cli import validate as validate_module
@@ -61,15 +62,8 @@ def _slow(item: int) -> int:
 @pytest.fixture
 def deadline() -> Iterator[None]:
     """A hang fails the test after 60 s instead of stopping the suite."""
-
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError("hung")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
+    with timeout(60, "hung"):
+        yield
 
 
 def test_a_worker_that_dies_fails_the_load_instead_of_hanging(deadline: None) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import resource
-import signal
 import stat
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, run
+from conftest import DATA, deadline, run
 
 from tungsten_cli import environment
 
@@ -25,15 +24,8 @@ MINI = str(DATA / "mini")
 @pytest.fixture(autouse=True)
 def _no_hang() -> Iterator[None]:
     """A write that opens a FIFO blocks for ever: fail the test after 60 s instead."""
-
-    def hung(signum: int, frame: object) -> None:
-        raise TimeoutError("hung: a FIFO was opened")
-
-    old = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
+    with deadline(60, "hung: a FIFO was opened"):
+        yield
 
 
 def _node(path: Path) -> None:
