@@ -40,6 +40,29 @@ def source_dir() -> Path:
     return SOURCE_DIR
 
 
+# One organization citing the mini pack's source: the smallest record a pack under test starts from.
+ACME = """\
+- kind: organization
+  id: acme
+  name: Acme
+  org_kind: company
+  summary: Acme is a company.
+  citations:
+    - source: mini
+      quote: Acme
+"""
+
+
+def mini_pack(tmp_path: Path, text: str | bytes, name: str = "pack.yaml") -> Path:
+    """The folder `tmp_path/pack`: the mini pack's sources plus one file under test, `name`, holding
+    `text` (written again on each call)."""
+    folder = tmp_path / "pack"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(DATA / "mini" / "sources.yaml", folder / "sources.yaml")
+    (folder / name).write_bytes(text.encode() if isinstance(text, str) else text)
+    return folder
+
+
 def run(*args: str) -> Any:
     """Invoke the CLI in-process; stdout and stderr stay apart."""
     return runner.invoke(app, list(args))

@@ -4,42 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from conftest import DATA, run, run_json
+from conftest import ACME, mini_pack, run, run_json
 
 from tungsten_cli.errors import FactsError
 from tungsten_cli.load import load_facts
 from tungsten_cli.views import VIEWS
 
-RECORD = """\
-- kind: organization
-  id: acme
-  name: Acme
-  org_kind: company
-  summary: Acme is a company.
-  citations:
-    - source: mini
-      quote: Acme
-  notes:
-"""
+RECORD = ACME + "  notes:\n"
 REFERENCE = """\
       reference:
         publisher: Acme Inc.
         title: Annual report
 """
-
-
-def _pack(tmp_path: Path, note: str) -> Path:
-    folder = tmp_path / "pack"
-    folder.mkdir()
-    shutil.copy(DATA / "mini" / "sources.yaml", folder / "sources.yaml")
-    (folder / "pack.yaml").write_text(RECORD + note, encoding="utf-8")
-    return folder
 
 
 def _note(kind: str, errors: str | None, reference: bool = True) -> str:
@@ -71,13 +52,13 @@ def _schema_problem(note: str) -> str | None:
 )
 def test_errors_are_required_on_contradicted_notes_only(tmp_path: Path, note: str, message: str) -> None:
     with pytest.raises(FactsError) as caught:
-        load_facts([str(_pack(tmp_path, note))], use_cache=False)
+        load_facts([str(mini_pack(tmp_path, RECORD + note))], use_cache=False)
     assert any(message in str(problem) for problem in caught.value.problems), caught.value.problems
     assert _schema_problem(note) is not None
 
 
 def test_a_described_contradiction_loads(tmp_path: Path) -> None:
-    facts = load_facts([str(_pack(tmp_path, _note("contradicted", "[name, date]")))], use_cache=False)
+    facts = load_facts([str(mini_pack(tmp_path, RECORD + _note("contradicted", "[name, date]")))], use_cache=False)
     assert facts.records[0]["notes"][0]["errors"] == ["name", "date"]
     assert _schema_problem(_note("contradicted", "[name, date]")) is None
 
@@ -324,5 +305,5 @@ def test_a_correction_states_what_the_record_holds_or_what_its_quotes_name() -> 
 )
 def test_a_correction_must_state_the_record_and_belong_to_a_contradiction(tmp_path: Path, note: str, message: str) -> None:
     with pytest.raises(FactsError) as caught:
-        load_facts([str(_pack(tmp_path, note))], use_cache=False)
+        load_facts([str(mini_pack(tmp_path, RECORD + note))], use_cache=False)
     assert any(message in str(problem) for problem in caught.value.problems), caught.value.problems

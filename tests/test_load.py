@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import marshal
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -13,31 +12,11 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run
+from conftest import ACME, DATA, mini_pack, run
 
 from tungsten_cli.errors import FactsError, NotFoundError
 from tungsten_cli.load import MAX_FILE_BYTES, load_facts
 
-GOOD = """\
-- kind: organization
-  id: acme
-  name: Acme
-  org_kind: company
-  summary: Acme is a company.
-  citations:
-    - source: mini
-      quote: Acme
-"""
-
-
-def pack(tmp_path: Path, text: str | bytes, name: str = "pack.yaml") -> Path:
-    """A folder with the mini sources plus one file under test."""
-    folder = tmp_path / "pack"
-    folder.mkdir(exist_ok=True)
-    shutil.copy(DATA / "mini" / "sources.yaml", folder / "sources.yaml")
-    target = folder / name
-    target.write_bytes(text.encode() if isinstance(text, str) else text)
-    return folder
 
 
 def fails_with(path: Path, *needles: str) -> str:
@@ -50,89 +29,89 @@ def fails_with(path: Path, *needles: str) -> str:
 
 
 def test_good_pack_loads(tmp_path: Path) -> None:
-    facts = load_facts([str(pack(tmp_path, GOOD))])
+    facts = load_facts([str(mini_pack(tmp_path, ACME))])
     assert [r["id"] for r in facts.records] == ["acme"]
 
 
 def test_broken_yaml_syntax_names_file_and_line(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, GOOD + "- kind: [unclosed\n"), "pack.yaml:10:", "YAML syntax error")
+    fails_with(mini_pack(tmp_path, ACME + "- kind: [unclosed\n"), "pack.yaml:10:", "YAML syntax error")
 
 
 def test_list_where_a_mapping_belongs(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, "- [a, b]\n"), "pack.yaml:1:3: expected a record (a mapping), found a list")
+    fails_with(mini_pack(tmp_path, "- [a, b]\n"), "pack.yaml:1:3: expected a record (a mapping), found a list")
 
 
 def test_top_level_mapping_is_rejected(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, "id: x\n"), "pack.yaml:1:1: expected a list of records, found a mapping")
+    fails_with(mini_pack(tmp_path, "id: x\n"), "pack.yaml:1:1: expected a list of records, found a mapping")
 
 
 def test_wrong_type_names_line_record_and_field(tmp_path: Path) -> None:
     text = (
-        GOOD
+        ACME
         + "- kind: deposit\n  id: d\n  name: D\n  country: KZ\n  summary: s\n  reserves_wo3_t: lots\n  citations: [{source: mini, quote: Acme}]\n"
     )
-    fails_with(pack(tmp_path, text), "pack.yaml:14:19: d: reserves_wo3_t: Input should be a valid number")
+    fails_with(mini_pack(tmp_path, text), "pack.yaml:14:19: d: reserves_wo3_t: Input should be a valid number")
 
 
 def test_unknown_field(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, GOOD + "  colour: red\n"), "pack.yaml:9:11: acme: colour: unknown field")
+    fails_with(mini_pack(tmp_path, ACME + "  colour: red\n"), "pack.yaml:9:11: acme: colour: unknown field")
 
 
 def test_all_problems_reported_at_once(tmp_path: Path) -> None:
-    text = GOOD.replace("org_kind: company", "org_kind: pirate") + "  colour: red\n"
-    stderr = fails_with(pack(tmp_path, text), "acme: org_kind:", "acme: colour: unknown field", "2 problem(s)")
+    text = ACME.replace("org_kind: company", "org_kind: pirate") + "  colour: red\n"
+    stderr = fails_with(mini_pack(tmp_path, text), "acme: org_kind:", "acme: colour: unknown field", "2 problem(s)")
     assert stderr.count("\n") == 3
 
 
 def test_duplicate_id(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, GOOD + GOOD), "pack.yaml:10:7: acme: id: duplicate id, first defined at")
+    fails_with(mini_pack(tmp_path, ACME + ACME), "pack.yaml:10:7: acme: id: duplicate id, first defined at")
 
 
 def test_unknown_source(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, GOOD.replace("source: mini", "source: nowhere")), "acme: citations.0.source: unknown source 'nowhere'")
+    fails_with(mini_pack(tmp_path, ACME.replace("source: mini", "source: nowhere")), "acme: citations.0.source: unknown source 'nowhere'")
 
 
 def test_unknown_organisation_reference(tmp_path: Path) -> None:
     text = (
-        GOOD
+        ACME
         + "- kind: deal\n  id: d\n  deal_kind: loan\n  summary: s\n  parties: [{org: ghost}]\n  citations: [{source: mini, quote: Acme}]\n"
     )
-    fails_with(pack(tmp_path, text), "d: parties.0.org: no organization with id 'ghost'")
+    fails_with(mini_pack(tmp_path, text), "d: parties.0.org: no organization with id 'ghost'")
 
 
 def test_bad_country_code(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, GOOD + "  country: XX\n"), "acme: country: 'XX' is not an ISO 3166-1 alpha-2 country code")
+    fails_with(mini_pack(tmp_path, ACME + "  country: XX\n"), "acme: country: 'XX' is not an ISO 3166-1 alpha-2 country code")
 
 
 def test_norway_is_not_false(tmp_path: Path) -> None:
-    facts = load_facts([str(pack(tmp_path, GOOD + "  country: NO\n"))])
+    facts = load_facts([str(mini_pack(tmp_path, ACME + "  country: NO\n"))])
     assert facts.records[0]["country"] == "NO"
 
 
 def test_empty_file(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, ""), "pack.yaml: empty file: expected a list of records")
+    fails_with(mini_pack(tmp_path, ""), "pack.yaml: empty file: expected a list of records")
 
 
 def test_not_utf8(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, GOOD.encode() + b"# caf\xe9\n"), "pack.yaml: not UTF-8: byte 0xe9 at offset")
+    fails_with(mini_pack(tmp_path, ACME.encode() + b"# caf\xe9\n"), "pack.yaml: not UTF-8: byte 0xe9 at offset")
 
 
 def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
     levels = ['  - &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     levels += [f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
-    bomb = GOOD + "  aliases:\n" + "\n".join(levels) + "\n"
+    bomb = ACME + "  aliases:\n" + "\n".join(levels) + "\n"
     started = time.monotonic()
-    fails_with(pack(tmp_path, bomb), "pack.yaml: YAML anchors and aliases are not allowed in fact packs")
+    fails_with(mini_pack(tmp_path, bomb), "pack.yaml: YAML anchors and aliases are not allowed in fact packs")
     assert time.monotonic() - started < 5
 
 
 def test_ampersand_in_text_is_not_an_alias(tmp_path: Path) -> None:
-    facts = load_facts([str(pack(tmp_path, GOOD.replace("Acme is a company.", "'Acme & Co *is* a company.'")))])
+    facts = load_facts([str(mini_pack(tmp_path, ACME.replace("Acme is a company.", "'Acme & Co *is* a company.'")))])
     assert facts.records[0]["summary"] == "Acme & Co *is* a company."
 
 
 def test_huge_file_is_capped(tmp_path: Path) -> None:
-    folder = pack(tmp_path, GOOD)
+    folder = mini_pack(tmp_path, ACME)
     with (folder / "huge.yaml").open("wb") as handle:
         handle.truncate(MAX_FILE_BYTES + 1)
     fails_with(folder, "huge.yaml: file is 52,428,801 bytes, over the 52,428,800-byte limit")
@@ -148,14 +127,14 @@ def test_folder_without_yaml(tmp_path: Path) -> None:
 
 
 def test_python_tags_cannot_construct_objects(tmp_path: Path) -> None:
-    fails_with(pack(tmp_path, "- !!python/object/apply:os.system ['echo hi']\n"), "pack.yaml:1:3: YAML syntax error")
+    fails_with(mini_pack(tmp_path, "- !!python/object/apply:os.system ['echo hi']\n"), "pack.yaml:1:3: YAML syntax error")
 
 
 def test_library_raises_typed_errors(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError):
         load_facts([str(tmp_path / "missing")])
     with pytest.raises(FactsError) as caught:
-        load_facts([str(pack(tmp_path, "- 1\n"))])
+        load_facts([str(mini_pack(tmp_path, "- 1\n"))])
     assert caught.value.problems[0].line == 1
 
 
@@ -163,15 +142,15 @@ def test_library_raises_typed_errors(tmp_path: Path) -> None:
 
 
 def test_changed_fact_file_is_picked_up(tmp_path: Path) -> None:
-    folder = pack(tmp_path, GOOD)
+    folder = mini_pack(tmp_path, ACME)
     assert load_facts([str(folder)]).records[0]["summary"] == "Acme is a company."
-    (folder / "pack.yaml").write_text(GOOD.replace("Acme is a company.", "Acme is a firm."))
+    (folder / "pack.yaml").write_text(ACME.replace("Acme is a company.", "Acme is a firm."))
     assert load_facts([str(folder)]).records[0]["summary"] == "Acme is a firm."
 
 
 def test_corrupt_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
-    folder = pack(tmp_path, GOOD)
+    folder = mini_pack(tmp_path, ACME)
     load_facts([str(folder)])
     (entry,) = (tmp_path / "cache").glob("*.facts-cache")
     intact = entry.read_bytes()
@@ -188,12 +167,12 @@ def test_unwritable_cache_folder_still_works(tmp_path: Path, monkeypatch: pytest
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("")
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(blocker / "cache"))
-    assert [r["id"] for r in load_facts([str(pack(tmp_path, GOOD))]).records] == ["acme"]
+    assert [r["id"] for r in load_facts([str(mini_pack(tmp_path, ACME))]).records] == ["acme"]
 
 
 def test_concurrent_runs_leave_a_valid_cache(tmp_path: Path) -> None:
     env = {**os.environ, "TUNGSTEN_CACHE_DIR": str(tmp_path / "cache")}
-    folder = pack(tmp_path, GOOD)
+    folder = mini_pack(tmp_path, ACME)
     cmd = [sys.executable, "-m", "tungsten_cli", "facts", "--facts", str(folder), "--json"]
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(6)]
     outputs = [p.communicate(timeout=60) for p in procs]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
-from conftest import DATA, run
+from conftest import DATA, mini_pack, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,12 +22,7 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 def _check(tmp_path: Path, text: str | bytes) -> None:
-    folder = tmp_path / "p"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
-    shutil.copy(DATA / "mini" / "sources.yaml", folder / "sources.yaml")
-    target = folder / "x.yaml"
-    target.write_bytes(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text)
+    folder = mini_pack(tmp_path, text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text, "x.yaml")
     files = sorted(folder.glob("*.yaml"))
     try:
         validate(files)

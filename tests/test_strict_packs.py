@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from io import StringIO
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA, run
+from conftest import ACME, mini_pack, run
 
 from tungsten_cli import yamlio
 from tungsten_cli.render import Format, Listing, write
 
-ORGS = """\
-- kind: organization
-  id: acme
-  name: Acme
-  org_kind: company
-  summary: Acme is a company.
-  citations:
-    - source: mini
-      quote: Acme
+ORGS = ACME + """\
 - kind: organization
   id: beta
   name: Beta
@@ -53,11 +44,7 @@ def figure(value: str, **fields: str) -> str:
 
 
 def write_pack(tmp_path: Path, text: str) -> Path:
-    folder = tmp_path / "pack"
-    folder.mkdir(exist_ok=True)
-    shutil.copy(DATA / "mini" / "sources.yaml", folder / "sources.yaml")
-    (folder / "pack.yaml").write_text(ORGS + text, encoding="utf-8")
-    return folder
+    return mini_pack(tmp_path, ORGS + text)
 
 
 def rejected(tmp_path: Path, text: str, line: str) -> None:
