@@ -84,7 +84,6 @@ def test_every_builtin_contradiction_says_what_kind_of_error() -> None:
         ("american-tungsten-exim-loan-2025-11-07", ["value", "scope"]),  # 255 M for 25.5 M, a loan for a letter of interest
         ("us-net-import-reliance-50", ["value"]),  # 50 for >50
         ("wabtec-kazakhstan-railway-locomotives-2025", ["date"]),
-        ("sangdong-kfw-ipex-project-loan", ["date"]),
         ("cove-kaz-qazgeology-rare-earth-jv-2025", ["date"]),
         ("cove-kaz-tau-ken-jv-2025-11", ["value"]),  # 70 % for 100 % marketing
         ("us-import-share-cn-2020-2023", ["scope"]),  # ores and concentrates for all forms
@@ -93,6 +92,23 @@ def test_every_builtin_contradiction_says_what_kind_of_error() -> None:
 )
 def test_builtin_error_kinds(record_id: str, errors: list[str]) -> None:
     assert [n["errors"] for r, n in _contradicted_notes() if r == record_id] == [errors]
+
+
+def test_a_claim_the_translation_leaves_open_is_not_an_error() -> None:
+    """'abgeschlossen' may be 'concluded' (wrong for 2025: the KfW loan closed years before) or 'completed'
+    (perhaps right: the last drawdown), so the KfW loan gets a context note, not a correction."""
+    notes = load_facts().by_id()["sangdong-kfw-ipex-project-loan"]["notes"]
+    assert [n["kind"] for n in notes] == ["context"]
+    assert "'concluded'" in notes[0]["text"] and "'completed'" in notes[0]["text"]
+
+
+def test_a_corrected_date_keeps_the_precision_its_references_share() -> None:
+    """The Section 301 tariff: announced 13 September 2024, in the Federal Register on the 18th; the article
+    says September 2025, USGS "In September" (2024). The month is right, so the correction is the month."""
+    records = load_facts().by_id()
+    (note,) = [n for n in records["us-section-301-tariff-tungsten-china"]["notes"] if n["kind"] == "contradicted"]
+    dated = {c["corrected"] for c in note["corrections"] if c["field"] == "date"}
+    assert dated == {records["usgs-us-section-301-tariff-increase-cn-2024-09"]["date"]} == {"2024-09"}
 
 
 def test_show_names_the_kinds_of_error() -> None:
@@ -211,7 +227,6 @@ KNOWN_ERRORS = [
     ("american-tungsten-exim-loan-2025-11-07", "value", "US$ 255 m", "USD 25.5 million", "EXIM"),
     ("us-net-import-reliance-50", "value", "50 %", "'>50'", "Mineral Commodity Summaries 2025"),
     ("wabtec-kazakhstan-railway-locomotives-2025", "date", "US$ 4.2 bn", "September 2025", "Wabtec"),
-    ("sangdong-kfw-ipex-project-loan", "date", "US$ 75.1 m", "December 2020", "Canadian Mining Journal"),
     ("cove-kaz-tau-ken-jv-2025-11", "value", "70 % offtake", "marketing 100 % of the output", "Cove Capital"),
 ]
 
@@ -264,7 +279,7 @@ def _corrections() -> dict[str, list[dict[str, Any]]]:
         ("american-tungsten-exim-loan-2025-11-07", "amount_usd", 255_000_000, 25_500_000),  # a dropped decimal point
         ("tungsten-melting-point", "value", 3410, 3422),
         ("commerce-secretary-tokayev-meeting-2025-09", "commerce_secretary", "Raimondo", "Lutnick"),
-        ("us-section-301-tariff-tungsten-china", "date", "2025-09", "2024-09-13"),
+        ("us-section-301-tariff-tungsten-china", "date", "2025-09", "2024-09"),
         ("wabtec-kazakhstan-railway-locomotives-2025", "date", "2025", "2025-09"),
     ],
 )

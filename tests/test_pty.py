@@ -192,4 +192,4 @@ def test_corrections_show_stated_and_corrected_first_and_the_prose_beneath_at_80
     assert lines[0].split() == ["record", "error", "stated", "→", "corrected"]
     exim = next(i for i, line in enumerate(lines) if line.rstrip().endswith("value; scope  255,000,000 → 25,500,000"))
     assert lines[exim + 1].startswith("    American Tungsten's own announcement (6 November 2025, Vancouver) was a")
-    assert any(line.rstrip().endswith("2025-09 → 2024-09-13; Trump → Biden") for line in lines)
+    assert any(line.rstrip().endswith("2025-09 → 2024-09; Trump → Biden") for line in lines)
