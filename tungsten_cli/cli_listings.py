@@ -1,5 +1,6 @@
 """The listing commands (deposits to sources): each turns its options into a Query for its view."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 import click
@@ -25,77 +26,75 @@ from tungsten_cli.query import Query
 from tungsten_cli.views import VIEWS
 
 
-def _show(view: str, query: Query, facts_paths: list[str] | None, output: Output) -> None:
-    from tungsten_cli.commands.listing import run_listing
+def _listing(
+    panel: str, *, name: str | None = None, cite: bool = True, chart: bool = True
+) -> Callable[[Callable[..., Query]], Callable[..., None]]:
+    """Register a listing command, named after its view (the function's name, or `name`): the
+    function turns the command's own filters into a Query; the shared options and the run of the
+    view are added here (options.listing_command)."""
 
-    run_listing(current_env(), VIEWS[view], query, facts_paths, output, given_filters)
+    def register(func: Callable[..., Query]) -> Callable[..., None]:
+        view = VIEWS[name or func.__name__]
+
+        def show(query: Query, facts_paths: list[str] | None, output: Output) -> None:
+            from tungsten_cli.commands.listing import run_listing
+
+            run_listing(current_env(), view, query, facts_paths, output, given_filters)
+
+        command = listing_command(show, cite=cite, chart=chart)(func)
+        app.command(view.name, rich_help_panel=panel)(command)
+        return command
+
+    return register
 
 
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
+@_listing(BROWSE)
 def deposits(
     country: CountryOpt = None,
     name: Annotated[str | None, typer.Option(help="Name or any alias, substring, any case. Example: --name Nordkatpal")] = None,
     status: Annotated[str | None, typer.Option(help="Deposit status. Example: --status not-mined")] = None,
     source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Deposits and mine projects with reserves, grade, region and status. Example: tungsten deposits --country KZ --cite"""
-    _show("deposits", Query(country=country, name=name, status=status, source=source), facts_paths, output)
+    return Query(country=country, name=name, status=status, source=source)
 
 
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
+@_listing(BROWSE)
 def imports(
     importer: Annotated[str | None, typer.Option(help="Importing country. Example: --importer US")] = None,
     partner: Annotated[str | None, typer.Option(help="Source country, or 'other'. Example: --partner China")] = None,
     source: SourceOpt = None,
     latest: LatestOpt = False,
     exclude: ExcludeOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Import shares by source country. Example: tungsten imports --importer US --sort -share_pct"""
-    query = Query(importer=importer, partner=partner, source=source, latest=latest, exclude=codes(exclude))
-    _show("imports", query, facts_paths, output)
+    return Query(importer=importer, partner=partner, source=source, latest=latest, exclude=codes(exclude))
 
 
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
+@_listing(BROWSE)
 def quotas(
     country: CountryOpt = None,
     year: YearOpt = None,
     kind: Annotated[str | None, typer.Option(help="mining-quota, export-control, tariff or tariff-threat. Example: --kind tariff")] = None,
     source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Quotas, export controls and tariffs, with signed changes. Example: tungsten quotas --country CN --year 2025"""
-    _show("quotas", Query(country=country, year=year, subkind=kind, source=source), facts_paths, output)
+    return Query(country=country, year=year, subkind=kind, source=source)
 
 
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
+@_listing(BROWSE)
 def deals(
     year: YearOpt = None,
     country: CountryOpt = None,
     party: Annotated[str | None, typer.Option(help="Party name or alias, substring, any case. Example: --party tau-ken")] = None,
     kind: Annotated[str | None, typer.Option(help="Deal kind (loan, joint-venture, ...). Example: --kind loan")] = None,
     source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Deals, loans, joint ventures, acquisitions, listings and investments. Example: tungsten deals --year 2025 --json"""
-    _show("deals", Query(year=year, country=country, party=party, subkind=kind, source=source), facts_paths, output)
+    return Query(year=year, country=country, party=party, subkind=kind, source=source)
 
 
-@app.command("facts", rich_help_panel=BROWSE)
-@listing_command()
+@_listing(BROWSE, name="facts")
 def facts_(
     kind: Annotated[str | None, typer.Option(help="Record kind (deposit, figure, deal, ...). Example: --kind figure")] = None,
     country: CountryOpt = None,
@@ -103,34 +102,25 @@ def facts_(
     source: SourceOpt = None,
     latest: LatestOpt = False,
     measure: MeasureOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Every record of every kind in one list; figures of one --measure make one chart. Example: tungsten facts --kind figure --year 2024"""
-    query = Query(subkind=kind, country=country, year=year, source=source, latest=latest, measure=measure)
-    _show("facts", query, facts_paths, output)
+    return Query(subkind=kind, country=country, year=year, source=source, latest=latest, measure=measure)
 
 
-@app.command("orgs", rich_help_panel=BROWSE)
-@listing_command(chart=False)
+@_listing(BROWSE, chart=False)
 def orgs(
     country: CountryOpt = None,
     kind: Annotated[str | None, typer.Option(help="company, state-company, state-body, bank, ... Example: --kind bank")] = None,
     source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Companies, state bodies and banks, with the records they appear in. Example: tungsten orgs --country KZ"""
-    _show("orgs", Query(country=country, subkind=kind, source=source), facts_paths, output)
+    return Query(country=country, subkind=kind, source=source)
 
 
 app.command("organizations", help="Same as `orgs`. Example: tungsten organizations --kind bank", rich_help_panel=BROWSE)(orgs)
 
 
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
+@_listing(BROWSE)
 def production(
     year: YearOpt = None,
     country: CountryOpt = None,
@@ -138,34 +128,24 @@ def production(
     latest: LatestOpt = False,
     exclude: ExcludeOpt = None,
     basis: BasisOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Mine production by country and edition, with its derived share of the world total. Example: tungsten production --country CN --latest --sort year"""
-    query = Query(year=year, country=country, source=source, latest=latest, exclude=codes(exclude), basis=basis)
-    _show("production", query, facts_paths, output)
+    return Query(year=year, country=country, source=source, latest=latest, exclude=codes(exclude), basis=basis)
 
 
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
+@_listing(BROWSE)
 def reserves(
     country: CountryOpt = None,
     source: SourceOpt = None,
     latest: LatestOpt = False,
     exclude: ExcludeOpt = None,
     basis: BasisOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Reserves by country; a share of a lower-bound world total is an upper bound. Example: tungsten reserves --sort -value"""
-    query = Query(country=country, source=source, latest=latest, exclude=codes(exclude), basis=basis)
-    _show("reserves", query, facts_paths, output)
+    return Query(country=country, source=source, latest=latest, exclude=codes(exclude), basis=basis)
 
 
-@app.command(rich_help_panel=COMPARE)
-@listing_command()
+@_listing(COMPARE)
 def revisions(
     country: Annotated[
         str | None,
@@ -180,10 +160,7 @@ def revisions(
         ),
     ] = None,
     source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Each quantity as successive USGS editions state it, with the change and a verdict, largest first.
 
     unchanged: every edition states the same value (the same number, bound, W or NA).
@@ -203,26 +180,21 @@ def revisions(
 
     Example: tungsten revisions --country CN
     """
-    _show("revisions", Query(country=country, measure=measure, year=year, min_change=min_change, source=source), facts_paths, output)
+    return Query(country=country, measure=measure, year=year, min_change=min_change, source=source)
 
 
-@app.command(rich_help_panel=COMPARE)
-@listing_command(chart=False)
-def crosscheck(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
+@_listing(COMPARE, chart=False)
+def crosscheck(source: SourceOpt = None) -> Query:
     """Claims from different sources about one quantity, in one basis, with a verdict. Example: tungsten crosscheck --json"""
-    _show("crosscheck", Query(source=source), facts_paths, output)
+    return Query(source=source)
 
 
-@app.command(rich_help_panel=COMPARE)
-@listing_command(chart=False)
+@_listing(COMPARE, chart=False)
 def corrections(
     country: CountryOpt = None,
     year: YearOpt = None,
     source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """What the sources got wrong: one row per contradicted curator note.
 
     Each row gives the record (id and name, or its summary), what the source states (the value as a
@@ -230,11 +202,10 @@ def corrections(
     name, unit, scope or place, as the note records it), the correction, and the outside reference
     it relies on (publisher, title, date, URL). Example: tungsten corrections --source sunsirs-2025-11-21
     """
-    _show("corrections", Query(country=country, year=year, source=source), facts_paths, output)
+    return Query(country=country, year=year, source=source)
 
 
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
+@_listing(BROWSE)
 def timeline(
     date_from: Annotated[
         str | None, typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD). Example: --from 2025-01")
@@ -242,28 +213,21 @@ def timeline(
     date_to: Annotated[str | None, typer.Option("--to", help="Latest date. Example: --to 2025-06")] = None,
     country: CountryOpt = None,
     source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Every dated record in date order; partial dates sort by their start. Example: tungsten timeline --from 2025 --cite"""
     query = Query(country=country, source=source, date_from=date_option("--from", date_from), date_to=date_option("--to", date_to))
     try:
         dates.check_range(date_from, date_to)
     except ValueError as err:
         raise click.UsageError(str(err)) from None
-    _show("timeline", query, facts_paths, output)
+    return query
 
 
-@app.command(rich_help_panel=BROWSE)
-@listing_command()
+@_listing(BROWSE)
 def search(
     text: Annotated[str, typer.Argument(help="Words to find, any case and accents. Example: tungsten search tau-ken")],
     source: SourceOpt = None,
-    *,
-    facts_paths: list[str] | None,
-    output: Output,
-) -> None:
+) -> Query:
     """Full-text search over names, linked organisations and deposits, summaries, quotes and notes, ranked.
 
     Every word of TEXT must occur (any case, any accents) in some searched field of a hit. Hits rank
@@ -271,18 +235,16 @@ def search(
     aliases of the organisations and deposits it links to; then its summary; then its quotes; then
     its curator notes (with their references). Example: tungsten search Wabtec
     """
-    _show("search", Query(text=text, source=source), facts_paths, output)
+    return Query(text=text, source=source)
 
 
-@app.command(rich_help_panel=COMPARE)
-@listing_command(chart=False)
-def conflicts(source: SourceOpt = None, *, facts_paths: list[str] | None, output: Output) -> None:
+@_listing(COMPARE, chart=False)
+def conflicts(source: SourceOpt = None) -> Query:
     """Claims about one quantity (subject, measure, period) that state different values. Example: tungsten conflicts"""
-    _show("conflicts", Query(source=source), facts_paths, output)
+    return Query(source=source)
 
 
-@app.command(rich_help_panel=BROWSE)
-@listing_command(cite=False, chart=False)
-def sources(*, facts_paths: list[str] | None, output: Output) -> None:
+@_listing(BROWSE, cite=False, chart=False)
+def sources() -> Query:
     """Each source document with its metadata, SHA-256 and how many records cite it. Example: tungsten sources"""
-    _show("sources", Query(), facts_paths, output)
+    return Query()

@@ -18,6 +18,7 @@ from tungsten_cli import dates
 from tungsten_cli.errors import TungstenError
 from tungsten_cli.listing import Output, field_names
 from tungsten_cli.load import load_facts
+from tungsten_cli.query import Query
 from tungsten_cli.render import Format
 from tungsten_cli.vocabulary import VOCAB
 
@@ -127,10 +128,12 @@ _SHARED = (
 )
 
 
-def listing_command(*, cite: bool = True, chart: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def listing_command(
+    run: Callable[[Query, list[str] | None, Output], None], *, cite: bool = True, chart: bool = True
+) -> Callable[[Callable[..., Query]], Callable[..., None]]:
     """Give a listing command the shared options (--facts, --format/--json, --fields, --sort, --limit,
-    --note, --cite where rows carry quotes, --chart where they carry numbers) and hand them to it as
-    `facts_paths` and one `Output`.
+    --note, --cite where rows carry quotes, --chart where they carry numbers): the decorated function
+    turns the command's own filters into a Query, and `run` lists it with the `--facts` paths and one `Output`.
 
     Typer reads a command's options from its signature, so the decorated function gets a new one:
     the command's own filters followed by the shared options.
@@ -143,14 +146,14 @@ def listing_command(*, cite: bool = True, chart: bool = True) -> Callable[[Calla
         if (cite or name != "cite") and (chart or name != "chart")
     ]
 
-    def decorate(func: Callable[..., None]) -> Callable[..., None]:
-        own = [p for p in inspect.signature(func).parameters.values() if p.name not in ("facts_paths", "output")]
+    def decorate(func: Callable[..., Query]) -> Callable[..., None]:
+        own = list(inspect.signature(func).parameters.values())
 
         @functools.wraps(func)
         def command(**options: Any) -> None:
             chosen = {p.name: options.pop(p.name) for p in shared}
             output = output_of(chosen)
-            func(**options, facts_paths=chosen["facts"], output=output)
+            run(func(**options), chosen["facts"], output)
 
         parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
         command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
