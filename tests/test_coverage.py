@@ -1,4 +1,4 @@
-"""`tungsten coverage`: units of a source, their numbers, and the records or ignore entries that hold them."""
+"""`tungsten coverage`: passages of a source, their numbers, and the records or ignore entries that hold them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, run
 
-from tungsten_cli.coverage import GAPS, coverage, sentences, text_units
+from tungsten_cli.coverage import GAPS, coverage, sentences, text_passages
 from tungsten_cli.load import builtin_dir, load_facts
 from tungsten_cli.quotes import number_tokens
 from tungsten_cli.records import FactSet
@@ -47,19 +47,19 @@ def test_splitter_splits_real_sentence_ends() -> None:
     ]
 
 
-def test_table_rows_are_one_unit_per_line_and_prose_is_joined_across_wrapped_lines() -> None:
+def test_table_rows_are_one_passage_per_line_and_prose_is_joined_across_wrapped_lines() -> None:
     text = (
         "Prose that wraps across\nlines ends here. Next one.\n\n"
         "  Ores and concentrates        2,020     1,600\n  Other forms1      8,660    10,500\n"
     )
-    units = text_units("s", text)
-    assert [(u.line, u.text) for u in units] == [
+    passages = text_passages("s", text)
+    assert [(p.line, p.text) for p in passages] == [
         (1, "Prose that wraps across lines ends here."),
         (2, "Next one."),
         (4, "Ores and concentrates 2,020 1,600"),
         (5, "Other forms1 8,660 10,500"),
     ]
-    assert [t.text for t in units[2].tokens] == ["2,020", "1,600"]
+    assert [t.text for t in passages[2].tokens] == ["2,020", "1,600"]
 
 
 def test_a_dash_is_zero_only_where_it_stands_alone() -> None:
@@ -95,10 +95,10 @@ def _without(facts: FactSet, record_id: str) -> FactSet:
 def _sole_holders(facts: FactSet, source_dir: Path) -> dict[str, str]:
     """Record id -> the text of a unit in which it alone states some number."""
     found: dict[str, str] = {}
-    for covered in coverage(facts, source_dir).units:
+    for covered in coverage(facts, source_dir).passages:
         for holders in covered.held_by:
             if len(holders) == 1:
-                found.setdefault(holders[0], covered.unit.text)
+                found.setdefault(holders[0], covered.passage.text)
     return found
 
 
@@ -110,7 +110,7 @@ def test_removing_a_record_fails_and_names_its_sentence(shipped: FactSet, source
     assert len(holders) > 100
     for record_id in list(holders)[::4]:
         report = coverage(_without(shipped, record_id), source_dir)
-        gaps = [c.unit.text for c in report.units if c.status in GAPS]
+        gaps = [c.passage.text for c in report.passages if c.status in GAPS]
         assert holders[record_id] in gaps, record_id
 
 

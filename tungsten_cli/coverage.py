@@ -1,7 +1,7 @@
-"""Coverage: split each source into units, read their numbers, and find the records that hold them.
+"""Coverage: split each source into passages, read their numbers, and find the records that hold them.
 
 `verify` proves that every quote is in its source; coverage proves the converse, that every
-number-bearing unit of a source (a sentence, a table row, a CSV cell) is held by some record or
+number-bearing passage of a source (a sentence, a table row, a CSV cell) is held by some record or
 listed, with a reason, in its source's `coverage_ignore`. Numbers are read with `verify`'s reader,
 so both commands agree on what "2.906", "1.216 Millionen" or a lone "—" mean.
 """
@@ -62,7 +62,7 @@ class Passage:
 class Covered:
     """A passage's verdict: which numbers are held, by which records, or why they may be left out."""
 
-    unit: Passage
+    passage: Passage
     status: str
     records: tuple[str, ...]
     missing: tuple[str, ...]
@@ -71,10 +71,10 @@ class Covered:
 
     def as_row(self) -> Record:
         return {
-            "source": self.unit.source,
-            "line": self.unit.line,
-            "text": self.unit.text,
-            "numbers": [t.text for t in self.unit.tokens],
+            "source": self.passage.source,
+            "line": self.passage.line,
+            "text": self.passage.text,
+            "numbers": [t.text for t in self.passage.tokens],
             "status": self.status,
             "records": list(self.records),
             "reason": self.reason,
@@ -84,7 +84,7 @@ class Covered:
 
 @dataclass(frozen=True)
 class CoverageReport:
-    units: list[Covered]
+    passages: list[Covered]
     problems: list[Problem]
 
 
@@ -132,13 +132,13 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
         offset += len(line) + 1
 
 
-def _unit(source: str, text: str, start: int, end: int) -> Passage:
+def _passage(source: str, text: str, start: int, end: int) -> Passage:
     body = text[start:end]
     tokens = tuple(t._replace(start=t.start + start, end=t.end + start) for t in number_tokens(body))
     return Passage(source, text.count("\n", 0, start) + 1, _collapse(body), tokens, start, end)
 
 
-def text_units(source: str, text: str) -> list[Passage]:
+def text_passages(source: str, text: str) -> list[Passage]:
     """Table rows one per line; prose split into sentences.
 
     On a layout-preserved page (every prose line shorter than 160 characters) prose lines are
@@ -147,13 +147,13 @@ def text_units(source: str, text: str) -> list[Passage]:
     lines = list(_lines(text))
     prose = [line for _, _, line in lines if line.strip() and not _is_layout_line(line)]
     wrapped = all(len(line) < _WRAPPED_WIDTH for line in prose)
-    units: list[Passage] = []
+    passages: list[Passage] = []
     block: list[tuple[int, str]] = []
 
     def flush() -> None:
         if block:
             first, joined = block[0][0], "\n".join(line for _, line in block)
-            units.extend(_unit(source, text, first + a, first + b) for a, b in sentences(joined))
+            passages.extend(_passage(source, text, first + a, first + b) for a, b in sentences(joined))
             block.clear()
 
     for _, offset, line in lines:
@@ -161,28 +161,28 @@ def text_units(source: str, text: str) -> list[Passage]:
             flush()
             if line.strip():
                 lead = len(line) - len(line.lstrip())
-                units.append(_unit(source, text, offset + lead, offset + len(line.rstrip())))
+                passages.append(_passage(source, text, offset + lead, offset + len(line.rstrip())))
             continue
         block.append((offset, line))
         if not wrapped:
             flush()
     flush()
-    return units
+    return passages
 
 
-def csv_units(source_id: str, source: Record, table: Table) -> list[Passage]:
-    """One unit per non-empty cell outside `key_columns`, in the rows that `rows` selects."""
+def csv_passages(source_id: str, source: Record, table: Table) -> list[Passage]:
+    """One passage per non-empty cell outside `key_columns`, in the rows that `rows` selects."""
     keys = list(source.get("key_columns") or [])
     skip = set(keys) | set(source.get("rows") or {})
-    units = []
+    passages = []
     for row in selected_rows(table, source):
         label = ", ".join(f"{k}={table.value(row, k)}" for k in keys)
         for column, cell in zip(table.header, row.cells):
             if column in skip or not cell.strip():
                 continue
             text = f"{label} | {column} = {cell}" if label else f"{column} = {cell}"
-            units.append(Passage(source_id, row.line, text, tuple(number_tokens(cell)), cell=(row.line, column)))
-    return units
+            passages.append(Passage(source_id, row.line, text, tuple(number_tokens(cell)), cell=(row.line, column)))
+    return passages
 
 
 def held_values(record: Record, value_fields: list[str]) -> set[float]:
@@ -231,12 +231,12 @@ class _Citing:
         if start is not None:
             self.spans.setdefault(source_id, []).append((start, start + len(citation["quote"]), record_id, values))
 
-    def holders(self, unit: Passage, token: NumberToken | None) -> list[tuple[str, set[float]]]:
-        """Records citing the unit (or, given a token, the quotes that contain that token)."""
-        if unit.cell is not None:
-            return self.cells.get((unit.source, *unit.cell), [])
-        low, high = (token.start, token.end) if token else (unit.start, unit.end)
-        return [(rid, values) for start, end, rid, values in self.spans.get(unit.source, []) if start < high and low < end]
+    def holders(self, passage: Passage, token: NumberToken | None) -> list[tuple[str, set[float]]]:
+        """Records citing the passage (or, given a token, the quotes that contain that token)."""
+        if passage.cell is not None:
+            return self.cells.get((passage.source, *passage.cell), [])
+        low, high = (token.start, token.end) if token else (passage.start, passage.end)
+        return [(rid, values) for start, end, rid, values in self.spans.get(passage.source, []) if start < high and low < end]
 
 
 class _Ignore(NamedTuple):
@@ -254,20 +254,20 @@ def _problem(facts: FactSet, ignore: _Ignore, message: str) -> Problem:
 
 
 def _ignore_index(
-    facts: FactSet, units: list[Passage], scope: Collection[str], problems: list[Problem]
+    facts: FactSet, passages: list[Passage], scope: Collection[str], problems: list[Problem]
 ) -> dict[tuple[str, str], list[_Ignore]]:
-    """Ignore entries of the sources in `scope` (chosen and read) by unit text; an entry that
-    matches no unit, or names a number it lacks, is stale. A source not chosen, or whose text is
-    not at hand (reported apart), has no units to match: its entries are not judged."""
+    """Ignore entries of the sources in `scope` (chosen and read) by passage text; an entry that
+    matches no passage, or names a number it lacks, is stale. A source not chosen, or whose text is
+    not at hand (reported apart), has no passages to match: its entries are not judged."""
     texts: dict[tuple[str, str], list[Passage]] = {}
-    for unit in units:
-        texts.setdefault((unit.source, unit.text), []).append(unit)
+    for passage in passages:
+        texts.setdefault((passage.source, passage.text), []).append(passage)
     index: dict[tuple[str, str], list[_Ignore]] = {}
     for source_id in scope:
         for i, entry in enumerate(facts.sources[source_id].get("coverage_ignore") or []):
             ignore = _Ignore(source_id, i, entry)
             matched = texts.get((source_id, entry["text"]), [])
-            written = {t.text for u in matched for t in u.tokens}
+            written = {t.text for p in matched for t in p.tokens}
             absent = [n for n in entry.get("numbers") or [] if n not in written]
             if not matched:
                 problems.append(_problem(facts, ignore, "matches no unit of the source"))
@@ -278,10 +278,10 @@ def _ignore_index(
     return index
 
 
-def _judge(unit: Passage, citing: _Citing, ignores: list[_Ignore], used: set[tuple[str, int]]) -> Covered:
+def _judge(passage: Passage, citing: _Citing, ignores: list[_Ignore], used: set[tuple[str, int]]) -> Covered:
     held_by, missing, reasons = [], [], []
-    for token in unit.tokens:
-        held_by.append(tuple(dict.fromkeys(rid for rid, values in citing.holders(unit, token) if values & token.readings)))
+    for token in passage.tokens:
+        held_by.append(tuple(dict.fromkeys(rid for rid, values in citing.holders(passage, token) if values & token.readings)))
         if held_by[-1]:
             continue
         ignore = next((i for i in ignores if not i.entry.get("numbers") or token.text in i.entry["numbers"]), None)
@@ -290,32 +290,32 @@ def _judge(unit: Passage, citing: _Citing, ignores: list[_Ignore], used: set[tup
         else:
             used.add((ignore.source, ignore.position))
             reasons.append(ignore.entry["reason"])
-    records = tuple(dict.fromkeys(rid for rid, _ in citing.holders(unit, None)))
-    if not unit.tokens:
+    records = tuple(dict.fromkeys(rid for rid, _ in citing.holders(passage, None)))
+    if not passage.tokens:
         status = "no-numbers"
     elif missing:
         status = "partly-cited" if any(held_by) else "uncited"
     else:
         status = "cited" if any(held_by) else "ignored"
-    return Covered(unit, status, records, tuple(missing), "; ".join(dict.fromkeys(reasons)) or None, tuple(held_by))
+    return Covered(passage, status, records, tuple(missing), "; ".join(dict.fromkeys(reasons)) or None, tuple(held_by))
 
 
 def coverage(facts: FactSet, folders: Path | Sequence[Path], only: Sequence[str] = ()) -> CoverageReport:
-    """Every unit of the chosen sources (all by default) with its status, and every stale ignore entry."""
+    """Every passage of the chosen sources (all by default) with its status, and every stale ignore entry."""
     for source_id in only:
         resolve_choice(source_id, "source", facts.sources)
     chosen = list(only) or list(facts.sources)
     texts, read_problems = read_sources(facts, SourceReader(folders, facts.sources))
     problems = [p for p in read_problems if p.record_id in chosen]
     tables = {sid: parse_table(text) for sid, text in texts.items() if is_table_file(facts.sources[sid]["file"])}
-    units: list[Passage] = []
+    passages: list[Passage] = []
     for source_id, text in texts.items():
         source = facts.sources[source_id]
-        units += csv_units(source_id, source, tables[source_id]) if source_id in tables else text_units(source_id, text)
-    index = _ignore_index(facts, units, [sid for sid in chosen if sid in texts], problems)
+        passages += csv_passages(source_id, source, tables[source_id]) if source_id in tables else text_passages(source_id, text)
+    index = _ignore_index(facts, passages, [sid for sid in chosen if sid in texts], problems)
     citing = _Citing(facts, texts, tables)
     used: set[tuple[str, int]] = set()
-    judged = [_judge(u, citing, index.get((u.source, u.text), []), used) for u in units if u.source in chosen]
+    judged = [_judge(p, citing, index.get((p.source, p.text), []), used) for p in passages if p.source in chosen]
     problems += [
         _problem(facts, ignore, "ignores nothing: records hold every number it names")
         for ignores in index.values()
@@ -326,15 +326,15 @@ def coverage(facts: FactSet, folders: Path | Sequence[Path], only: Sequence[str]
 
 
 def summary(report: CoverageReport) -> list[Record]:
-    """Per source: units, numbers, and how many units are cited, partly cited, uncited or ignored."""
+    """Per source: passages, numbers, and how many passages are cited, partly cited, uncited or ignored."""
     rows: dict[str, Record] = {}
-    for covered in report.units:
+    for covered in report.passages:
         row = rows.setdefault(
-            covered.unit.source,
-            {"source": covered.unit.source, "units": 0, "numbers": 0, "cited": 0, "partly-cited": 0, "uncited": 0, "ignored": 0},
+            covered.passage.source,
+            {"source": covered.passage.source, "units": 0, "numbers": 0, "cited": 0, "partly-cited": 0, "uncited": 0, "ignored": 0},
         )
         row["units"] += 1
-        row["numbers"] += len(covered.unit.tokens)
+        row["numbers"] += len(covered.passage.tokens)
         if covered.status in row:
             row[covered.status] += 1
     for row in rows.values():

@@ -1,6 +1,6 @@
 """Draft records for a source: a proposal for every number no record holds yet, for a curator to check.
 
-Nothing here reads a source or splits it on its own: the units and which of their numbers are
+Nothing here reads a source or splits it on its own: the passages and which of their numbers are
 still uncited come from `coverage`, every number's value from `verify`'s reader, cells from
 `tables`, country names from the vocabulary, measures from the measures the loaded facts already
 use. Each proposal carries a `draft` note listing what a person must check; a field draft cannot
@@ -32,7 +32,7 @@ _ENGLISH = re.compile(r"\b(?:the|and|of|to|is|was|for|with|that|were|from|by)\b"
 
 @dataclass(frozen=True)
 class Passed:
-    """A unit with uncited numbers that draft proposes nothing for, and why."""
+    """A passage with uncited numbers that draft proposes nothing for, and why."""
 
     line: int
     text: str
@@ -142,11 +142,11 @@ def draft(facts: FactSet, target: str, folders: Path | Sequence[Path] | None, on
     source = facts.sources[result.source_id]
     text = read_pinned(chosen, source["file"], source["sha256"]).text
     doc = Doc(result.source_id, source, text, facts)
-    for covered in report.units:
+    for covered in report.passages:
         if covered.status in GAPS:
             proposed = doc.propose(covered)
             if isinstance(proposed, str):
-                result.passed.append(Passed(covered.unit.line, covered.unit.text, proposed))
+                result.passed.append(Passed(covered.passage.line, covered.passage.text, proposed))
             else:
                 result.records += [r for r in proposed if only is None or r["kind"] == only]
     _verified(result.records, facts, result.source_id, text)
@@ -169,7 +169,7 @@ def _verified(records: list[Record], facts: FactSet, source_id: str, text: str) 
 
 
 def _only_source(facts: FactSet, source_id: str) -> FactSet:
-    """The source and the records citing it: all coverage needs to judge that source's units, without
+    """The source and the records citing it: all coverage needs to judge that source's passages, without
     reading and splitting every other source (half the time of drafting the MCS 2025 chapter)."""
     cited = [r for r in facts.records if any(c["source"] == source_id for c in r["citations"])]
     return facts._replace(records=cited, sources={source_id: facts.sources[source_id]}, lookups=None)

@@ -80,12 +80,12 @@ class Doc:
     # dispatch
 
     def propose(self, covered: Covered) -> list[Record] | str:
-        unit = covered.unit
-        missing = [t for t, held in zip(unit.tokens, covered.held_by) if not held and t.text in covered.missing]
-        if unit.cell is not None and self.table is not None:
+        passage = covered.passage
+        missing = [t for t, held in zip(passage.tokens, covered.held_by) if not held and t.text in covered.missing]
+        if passage.cell is not None and self.table is not None:
             return self._csv_cell(covered)
-        line = self.lines[unit.line - 1]
-        if unit.end - unit.start == len(line.strip()) and draft_guess.GAP.search(line.strip()):
+        line = self.lines[passage.line - 1]
+        if passage.end - passage.start == len(line.strip()) and draft_guess.GAP.search(line.strip()):
             if draft_guess.is_year_header(line):
                 return "a table's year header: the records of the cells under it cite it"
             return self._row(covered, missing)
@@ -94,8 +94,8 @@ class Doc:
     # CSV cells
 
     def _csv_cell(self, covered: Covered) -> list[Record] | str:
-        assert self.table is not None and covered.unit.cell is not None
-        line, column = covered.unit.cell
+        assert self.table is not None and covered.passage.cell is not None
+        line, column = covered.passage.cell
         row = next(r for r in self.table.rows if r.line == line)
         keys = {k: self.table.value(row, k) for k in self.source.get("key_columns") or []}
         cell = find_cell(self.table, self.source, {"row": keys, "column": column})
@@ -122,7 +122,7 @@ class Doc:
             record["basis"] = "W"
         record["citations"] = [{"source": self.source_id, "row": keys, "column": column, "quote": cell.text, "line": row.line}]
         checks += [f"measure (from column {column!r})", f"unit ({record['unit']})", "basis"]
-        return [self._finish(record, checks, covered.unit.line)]
+        return [self._finish(record, checks, covered.passage.line)]
 
     def _estimate(self, cell: Cell, record: Record) -> str | None:
         """Marks the record estimated as verify's estimate rule reads the cell (column marker, metadata,
@@ -140,8 +140,8 @@ class Doc:
     # text table rows
 
     def _row(self, covered: Covered, missing: list[NumberToken]) -> list[Record] | str:
-        unit = covered.unit
-        number = unit.line - 1
+        passage = covered.passage
+        number = passage.line - 1
         line = self.lines[number]
         segments = draft_guess.segments_of(line)
         label = segments[0][2] if reading(segments[0][2]) is None and segments[0][2] != "—" else ""
@@ -188,7 +188,7 @@ class Doc:
                 record["citations"].append({**self.citation(*header.span), "year_header": year_header})
             named_by = (f"{section} {label}" if subject is None else over or section).strip()
             checks += [f"measure (from {named_by!r})", f"unit and basis ({record['unit']}, from the page head)"]
-            records.append(self._finish(record, checks, unit.line))
+            records.append(self._finish(record, checks, passage.line))
         return records or "a table row whose numbers draft cannot place under a header"
 
     def _title(self, number: int) -> str:
@@ -238,10 +238,10 @@ class Doc:
 
     def _sentence(self, covered: Covered, missing: list[NumberToken], context: str = "") -> list[Record] | str:
         """A sentence, or a table row without a year header (`context`: its table's title)."""
-        unit = covered.unit
-        body = self.text[unit.start : unit.end]
-        codes = [(m.start() + unit.start, m.end() + unit.start) for m in draft_guess.HTS_CODE.finditer(body)]
-        read = self.read(unit.start, unit.end)
+        passage = covered.passage
+        body = self.text[passage.start : passage.end]
+        codes = [(m.start() + passage.start, m.end() + passage.start) for m in draft_guess.HTS_CODE.finditer(body)]
+        read = self.read(passage.start, passage.end)
         tokens = [
             read[t.start]
             for t in missing
@@ -269,26 +269,26 @@ class Doc:
 
     def _span(self, covered: Covered, token: Token, whole: bool = False) -> tuple[int, int]:
         """The quote: from the sentence's start (or its clause's, after a ";") to the number and its unit word."""
-        unit = covered.unit
-        if whole or draft_guess.GAP.search(self.text[unit.start : unit.end]):
-            return unit.start, unit.end  # a table row: all of it, as its cells line up
-        start = unit.start
-        clause = self.text.rfind(";", unit.start, token.start)
+        passage = covered.passage
+        if whole or draft_guess.GAP.search(self.text[passage.start : passage.end]):
+            return passage.start, passage.end  # a table row: all of it, as its cells line up
+        start = passage.start
+        clause = self.text.rfind(";", passage.start, token.start)
         if clause != -1:
             start = clause + 1 + len(self.text[clause + 1 : token.start]) - len(self.text[clause + 1 : token.start].lstrip())
         end = token.end
         if token.unit_word and self.text.startswith(token.unit_word, self.text.find(token.unit_word, token.end)):
             end = self.text.find(token.unit_word, token.end) + len(token.unit_word)
-        return start, min(end, unit.end)
+        return start, min(end, passage.end)
 
     def _dated(self, covered: Covered) -> str | None:
-        body = self.text[covered.unit.start : covered.unit.end]
+        body = self.text[covered.passage.start : covered.passage.end]
         period = draft_guess.PERIOD.search(body)
         if period:
             first, last = period.groups()
             return f"{first}/{first[:2] + last if len(last) == 2 else last}"
         year = next(
-            (t.text for t in self.read(covered.unit.start, covered.unit.end).values() if t.year == "a year" and len(t.text) == 4), None
+            (t.text for t in self.read(covered.passage.start, covered.passage.end).values() if t.year == "a year" and len(t.text) == 4), None
         )
         return year
 
@@ -296,8 +296,8 @@ class Doc:
         """The record citing `span`; where a field does not bind to it as verify binds fields (a decrease
         word after the number), the whole sentence instead."""
         record["citations"] = [self.citation(*span)]
-        if self.unbound(record) and span != (covered.unit.start, covered.unit.end):
-            record["citations"] = [self.citation(covered.unit.start, covered.unit.end)]
+        if self.unbound(record) and span != (covered.passage.start, covered.passage.end):
+            record["citations"] = [self.citation(covered.passage.start, covered.passage.end)]
         return record
 
     def unbound(self, record: Record) -> list[str]:
@@ -308,7 +308,7 @@ class Doc:
     def _prose_figure(self, covered: Covered, token: Token, upper: Token | None) -> Record:
         start, end = self._span(covered, upper or token)
         quote = self.text[start:end]
-        named = draft_guess.countries_in(quote) or draft_guess.countries_in(self.text[covered.unit.start : covered.unit.end])
+        named = draft_guess.countries_in(quote) or draft_guess.countries_in(self.text[covered.passage.start : covered.passage.end])
         checks = ["subject" + (f" (the country named: {display_name(named[0])})" if len(named) == 1 else "")]
         measure, _ = self.measure(quote)
         record = self._figure(named[0] if len(named) == 1 else None, measure, self._dated(covered), checks)
@@ -318,12 +318,12 @@ class Doc:
         written = token.unit or (upper.unit if upper else None)  # "4 - 5 Milliarden US-Dollar": the range's unit
         record["unit"] = draft_guess.FIGURE_UNITS.get(written or "", draft_guess.placeholder("unit"))
         checks += ["measure" + (f" (guessed {measure})" if measure else ""), "unit", "date", *draft_guess.notation_check(token)]
-        return self._finish(self._cited(record, covered, (start, end)), checks, covered.unit.line)
+        return self._finish(self._cited(record, covered, (start, end)), checks, covered.passage.line)
 
     def _import_shares(self, covered: Covered, tokens: list[Token]) -> list[Record]:
-        unit = covered.unit
+        passage = covered.passage
         date = self._dated(covered)
-        body = self.text[unit.start : unit.end]
+        body = self.text[passage.start : passage.end]
         forms_match = re.search(r"\):\s*(.*?):\d*\s", body, re.S)
         forms = " ".join(forms_match.group(1).split()).lower() if forms_match else None
         records = []
@@ -332,7 +332,7 @@ class Doc:
                 continue
             head = self.text[
                 max(
-                    unit.start, self.text.rfind(";", unit.start, token.start) + 1, self.text.rfind(":", unit.start, token.start) + 1
+                    passage.start, self.text.rfind(";", passage.start, token.start) + 1, self.text.rfind(":", passage.start, token.start) + 1
                 ) : token.start
             ]
             name = re.sub(r"^\s*(?:\d+\s+)?(?:and\s+)?", "", head).strip().rstrip(",")
@@ -358,12 +358,12 @@ class Doc:
             if self.home:
                 record["country"] = self.home
             checks += ["forms", "date (the period in parentheses)", *draft_guess.notation_check(token)]
-            span = (unit.start, self._span(covered, token)[1])
-            records.append(self._finish(self._cited(record, covered, span), checks, unit.line))
+            span = (passage.start, self._span(covered, token)[1])
+            records.append(self._finish(self._cited(record, covered, span), checks, passage.line))
         return records
 
     def _deal(self, covered: Covered, token: Token) -> Record:
-        body = self.text[covered.unit.start : covered.unit.end]
+        body = self.text[covered.passage.start : covered.passage.end]
         kind = next((k for k, words in draft_guess.DEAL_WORDS.items() if re.search(words, body, re.I)), None)
         named, date = draft_guess.countries_in(body), self._dated(covered)
         record: Record = {
@@ -380,10 +380,10 @@ class Doc:
             record["country"] = named[0]
         checks = ["deal_kind" + (f" (from the word for {kind})" if kind else ""), "parties (organisation ids)", "date", "country", "status"]
         checks += draft_guess.notation_check(token)
-        return self._finish(self._cited(record, covered, self._span(covered, token)), checks, covered.unit.line)
+        return self._finish(self._cited(record, covered, self._span(covered, token)), checks, covered.passage.line)
 
     def _measure_record(self, covered: Covered, token: Token, kind: str) -> Record:
-        body = self.text[covered.unit.start : covered.unit.end]
+        body = self.text[covered.passage.start : covered.passage.end]
         if token.unit == "cents-per-kg":
             name = "rate_cents_per_kg"
         elif kind == "tariff":
@@ -418,7 +418,7 @@ class Doc:
             "target_country",
             "date",
         ]
-        return self._finish(self._cited(record, covered, self._span(covered, token)), checks, covered.unit.line)
+        return self._finish(self._cited(record, covered, self._span(covered, token)), checks, covered.passage.line)
 
     # shared shaping
 

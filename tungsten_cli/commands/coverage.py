@@ -1,4 +1,4 @@
-"""`tungsten coverage`'s output: every unit as JSON, or a table per source followed by the gaps.
+"""`tungsten coverage`'s output: every passage as JSON, or a table per source followed by the gaps.
 The check itself (which numbers of a source no record holds) is tungsten_cli/coverage.py."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ def run_coverage(
     report = coverage(load_for(env, paths), source_dirs(source_dir or (), env.source_dirs), sources)
     env.stdout.write(message_lines(report.problems))
     write_coverage(report, as_json, env.stdout, force_color=env.force_color)
-    gaps = sum(c.status in GAPS for c in report.units)
-    env.stderr.write(f"checked {len(report.units)} units: {gaps} gap(s), {len(report.problems)} problem(s)\n")
+    gaps = sum(c.status in GAPS for c in report.passages)
+    env.stderr.write(f"checked {len(report.passages)} units: {gaps} gap(s), {len(report.problems)} problem(s)\n")
     return ExitCode.DATA if gaps or report.problems else ExitCode.OK
 
 
@@ -43,15 +43,15 @@ _COVERAGE_COLUMNS = [
 
 
 def write_coverage(report: CoverageReport, as_json: bool, out: IO[str], *, force_color: bool = False) -> None:
-    """`tungsten coverage`: every unit as JSON, or a summary per source followed by the gaps."""
+    """`tungsten coverage`: every passage as JSON, or a summary per source followed by the gaps."""
     from tungsten_cli.coverage import GAPS, summary
 
     if as_json:
-        write(Listing([c.as_row() for c in report.units], []), Format.json, out)
+        write(Listing([c.as_row() for c in report.passages], []), Format.json, out)
         return
     write(Listing(summary(report), _COVERAGE_COLUMNS), Format.table, out, force_color=force_color)
-    gaps = [c for c in report.units if c.status in GAPS]
+    gaps = [c for c in report.passages if c.status in GAPS]
     if gaps:
         out.write(f"\n{len(gaps)} unit(s) with numbers no record holds:\n")
     for gap in gaps:
-        out.write(f"{gap.unit.source}:{gap.unit.line}: {gap.status} (missing {', '.join(gap.missing)}): {gap.unit.text}\n")
+        out.write(f"{gap.passage.source}:{gap.passage.line}: {gap.status} (missing {', '.join(gap.missing)}): {gap.passage.text}\n")
