@@ -1,8 +1,9 @@
 """`tungsten fields VIEW`: every field a view's `--fields` and `--sort` accept, with its type and meaning.
 
 Record fields are described where they are declared, in the models (pydantic descriptions; types from
-the JSON Schema). What a view adds to its rows, or holds in rows that are not records, is described
-below, once per name; a test checks every field a view declares has a description.
+the JSON Schema); fields derived for one kind in its descriptor (kinds.Kind.derived), for any record
+below, once per name; the fields of rows that are not records on their view (views.View.row_fields).
+A test checks every field a view declares has a description.
 """
 
 from __future__ import annotations
@@ -22,79 +23,6 @@ _DERIVED: dict[str, tuple[str, str]] = {
     "score": ("integer", "Search rank: where the words occur, name first; higher matches better"),
     "matched_quote": ("text", "The first quote holding a search word (else the first quote)"),
 }
-_QUANTITY = ("text", "The quantity compared: subject/measure/period (a comparison key)")
-_VERDICT_DETAIL = {"verdict": ("text", "The outcome of the comparison (see the command's --help)"), "detail": ("text", "Why, in words")}
-_CROSSCHECK_SIDE = {
-    "id": ("text", "record id"),
-    "source": ("text", "source id"),
-    "edition": ("text", "source edition"),
-    "value": ("number", "value as stated"),
-    "comparator": ("text", "comparator, when the value is a bound (>50)"),
-    "basis": ("text", "basis (WO3, W content, ...)"),
-    "date": ("text", "date"),
-    "quote": ("text", "quote"),
-    "unit": ("text", "unit (t, pct, ...)"),
-    "text": ("text", "value as the table shows it, with comparator, unit and marks (>50 % (e))"),
-}
-# Rows of the comparison views, which are not records: the same name may mean something else there.
-_COMPARISONS: dict[str, dict[str, tuple[str, str]]] = {
-    "revisions": {
-        "kind": ("text", "Always 'revision'"),
-        "quantity": _QUANTITY,
-        "subject": ("text", "What the number is about: a country code, world or other"),
-        "measure": ("text", "What is measured (mine-production, tungsten-reserves, ...)"),
-        "date": ("text", "The period the editions state it for"),
-        "basis": ("text", "What is counted (WO3, W content, ...)"),
-        "editions": ("list of text", "The editions stating it, oldest first"),
-        "claims": ("list of objects", "Each edition's claim: id, value, comparator, estimated, unit, citations"),
-        "change": ("number", "Last edition's value minus the first's, in the quantity's unit"),
-        "change_pct": ("number", "The change relative to the first edition's value, percent (none from 0)"),
-        "change_comparator": ("text", "Set when the change is a bound (either end is one)"),
-        "change_from_zero": ("true/false", "The first edition states 0 and the last does not: a change, sorted as the largest"),
-        **_VERDICT_DETAIL,
-        "citations": ("list of objects", "Every edition's citations"),
-    },
-    "crosscheck": {
-        "quantity": _QUANTITY,
-        **_VERDICT_DETAIL,
-        **{
-            f"{side}_{name}": (kind, f"The {side} claim's {meaning}")
-            for side in ("left", "right")
-            for name, (kind, meaning) in _CROSSCHECK_SIDE.items()
-        },
-        "rank": ("integer", "Where a claim the reference table leaves out would rank in it"),
-    },
-    "corrections": {
-        "id": ("text", "Id of the record the note corrects"),
-        "kind": ("text", "The record's kind (deal, figure, ...)"),
-        "name": ("text", "The record's name; for a kind without names (deals, figures, ...) its summary"),
-        "date": ("text", "The record's date, as the source states it"),
-        "stated": ("text", "The record's value as the source states it, as a table shows it (US$ 255 m, 50 %)"),
-        "errors": ("list of text", "What kind of error the note corrects (value, date, name, unit, scope, place)"),
-        "corrections": ("list of objects", "Each corrected value as data: field, stated (as the record holds it), corrected"),
-        "correction": ("text", "The note: what is wrong and what the reference says instead"),
-        "reference_publisher": ("text", "Who published the outside reference"),
-        "reference_title": ("text", "The outside reference's title"),
-        "reference_date": ("text", "When the outside reference was published"),
-        "reference_url": ("text", "Where the outside reference can be read"),
-        "citations": ("list of objects", "The record's citations: the quotes that state what the source says"),
-    },
-    "conflicts": {
-        "quantity": _QUANTITY,
-        "id": ("text", "Id of the record making this claim"),
-        "date": ("text", "The period the claim is for"),
-        "value": ("number", "The value as stated, in `unit`"),
-        "comparator": ("text", "Set when the value is a bound (>50)"),
-        "approximate": ("true/false", "The source hedges the value"),
-        "unit": ("text", "Unit of value"),
-        "basis": ("text", "What is counted (WO3, W content, ...)"),
-        "source": ("text", "Source id of the claim"),
-        "quote": ("text", "The claim's quote"),
-        "notes": ("list of objects", "Curator notes on the record"),
-    },
-}
-
-
 def write_fields(facts: FactSet, view_name: str, fmt: Format, out: IO[str], *, force_color: bool = False) -> None:
     """`tungsten fields VIEW`: like --help on a terminal or a pipe, rows of field, type, meaning in the data formats."""
     resolve_choice(view_name, "view", VIEWS)
@@ -110,7 +38,7 @@ def write_fields(facts: FactSet, view_name: str, fmt: Format, out: IO[str], *, f
 def describe(facts: FactSet, view_name: str) -> list[Record]:
     """One row per field the view accepts: field, type, meaning; raises KeyError for a field nobody describes."""
     view = VIEWS[view_name]
-    own = _COMPARISONS.get(view_name, {})
+    own = {name: (kind, meaning) for name, kind, meaning in view.row_fields}
     model = _model_fields(view.kinds or tuple(kinds.names())) if view.records else {}
     rows = []
     valid = view_fields(facts, view)

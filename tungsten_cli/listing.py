@@ -10,6 +10,7 @@ from typing import NamedTuple
 from tungsten_cli.claims import editions_without
 from tungsten_cli.countries import AGGREGATES, display_name, subject_code
 from tungsten_cli.kinds import fields as kind_fields
+from tungsten_cli.kinds import get as get_kind
 from tungsten_cli.kinds import names as known_kinds
 from tungsten_cli.query import Query, check_fields, resolve_choice, sort_records
 from tungsten_cli.records import FactSet, Record
@@ -38,7 +39,7 @@ def kinds_to_load(view: View, query: Query) -> tuple[str, ...] | None:
         return ("figure",)
     if query.country and view.by_country_index:
         return ()
-    if view.subkind_vocab == "kind" and query.subkind:
+    if not view.kinds and query.subkind:
         return (query.subkind,)
     return view.loads
 
@@ -63,7 +64,7 @@ def view_fields(facts: FactSet, view: View, kinds: tuple[str, ...] = ()) -> list
     if view.records:
         for kind in kinds or view.kinds or known_kinds():
             names += kind_fields(kind)
-    return list(dict.fromkeys([*names, *view.extra_fields]))
+    return list(dict.fromkeys([*names, *view.extra_fields, *(name for name, _, _ in view.row_fields)]))
 
 
 def labels(view: View, valid: list[str]) -> dict[str, str]:
@@ -109,11 +110,12 @@ def _checked(facts: FactSet, view: View, query: Query) -> Query:
         resolve_choice(query.measure, "measure", {r["measure"] for r in facts.records if r["kind"] == "figure"})
     if view.status_vocab:
         resolve_choice(query.status, "status", VOCAB[view.status_vocab])
-    if view.subkind_vocab == "kind":
+    if not view.kinds:  # a view of every kind: --kind picks one
         kind = resolve_choice(query.subkind, "kind", known_kinds())
         return query._replace(kinds=(kind,) if kind else view.kinds, subkind=None)
-    if view.subkind_vocab:
-        resolve_choice(query.subkind, "kind", VOCAB[view.subkind_vocab])
+    listed = get_kind(view.kinds[0])
+    if query.subkind and listed is not None and listed.subkind:  # --kind of a one-kind view: its subkind
+        resolve_choice(query.subkind, "kind", VOCAB[listed.subkind])
     return query._replace(kinds=view.kinds)
 
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from tungsten_cli.claims import claimed_unit, conflicts, latest, with_edition, world_shares
+from tungsten_cli.commands.corrections import changes_text, correction_rows, reference_text
 from tungsten_cli.commands.revisions import revision_change, revision_rows, revision_values
 from tungsten_cli.countries import display_name
-from tungsten_cli.quantity import number
 from tungsten_cli.query import Query, referrers, resolve_choice, select, timeline
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import (
@@ -31,16 +31,18 @@ class View(NamedTuple):
     """What one listing command shows; every behaviour is declared here, none is keyed on the name."""
 
     name: str
+    # The record kinds it lists. One kind: `--kind` takes that kind's subkind (kinds.Kind.subkind);
+    # none: every kind, and `--kind` picks one.
     kinds: tuple[str, ...]
     columns: tuple[Column, ...]
-    subkind_vocab: str | None = None
     status_vocab: str | None = None
     loads: tuple[str, ...] | None = None  # record kinds the view reads from the cache; None: all
     rows: Callable[[FactSet, Query], list[Record]] = select  # the rows it lists, before --source/--sort/--limit
-    # Fields the view adds to its rows (derived shares, scores); with `records=False` the rows are
-    # comparison rows that hold only these. `--fields` and `--sort` accept exactly what is declared.
+    # Fields the view adds to its records (derived shares, scores; described in kinds.Kind.derived or
+    # fields.py). `--fields` and `--sort` accept exactly what is declared.
     extra_fields: tuple[str, ...] = ()
-    records: bool = True
+    # Rows that are not records (comparison rows): every field they hold, its type and its meaning.
+    row_fields: tuple[tuple[str, str, str], ...] = ()
     # Rows compared with each other keep a basis column where bases mix (listing._basis_kept); a
     # `revisions` row compares editions within itself, one basis throughout, so its basis may give way.
     basis_kept: bool = True
@@ -53,6 +55,11 @@ class View(NamedTuple):
     # In the HTML report: None not shown; "filtered" under the report's filters (comparison rows
     # where either side is a selected record); "whole" every row.
     report: str | None = None
+
+    @property
+    def records(self) -> bool:
+        """Whether the rows are records (of `kinds`), not comparison rows (`row_fields`)."""
+        return not self.row_fields
 
 
 def _rate(record: Record) -> str:
@@ -139,46 +146,23 @@ def _right_text(row: Record) -> str:
 
 # Comparison views read their groups' records through the index (index.comparison_tables), none up front.
 _GROUPED: tuple[str, ...] = ()
-_REFERENCE_FIELDS = ("publisher", "title", "date", "url")
-
-
-def _corrections(facts: FactSet, query: Query) -> list[Record]:
-    """`tungsten corrections`: one row per `contradicted` note of the records the filters select."""
-    return [_correction(record, note) for record in select(facts, query) for note in record["notes"] if note["kind"] == "contradicted"]
-
-
-def _correction(record: Record, note: Record) -> Record:
-    """What the source states (its value as a table shows it, its quotes), what the note corrects
-    and says, and the outside reference it relies on."""
-    reference = note.get("reference") or {}
-    return {
-        "id": record["id"],
-        "kind": record["kind"],
-        "name": record.get("name") or record["summary"],
-        "date": record.get("date"),
-        "stated": value_text(record) or None,
-        "errors": note["errors"],
-        "corrections": note.get("corrections") or [],
-        "correction": note["text"],
-        **{f"reference_{name}": reference.get(name) for name in _REFERENCE_FIELDS},
-        "citations": record["citations"],
-    }
-
-
-def _changes_text(row: Record) -> str:
-    """Each structured correction as "stated → corrected" ("255,000,000 → 25,500,000"): the error column
-    beside it says what kind of value, so the cell stays short enough to stand whole at 80 columns."""
-    return "; ".join(f"{_as_read(c['stated'])} → {_as_read(c['corrected'])}" for c in row["corrections"])
-
-
-def _as_read(value: str | float) -> str:
-    return value if isinstance(value, str) else number(value)
-
-
-def _reference_text(row: Record) -> str:
-    """The outside reference at a glance: "Fox News: Howard Lutnick sworn in … (2025-02-21)"."""
-    date = f" ({row['reference_date']})" if row.get("reference_date") else ""
-    return f"{row['reference_publisher']}: {row['reference_title']}{date}"
+_QUANTITY_FIELD = ("quantity", "text", "The quantity compared: subject/measure/period (a comparison key)")
+_VERDICT_FIELDS = (
+    ("verdict", "text", "The outcome of the comparison (see the command's --help)"),
+    ("detail", "text", "Why, in words"),
+)
+_SIDE_FIELDS = (
+    ("id", "text", "record id"),
+    ("source", "text", "source id"),
+    ("edition", "text", "source edition"),
+    ("value", "number", "value as stated"),
+    ("comparator", "text", "comparator, when the value is a bound (>50)"),
+    ("basis", "text", "basis (WO3, W content, ...)"),
+    ("date", "text", "date"),
+    ("quote", "text", "quote"),
+    ("unit", "text", "unit (t, pct, ...)"),
+    ("text", "text", "value as the table shows it, with comparator, unit and marks (>50 % (e))"),
+)
 
 
 def _sources(facts: FactSet, query: Query) -> list[Record]:
@@ -278,7 +262,6 @@ VIEWS: dict[str, View] = {
                 text_column("status", fit="token", priority=4),
                 _SUMMARY._replace(priority=2),
             ),
-            subkind_vocab="measure_kind",
             loads=("measure",),
             by_country_index=True,
             report="filtered",
@@ -296,7 +279,6 @@ VIEWS: dict[str, View] = {
                 Column("amount", lambda r: usd(r.get("amount_usd")), numeric=True, field="amount_usd", beneath=True),
                 text_column("status", fit="token", priority=4),
             ),
-            subkind_vocab="deal_kind",
             loads=("deal", "organization"),
             by_country_index=True,
             report="filtered",
@@ -313,7 +295,6 @@ VIEWS: dict[str, View] = {
                 _EDITION._replace(priority=3),
                 _SUMMARY,
             ),
-            subkind_vocab="kind",
             rows=_SELECTED_BY_EDITION,
             extra_fields=("edition",),
             by_country_index=True,
@@ -329,7 +310,6 @@ VIEWS: dict[str, View] = {
                 _COUNTRY,
                 text_column("appears in", "appears_in", fit="prose", priority=4),
             ),
-            subkind_vocab="org_kind",
             rows=_orgs,
             extra_fields=("appears_in",),
             by_country_index=True,
@@ -350,24 +330,22 @@ VIEWS: dict[str, View] = {
             rows=revision_rows,
             loads=_GROUPED,
             basis_kept=False,
-            extra_fields=(
-                "kind",
-                "quantity",
-                "subject",
-                "measure",
-                "date",
-                "basis",
-                "editions",
-                "claims",
-                "change",
-                "change_pct",
-                "change_comparator",
-                "change_from_zero",
-                "verdict",
-                "detail",
-                "citations",
+            row_fields=(
+                ("kind", "text", "Always 'revision'"),
+                _QUANTITY_FIELD,
+                ("subject", "text", "What the number is about: a country code, world or other"),
+                ("measure", "text", "What is measured (mine-production, tungsten-reserves, ...)"),
+                ("date", "text", "The period the editions state it for"),
+                ("basis", "text", "What is counted (WO3, W content, ...)"),
+                ("editions", "list of text", "The editions stating it, oldest first"),
+                ("claims", "list of objects", "Each edition's claim: id, value, comparator, estimated, unit, citations"),
+                ("change", "number", "Last edition's value minus the first's, in the quantity's unit"),
+                ("change_pct", "number", "The change relative to the first edition's value, percent (none from 0)"),
+                ("change_comparator", "text", "Set when the change is a bound (either end is one)"),
+                ("change_from_zero", "true/false", "The first edition states 0 and the last does not: a change, sorted as the largest"),
+                *_VERDICT_FIELDS,
+                ("citations", "list of objects", "Every edition's citations"),
             ),
-            records=False,
         ),
         View(
             "crosscheck",
@@ -383,18 +361,12 @@ VIEWS: dict[str, View] = {
                 text_column("left id", "left_id", fit="token", priority=4),
                 text_column("right id", "right_id", fit="token", priority=4),
             ),
-            extra_fields=(
-                "quantity",
-                "verdict",
-                "detail",
-                *(
-                    f"{side}_{name}"
-                    for side in ("left", "right")
-                    for name in ("id", "source", "edition", "value", "comparator", "basis", "date", "quote", "unit", "text")
-                ),
-                "rank",
+            row_fields=(
+                _QUANTITY_FIELD,
+                *_VERDICT_FIELDS,
+                *((f"{side}_{name}", kind, f"The {side} claim's {meaning}") for side in ("left", "right") for name, kind, meaning in _SIDE_FIELDS),
+                ("rank", "integer", "Where a claim the reference table leaves out would rank in it"),
             ),
-            records=False,
             rows=_crosscheck,
             loads=_GROUPED,
             report="filtered",
@@ -407,30 +379,32 @@ VIEWS: dict[str, View] = {
                 # prose takes the record's second line, where it has nearly the whole width.
                 text_column("record", "name", fit="prose"),
                 text_column("error", "errors", fit="token", priority=2),
-                Column("stated → corrected", _changes_text, fit="words", field="corrections"),
+                Column("stated → corrected", changes_text, fit="words", field="corrections"),
                 Column("stated", lambda r: r["stated"] or "", numeric=True, fit="words", priority=4, field="stated"),
                 Column("correction", lambda r: r["correction"], fit="prose", field="correction", min_width=40, beneath=True),
                 _DATE._replace(priority=3),
-                Column("reference", _reference_text, fit="prose", priority=2, field="reference_publisher"),
+                Column("reference", reference_text, fit="prose", priority=2, field="reference_publisher"),
                 id_column(priority=3),
                 source_column(priority=4),
             ),
-            rows=_corrections,
+            rows=correction_rows,
             by_country_index=True,
             report="filtered",
-            extra_fields=(
-                "id",
-                "kind",
-                "name",
-                "date",
-                "stated",
-                "errors",
-                "corrections",
-                "correction",
-                *(f"reference_{name}" for name in _REFERENCE_FIELDS),
-                "citations",
+            row_fields=(
+                ("id", "text", "Id of the record the note corrects"),
+                ("kind", "text", "The record's kind (deal, figure, ...)"),
+                ("name", "text", "The record's name; for a kind without names (deals, figures, ...) its summary"),
+                ("date", "text", "The record's date, as the source states it"),
+                ("stated", "text", "The record's value as the source states it, as a table shows it (US$ 255 m, 50 %)"),
+                ("errors", "list of text", "What kind of error the note corrects (value, date, name, unit, scope, place)"),
+                ("corrections", "list of objects", "Each corrected value as data: field, stated (as the record holds it), corrected"),
+                ("correction", "text", "The note: what is wrong and what the reference says instead"),
+                ("reference_publisher", "text", "Who published the outside reference"),
+                ("reference_title", "text", "The outside reference's title"),
+                ("reference_date", "text", "When the outside reference was published"),
+                ("reference_url", "text", "Where the outside reference can be read"),
+                ("citations", "list of objects", "The record's citations: the quotes that state what the source says"),
             ),
-            records=False,
         ),
         View(
             "search",
@@ -457,10 +431,21 @@ VIEWS: dict[str, View] = {
                 source_column(),
                 id_column(priority=3),
             ),
-            extra_fields=("quantity", "id", "date", "value", "comparator", "approximate", "unit", "basis", "source", "quote", "notes"),
+            row_fields=(
+                _QUANTITY_FIELD,
+                ("id", "text", "Id of the record making this claim"),
+                ("date", "text", "The period the claim is for"),
+                ("value", "number", "The value as stated, in `unit`"),
+                ("comparator", "text", "Set when the value is a bound (>50)"),
+                ("approximate", "true/false", "The source hedges the value"),
+                ("unit", "text", "Unit of value"),
+                ("basis", "text", "What is counted (WO3, W content, ...)"),
+                ("source", "text", "Source id of the claim"),
+                ("quote", "text", "The claim's quote"),
+                ("notes", "list of objects", "Curator notes on the record"),
+            ),
             rows=lambda facts, query: conflicts(facts),
             loads=_GROUPED,
-            records=False,
             report="filtered",
         ),
         View(

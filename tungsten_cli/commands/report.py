@@ -11,7 +11,7 @@ from tungsten_cli.countries import AGGREGATES, display_name, subject_code
 from tungsten_cli.listing import Output, listing
 from tungsten_cli.query import Query
 from tungsten_cli.records import FactSet, Record
-from tungsten_cli.views import VIEWS
+from tungsten_cli.views import VIEWS, View
 
 
 def report_sections(facts: FactSet, query: Query) -> dict[str, list[Record]]:
@@ -32,22 +32,23 @@ def report_sections(facts: FactSet, query: Query) -> dict[str, list[Record]]:
         else:
             rows = view.rows(facts, query)
             sections[name] = [r for r in rows if chosen & {r.get("id"), r.get("left_id"), r.get("right_id")}]
-    for name in ("production", "reserves"):
-        sections[f"{name}_context"] = report_context(facts, query, name) if sections[name] else []
+    for name, view in VIEWS.items():
+        if view.report and view.figure_measure:
+            sections[f"{name}_context"] = report_context(facts, query, view) if sections[name] else []
     return sections
 
 
 _CONTEXT_COUNTRIES = 5  # the largest producers or reserve holders a country's own figures are drawn beside
 
 
-def report_context(facts: FactSet, query: Query, name: str) -> list[Record]:
+def report_context(facts: FactSet, query: Query, view: View) -> list[Record]:
     """A country's own `production` or `reserves` figures beside the world total and the largest
     countries of the newest edition, those rows marked `context`; in W, the country's WO3 figures
     restated (marked derived) so all share one scale. Empty without a country or its own figures."""
     code = subject_code(query.country) if query.country else None
     if code is None or code in AGGREGATES:
         return []
-    rows = listing(facts, VIEWS[name], Query(latest=True, basis="W"), Output()).records
+    rows = listing(facts, view, Query(latest=True, basis="W"), Output()).records
     own = [r for r in rows if r["subject"] == code]
     published = {r["id"]: str(s.get("published")) for r in rows for s in [edition_of(facts, r)] if s is not None and r["subject"] != code}
     if not own or not published:
