@@ -89,61 +89,69 @@ def test_what_backs_a_negative_value(quote: str, backed: set[float]) -> None:
     assert {round(v, 6) for v in backed} == found
 
 
-def test_a_value_typed_1000_times_too_large_fails(tmp_path: Path) -> None:
-    out = verify(tmp_path, "reserves_wo3_t: 2500000", "reserves_wo3_t: 2500000000")
-    assert "nordberg: reserves_wo3_t = 2500000000 does not appear in any of its quotes" in out
-
-
-def test_the_unscaled_number_alone_fails(tmp_path: Path) -> None:
-    assert "nordberg: reserves_wo3_t = 2.5 does not appear" in verify(tmp_path, "reserves_wo3_t: 2500000", "reserves_wo3_t: 2.5")
-
-
-def test_a_negative_value_needs_a_sign_or_a_decrease_word(tmp_path: Path) -> None:
-    # In percent: a negative tonnage is refused by validation already (test_validation_rules.py).
-    out = verify(tmp_path, "  unit: t\n  value: 40.0", "  unit: pct\n  value: -40")
-    assert (
-        "nordberg-production-2025: value = -40 is negative, but '40' has no minus sign and its clause no decrease word [rule: direction]"
-        in out
-    )
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        pytest.param(
+            "reserves_wo3_t: 2500000",
+            "reserves_wo3_t: 2500000000",
+            "nordberg: reserves_wo3_t = 2500000000 does not appear in any of its quotes",
+            id="a-value-typed-1000-times-too-large",
+        ),
+        pytest.param(
+            "reserves_wo3_t: 2500000", "reserves_wo3_t: 2.5", "nordberg: reserves_wo3_t = 2.5 does not appear", id="the-unscaled-number-alone"
+        ),
+        # In percent: a negative tonnage is refused by validation already (test_validation_rules.py).
+        pytest.param(
+            "  unit: t\n  value: 40.0",
+            "  unit: pct\n  value: -40",
+            "nordberg-production-2025: value = -40 is negative, but '40' has no minus sign and its clause no decrease word [rule: direction]",
+            id="a-negative-value-needs-a-sign-or-a-decrease-word",
+        ),
+        pytest.param(
+            '      quote: "Nordberg                      —         40"',
+            "      quote: Prices rose — as expected — in 2025.",
+            "nordberg-production-2024: value = 0 does not appear in any of its quotes",
+            id="a-dash-in-prose-is-not-a-zero",
+        ),
+        pytest.param(
+            '    - source: beta\n      quote: "Nordberg                      —         40"\n- kind: measure',
+            "- kind: measure",
+            "nordberg-production-2025: value = 40 does not appear in any of its quotes",
+            id="a-value-in-the-second-source-of-two-counts",
+        ),
+        pytest.param(
+            'suffix: ". Die Mine Suedberg"',
+            'suffix: ". Die Mine Westberg"',
+            "alpha-nordberg-reserves: the quote is found 2 times, but suffix '. Die Mine Westberg' is not the text just after any of them",
+            id="an-unmatched-suffix-selects-nothing",
+        ),
+        pytest.param(
+            "start: 116\n      end: 153",
+            "start: 117\n      end: 154",
+            "suedberg: quote is not at offsets 117..154 (found at 52, 116)",
+            id="wrong-offsets-are-reported",
+        ),
+        pytest.param(
+            '      prefix: "Nordberg hat "\n',
+            "",
+            "nordberg: quote occurs 2 times; add prefix, suffix or offsets to pick one",
+            id="an-unanchored-repeated-quote-is-ambiguous",
+        ),
+    ],
+)
+def test_verify_names_the_value_or_quote_that_fails(tmp_path: Path, old: str, new: str, problem: str) -> None:
+    assert problem in verify(tmp_path, old, new)
 
 
 def test_a_decrease_word_backs_a_signed_change(tmp_path: Path) -> None:
     assert verify(tmp_path, "change_pct: -5", "change_pct: -5") == ""
 
 
-def test_a_dash_in_prose_is_not_a_zero(tmp_path: Path) -> None:
-    out = verify(tmp_path, '      quote: "Nordberg                      —         40"', "      quote: Prices rose — as expected — in 2025.")
-    assert "nordberg-production-2024: value = 0 does not appear in any of its quotes" in out
-
-
-def test_a_value_in_the_second_source_of_two_counts(tmp_path: Path) -> None:
-    second = '    - source: beta\n      quote: "Nordberg                      —         40"\n- kind: measure'
-    out = verify(tmp_path, second, "- kind: measure")
-    assert "nordberg-production-2025: value = 40 does not appear in any of its quotes" in out
-
-
 def test_an_unmatched_prefix_selects_nothing(tmp_path: Path) -> None:
     out = verify(tmp_path, 'prefix: "Nordberg hat "', 'prefix: "Westberg hat "')
     assert "nordberg: the quote is found 2 times, but prefix 'Westberg hat ' is not the text just before any of them" in out
     assert "occurs 0 times" not in out
-
-
-def test_an_unmatched_suffix_selects_nothing(tmp_path: Path) -> None:
-    out = verify(tmp_path, 'suffix: ". Die Mine Suedberg"', 'suffix: ". Die Mine Westberg"')
-    assert (
-        "alpha-nordberg-reserves: the quote is found 2 times, but suffix '. Die Mine Westberg' is not the text just after any of them"
-        in out
-    )
-
-
-def test_wrong_offsets_are_reported(tmp_path: Path) -> None:
-    out = verify(tmp_path, "start: 116\n      end: 153", "start: 117\n      end: 154")
-    assert "suedberg: quote is not at offsets 117..154 (found at 52, 116)" in out
-
-
-def test_an_unanchored_repeated_quote_is_ambiguous(tmp_path: Path) -> None:
-    out = verify(tmp_path, '      prefix: "Nordberg hat "\n', "")
-    assert "nordberg: quote occurs 2 times; add prefix, suffix or offsets to pick one" in out
 
 
 def test_anchors_pick_one_occurrence() -> None:
