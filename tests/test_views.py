@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import run, run_json
 
-from tungsten_cli.listing import field_names
+from tungsten_cli.listing import field_names, kinds_to_load
 from tungsten_cli.load import load_facts
+from tungsten_cli.query import Query
 from tungsten_cli.views import VIEWS
 from tungsten_cli.vocabulary import VOCAB
 
@@ -68,3 +69,14 @@ def test_record_views_accept_every_schema_field_of_their_kinds() -> None:
 def test_comparison_views_reject_record_fields() -> None:
     result = run("crosscheck", "--fields", "reserves_wo3_t")
     assert result.exit_code == 2 and "unknown field 'reserves_wo3_t'" in result.stderr
+
+
+def test_a_listing_reads_only_the_kinds_it_shows() -> None:
+    """What the cache decodes for a listing: `facts --kind K` only K (the kind --kind picks in a view of
+    every kind), a one-kind view its kind, a one-country listing nothing up front (the index finds
+    its records), `--measure` the figures; `facts` alone every kind (None)."""
+    assert kinds_to_load(VIEWS["facts"], Query(subkind="figure")) == ("figure",)
+    assert kinds_to_load(VIEWS["deposits"], Query()) == ("deposit",)
+    assert kinds_to_load(VIEWS["deals"], Query(country="KZ")) == ()
+    assert kinds_to_load(VIEWS["facts"], Query(measure="mine-production")) == ("figure",)
+    assert kinds_to_load(VIEWS["facts"], Query()) is None
