@@ -63,6 +63,14 @@ def mini_pack(tmp_path: Path, text: str | bytes, name: str = "pack.yaml") -> Pat
     return folder
 
 
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a pack file by `new`: the break a test makes on purpose. `old` must be
+    there, or the test would pass having broken nothing."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def run(*args: str) -> Any:
     """Invoke the CLI in-process; stdout and stderr stay apart."""
     return runner.invoke(app, list(args))

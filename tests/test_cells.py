@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run
+from conftest import DATA, replace_once, run
 
 from tungsten_cli.tables import Reading, parse, reading
 
@@ -54,10 +54,7 @@ def broken(tmp_path: Path) -> Path:
 
 
 def _fails(pack: Path, old: str, new: str, file: str = "records.yaml") -> str:
-    path = pack / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    replace_once(pack / file, old, new)
     result = run("verify", "--facts", str(pack), "--source-dir", str(SOURCES))
     assert result.exit_code == 1, result.output
     return str(result.stdout)
@@ -139,8 +136,7 @@ def test_prose_quote_into_a_csv_fails(broken: Path) -> None:
     ],
 )
 def test_schema_rejects_half_a_cell(broken: Path, old: str, new: str, message: str) -> None:
-    path = broken / "records.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    replace_once(broken / "records.yaml", old, new)
     result = run("validate", str(broken))
     assert result.exit_code == 1
     assert re.search(rf"records\.yaml:\d+:\d+: cn-2021: {re.escape(message)}", result.stderr), result.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, run
+from conftest import DATA, replace_once, run
 
 from tungsten_cli.load import load_facts
 from tungsten_cli.query import covers_year
@@ -79,9 +79,7 @@ def test_whole_floats_are_integers_in_every_data_format() -> None:
 def _with(tmp_path: Path, old: str, new: str) -> str:
     folder = tmp_path / "pair"
     shutil.copytree(PAIR, folder)
-    text = (folder / "records.yaml").read_text(encoding="utf-8")
-    assert old in text
-    (folder / "records.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    replace_once(folder / "records.yaml", old, new)
     return str(folder)
 
 

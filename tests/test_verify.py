@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, run
+from conftest import DATA, ROOT, replace_once, run
 
 from tungsten_cli.load import builtin_dir, load_facts
 from tungsten_cli.quotes import numbers_in
@@ -73,26 +73,20 @@ def _verify_copy(folder: Path, source_dir: Path) -> str:
     return result.stdout
 
 
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_changed_letter_in_quote(corrupt_copy: Path, source_dir: Path) -> None:
-    _replace(corrupt_copy / "usgs-mcs-2025" / "domestic.yaml", 'used in cemented carbide parts for"', 'used in cemented carbide partz for"')
+    replace_once(corrupt_copy / "usgs-mcs-2025" / "domestic.yaml", 'used in cemented carbide parts for"', 'used in cemented carbide partz for"')
     out = _verify_copy(corrupt_copy, source_dir)
     assert re.search(r"domestic\.yaml:\d+: usgs-us-end-use-cemented-carbide-2024: quote not found verbatim", out)
 
 
 def test_wrong_sha256(corrupt_copy: Path, source_dir: Path) -> None:
-    _replace(corrupt_copy / "sources.yaml", "350badc65c", "450badc65c")
+    replace_once(corrupt_copy / "sources.yaml", "350badc65c", "450badc65c")
     out = _verify_copy(corrupt_copy, source_dir)
     assert re.search(r"sources\.yaml:\d+: usgs-mcs-2025: SHA-256 of .* expected 450badc65c", out)
 
 
 def test_number_missing_from_quote(corrupt_copy: Path, source_dir: Path) -> None:
-    _replace(corrupt_copy / "usgs-mcs-2025" / "domestic.yaml", "value: 60", "value: 61")
+    replace_once(corrupt_copy / "usgs-mcs-2025" / "domestic.yaml", "value: 60", "value: 61")
     out = _verify_copy(corrupt_copy, source_dir)
     assert "usgs-us-end-use-cemented-carbide-2024: value = 61 does not appear in any of its quotes" in out
 
@@ -103,7 +97,7 @@ def test_shifted_offsets(corrupt_copy: Path, source_dir: Path) -> None:
     start = text.index(quote) + 1
     path = corrupt_copy / "usgs-mcs-2025" / "domestic.yaml"
     line = f'    quote: "{quote}"'
-    _replace(path, line, f"{line}\n    start: {start}\n    end: {start + len(quote)}")
+    replace_once(path, line, f"{line}\n    start: {start}\n    end: {start + len(quote)}")
     out = _verify_copy(corrupt_copy, source_dir)
     assert re.search(rf"usgs-us-depletion-allowance-domestic: quote is not at offsets {start}\.\.", out)
 

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run
+from conftest import DATA, replace_once, run
 
 from tungsten_cli.quotes import numbers_in, read_quote
 from tungsten_cli.verify import anchor_problem
@@ -25,10 +25,7 @@ def verify(tmp_path: Path, old: str = "", new: str = "") -> str:
     folder = tmp_path / "pair"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(PAIR, folder)
-    records = folder / "records.yaml"
-    text = records.read_text(encoding="utf-8")
-    assert text.count(old) >= 1
-    records.write_text(text.replace(old, new, 1), encoding="utf-8")
+    replace_once(folder / "records.yaml", old, new)
     result = run("verify", "--facts", str(folder), "--source-dir", str(SOURCES))
     assert result.exit_code in (0, 1), result.output
     assert (result.exit_code == 0) == (result.stdout == "")
