@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -192,3 +193,23 @@ def test_csv_sources_have_one_unit_per_cell_held_only_by_records_citing_that_cel
     assert withheld["status"] == "no-numbers"  # W and NA are not gaps
     assert not [text for source, text in units if source == "cells-salient" and "Molybdenum" in text]  # rows: {Commodity: Tungsten}
     assert not [text for _, text in units if "| Country =" in text or "| Year =" in text]  # key columns are labels, not units
+
+
+def test_a_number_is_held_only_by_a_quote_that_contains_it(tmp_path: Path) -> None:
+    """A record quoting part of a sentence holds the numbers of its quote, not the sentence's others,
+    not even one equal to a value it states (the second 2024)."""
+    text = "Alpha mined 10 t in 2024, and Beta mined 20 t in 2024.\n"
+    sources, pack = tmp_path / "sources", tmp_path / "pack"
+    sources.mkdir()
+    pack.mkdir()
+    (sources / "s.txt").write_text(text, encoding="utf-8")
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    (pack / "pack.yaml").write_text(
+        f'- kind: source\n  id: s\n  title: T\n  publisher: P\n  published: "2025"\n  language: en\n  file: s.txt\n  sha256: {sha}\n'
+        '- kind: figure\n  id: alpha\n  summary: Alpha.\n  subject: world\n  measure: m\n  unit: t\n  value: 10\n  date: "2024"\n'
+        "  citations: [{source: s, quote: Alpha mined 10 t in 2024}]\n",
+        encoding="utf-8",
+    )
+    result = run("coverage", "--facts", str(pack), "--source-dir", str(sources), "--json")
+    [passage] = json.loads(result.stdout)
+    assert (passage["status"], passage["records"], passage["missing"]) == ("partly-cited", ["alpha"], ["20", "2024"])
