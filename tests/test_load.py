@@ -18,7 +18,6 @@ from tungsten_cli.errors import FactsError, NotFoundError
 from tungsten_cli.load import MAX_FILE_BYTES, load_facts
 
 
-
 def fails_with(path: Path, *needles: str) -> str:
     result = run("facts", "--facts", str(path))
     assert result.exit_code == 1, result.output

@@ -13,7 +13,7 @@ from conftest import ACME, mini_pack, run
 from tungsten_cli import yamlio
 from tungsten_cli.render import Format, Listing, write
 
-ORGS = ACME + """\
+BETA = """\
 - kind: organization
   id: beta
   name: Beta
@@ -22,7 +22,8 @@ ORGS = ACME + """\
   citations:
     - source: mini
       quote: Beta
-"""  # 16 lines: a record appended below starts on line 17
+"""
+ORGS = ACME + BETA  # 16 lines: a record appended below starts on line 17
 
 
 def deal(**fields: str) -> str:

@@ -74,7 +74,9 @@ def _verify_copy(folder: Path, source_dir: Path) -> str:
 
 
 def test_changed_letter_in_quote(corrupt_copy: Path, source_dir: Path) -> None:
-    replace_once(corrupt_copy / "usgs-mcs-2025" / "domestic.yaml", 'used in cemented carbide parts for"', 'used in cemented carbide partz for"')
+    replace_once(
+        corrupt_copy / "usgs-mcs-2025" / "domestic.yaml", 'used in cemented carbide parts for"', 'used in cemented carbide partz for"'
+    )
     out = _verify_copy(corrupt_copy, source_dir)
     assert re.search(r"domestic\.yaml:\d+: usgs-us-end-use-cemented-carbide-2024: quote not found verbatim", out)
 

@@ -96,7 +96,10 @@ def test_what_backs_a_negative_value(quote: str, backed: set[float]) -> None:
             id="a-value-typed-1000-times-too-large",
         ),
         pytest.param(
-            "reserves_wo3_t: 2500000", "reserves_wo3_t: 2.5", "nordberg: reserves_wo3_t = 2.5 does not appear", id="the-unscaled-number-alone"
+            "reserves_wo3_t: 2500000",
+            "reserves_wo3_t: 2.5",
+            "nordberg: reserves_wo3_t = 2.5 does not appear",
+            id="the-unscaled-number-alone",
         ),
         # In percent: a negative tonnage is refused by validation already (test_validation_rules.py).
         pytest.param(

@@ -288,7 +288,8 @@ class Doc:
             first, last = period.groups()
             return f"{first}/{first[:2] + last if len(last) == 2 else last}"
         year = next(
-            (t.text for t in self.read(covered.passage.start, covered.passage.end).values() if t.year == "a year" and len(t.text) == 4), None
+            (t.text for t in self.read(covered.passage.start, covered.passage.end).values() if t.year == "a year" and len(t.text) == 4),
+            None,
         )
         return year
 
@@ -332,7 +333,9 @@ class Doc:
                 continue
             head = self.text[
                 max(
-                    passage.start, self.text.rfind(";", passage.start, token.start) + 1, self.text.rfind(":", passage.start, token.start) + 1
+                    passage.start,
+                    self.text.rfind(";", passage.start, token.start) + 1,
+                    self.text.rfind(":", passage.start, token.start) + 1,
                 ) : token.start
             ]
             name = re.sub(r"^\s*(?:\d+\s+)?(?:and\s+)?", "", head).strip().rstrip(",")

@@ -23,6 +23,8 @@ _DERIVED: dict[str, tuple[str, str]] = {
     "score": ("integer", "Search rank: where the words occur, name first; higher matches better"),
     "matched_quote": ("text", "The first quote holding a search word (else the first quote)"),
 }
+
+
 def write_fields(facts: FactSet, view_name: str, fmt: Format, out: IO[str], *, force_color: bool = False) -> None:
     """`tungsten fields VIEW`: like --help on a terminal or a pipe, rows of field, type, meaning in the data formats."""
     resolve_choice(view_name, "view", VIEWS)

@@ -364,7 +364,11 @@ VIEWS: dict[str, View] = {
             row_fields=(
                 _QUANTITY_FIELD,
                 *_VERDICT_FIELDS,
-                *((f"{side}_{name}", kind, f"The {side} claim's {meaning}") for side in ("left", "right") for name, kind, meaning in _SIDE_FIELDS),
+                *(
+                    (f"{side}_{name}", kind, f"The {side} claim's {meaning}")
+                    for side in ("left", "right")
+                    for name, kind, meaning in _SIDE_FIELDS
+                ),
                 ("rank", "integer", "Where a claim the reference table leaves out would rank in it"),
             ),
             rows=_crosscheck,
