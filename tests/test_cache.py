@@ -36,7 +36,7 @@ def _pack(tmp_path: Path) -> Path:
 
 def _validates(paths: list[str]) -> bool:
     """True when loading has to validate, i.e. the cache did not serve the facts."""
-    with mock.patch("tungsten_cli.load.validate", side_effect=AssertionError("validated")):
+    with mock.patch("tungsten_cli.validate._build", side_effect=AssertionError("validated")):
         try:
             load_facts(paths)
         except AssertionError:
@@ -194,7 +194,7 @@ def test_cold_and_warm_cache_give_identical_output(tmp_path: Path, monkeypatch: 
     cold = run(*args)
     assert cold.exit_code == 0, cold.stderr
     assert list((tmp_path / "cache").glob("*.facts-cache")), "the cold run wrote no cache"
-    with mock.patch("tungsten_cli.load.validate", side_effect=AssertionError("validated")):
+    with mock.patch("tungsten_cli.validate._build", side_effect=AssertionError("validated")):
         warm = run(*args)
     assert warm.exit_code == 0, warm.stderr
     assert warm.stdout == cold.stdout
@@ -209,6 +209,6 @@ def test_a_large_table_is_written_in_parts_and_read_whole(tmp_path: Path, monkey
     (entry,) = (tmp_path / "cache").glob("*.facts-cache")
     header = cachefile.CacheFile(memoryview(entry.read_bytes())).header
     assert len(header["sections"]["index:search"]) > 5
-    with mock.patch("tungsten_cli.load.validate", side_effect=AssertionError("validated")):
+    with mock.patch("tungsten_cli.validate._build", side_effect=AssertionError("validated")):
         warm = run("search", "kairakty", "--json")
     assert warm.stdout == expected and expected.strip() not in ("", "[]")

@@ -35,7 +35,7 @@ def test_warm_cold_and_uncached_runs_list_the_same(
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / "cache"))
     uncached = run("--no-cache", view, "--json", *facts)
     cold = run(view, "--json", *facts)
-    with mock.patch("tungsten_cli.load.validate", side_effect=AssertionError("validated")):
+    with mock.patch("tungsten_cli.validate._build", side_effect=AssertionError("validated")):
         warm = run(view, "--json", *facts)
         table = run(view, *facts)
     assert uncached.exit_code == cold.exit_code == warm.exit_code == table.exit_code == 0, warm.stderr

@@ -188,7 +188,7 @@ def _checked_out_to_validation(folder: Path) -> bool:
     """True when loading would have to validate again, i.e. the cache did not serve the facts."""
     from unittest import mock
 
-    with mock.patch("tungsten_cli.load.validate", side_effect=AssertionError("validated")):
+    with mock.patch("tungsten_cli.validate._build", side_effect=AssertionError("validated")):
         try:
             load_facts([str(folder)])
         except AssertionError:

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, run
 from conftest import deadline as timeout
 
-from tungsten_cli import parallel
+from tungsten_cli import load, parallel
 from tungsten_cli import validate as validate_module
 from tungsten_cli.errors import FactsError, TungstenError
 from tungsten_cli.load import BUILTIN, fact_files, validate
@@ -153,3 +153,17 @@ def test_a_broken_pack_gives_the_same_problems_in_the_same_order(copies: Path, t
     text = messages[0]
     for expected in ("unknown field", "duplicate id", "no organization with id 'nobody-", "duplicate key"):
         assert expected in text
+
+
+def test_an_oversized_file_read_by_a_worker_fails_as_in_one_process(copies: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker reads its files itself: the size limit it enforces comes back as the same one problem."""
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 100_000)  # the copies' files are larger; the shipped ones smaller
+    problems, messages = [], []
+    for count in (2, 1):
+        _processes(monkeypatch, count)
+        with pytest.raises(FactsError) as raised:
+            validate(fact_files([BUILTIN, str(copies)]))
+        problems.append(raised.value.problems)
+        messages.append(str(raised.value))
+    assert problems[0] == problems[1] and messages[0] == messages[1]
+    assert [p.message for p in problems[0]] == [f"file is {(copies / 'part-0001.yaml').stat().st_size:,} bytes, over the 100,000-byte limit"]

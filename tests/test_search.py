@@ -7,7 +7,7 @@ from typing import Any
 from conftest import run, run_json
 
 from tungsten_cli.load import load_facts
-from tungsten_cli.search import _search_fields, fold, search
+from tungsten_cli.search import _search_fields, fold, own_text, search, search_text
 
 
 def _fields(record: dict[str, Any]) -> dict[str, list[str]]:
@@ -48,3 +48,16 @@ def test_rank_follows_the_field_that_matches() -> None:
 def test_ranking_is_explained_in_help() -> None:
     out = run("search", "--help").stdout
     assert "Every word of TEXT must occur" in out and "then its curator" in out
+
+
+def test_a_search_text_made_from_its_own_parts_is_the_whole_text_folded() -> None:
+    """A parallel load folds each record's own fields in a worker and adds the names it links to later:
+    the joined parts must be what folding every field at once gives (accents, ß, links and none)."""
+    facts = load_facts()
+    lookup = facts.by_id().get
+    accented = {**facts.records[0], "name": "Kaïrakty Straße", "aliases": ["ÉTÉ"], "notes": [{"text": "Ǆ ﬁ", "kind": "context"}]}
+    records = [*facts.records, accented]
+    assert any(isinstance(own_text(r), str) for r in records) and any(isinstance(own_text(r), tuple) for r in records)
+    for record in records:
+        whole = fold("\n".join(value for values in _search_fields(record, lookup).values() for value in values))
+        assert search_text(record, lookup, own_text(record)) == whole, record["id"]

@@ -65,3 +65,8 @@ class FactsError(TungstenError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+    def __reduce__(self) -> tuple[type[FactsError], tuple[list[Problem]]]:
+        """Rebuilt from its problems, as a worker process of a parallel load sends it (an oversized
+        file): by default the message would be taken for the problems, one per character."""
+        return FactsError, (self.problems,)

@@ -201,22 +201,26 @@ def load_for(env: Environment, paths: Sequence[str] | None = None, **options: An
 
 
 def _fresh(files: Sequence[Path]) -> tuple[FactSet, dict[str, dict[Any, Any]]]:
-    """Validate, order the records by kind as cache hits return them, and build the index tables."""
+    """Validate, order the records by kind as cache hits return them, and build the index tables. Each
+    record's own search text is made where its file is read (in the workers of a parallel load)."""
+    from tungsten_cli import validate as _validate
     from tungsten_cli.index import build_tables
+    from tungsten_cli.search import own_text
 
-    facts = validate(files)
+    facts, texts = _validate.build_derived(list(files), _read_capped, own_text)
     facts = facts._replace(records=[record for section in _by_kind(facts.records).values() for record in section])
-    return facts, build_tables(facts)
+    return facts, build_tables(facts, texts)
 
 
 def validate(files: Sequence[Path]) -> FactSet:
     """Parse and validate every file, then cross-check ids and references; raise all problems at once."""
     from tungsten_cli import validate as _validate
 
-    return _validate.build(list(files), [_read_capped(f) for f in files])
+    return _validate.build(list(files), _read_capped)
 
 
 def _read_capped(path: Path) -> bytes:
+    """A fact file's bytes, refused over MAX_FILE_BYTES (in a worker process in a parallel load)."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FactsError([Problem(str(path), f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")])
