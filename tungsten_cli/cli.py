@@ -6,12 +6,16 @@ from typing import Annotated
 import click
 import typer
 
-from tungsten_cli import cli_listings  # noqa: F401  registers the listing commands first, as --help lists them
-from tungsten_cli import environment
+from tungsten_cli import (
+    cli_listings,  # noqa: F401  registers the listing commands first, as --help lists them
+    environment,
+)
 from tungsten_cli.cli_app import AUTHOR, BROWSE, CHECK, SHARE, app, current_env
 from tungsten_cli.load import load_facts, load_for
 from tungsten_cli.options import CountryOpt, FactsOpt, FieldsOpt, FormatOpt, JsonOpt, SourceDirOpt, SourceOpt, YearOpt, output_of
 from tungsten_cli.query import Query
+
+__all__ = ["app"]  # the app, its commands defined: what entry.py and the tests import
 
 
 @app.command(rich_help_panel=BROWSE)
@@ -113,7 +117,9 @@ def validate_(
 ) -> None:
     """Check fact packs without running a query; every problem as file:line:column: id: field: message. Example: tungsten validate facts/"""
     loaded = load_facts(paths, cache=environment.NO_CACHE)
-    current_env().stderr.write(f"{len(loaded.records)} records and {len(loaded.sources)} sources in {len(loaded.files)} file(s): no problems\n")
+    current_env().stderr.write(
+        f"{len(loaded.records)} records and {len(loaded.sources)} sources in {len(loaded.files)} file(s): no problems\n"
+    )
 
 
 @app.command(rich_help_panel=AUTHOR)

@@ -70,7 +70,6 @@ class RecordModel(Strict):
         return str(cls.model_fields["kind"].default)
 
 
-
 OrgKind = Literal[
     "company",
     "state-company",

@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from tungsten_cli import kinds
-from tungsten_cli.model import Hint, ordered_fields, value_fields
+from tungsten_cli.fieldtypes import Hint
+from tungsten_cli.model import ordered_fields, value_fields
 
 # Units follow the field-name suffixes; a test checks every value field of every kind has one.
 _UNITS = (

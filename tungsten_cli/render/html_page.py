@@ -60,7 +60,9 @@ class Page:
         n = self.note_no(record_id)
         record = self.records.get(record_id, {})
         endnote = f'<sup class="en">{n}</sup>' if cls == "num" else ""
-        return f'<a class="{cls}" href="#ev-{esc(record_id)}" data-ref="{esc(record_id)}">{esc(text)}</a>{mark_html(record, "sup")}{endnote}'
+        return (
+            f'<a class="{cls}" href="#ev-{esc(record_id)}" data-ref="{esc(record_id)}">{esc(text)}</a>{mark_html(record, "sup")}{endnote}'
+        )
 
     def ref(self, record_id: str | None) -> str:
         return self.num(record_id, record_id, cls="ref") if record_id else ""
@@ -141,7 +143,6 @@ class Page:
                 label = f'<a href="{esc(url)}" rel="noreferrer">{label or esc(url)}</a>'
             text += f' <span class="refd">(reference: {label})</span>'
         return text + "</li>"
-
 
 
 def has_stakes(record: Record) -> bool:

@@ -15,7 +15,6 @@ from tungsten_cli.render.text import (
     reserves_text,
 )
 
-
 # Which corrections weigh most: a wrong number before a wrong scope, unit, name, place or date.
 _SEVERITY = ("value", "scope", "unit", "name", "place", "date")
 
