@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import marshal
+import os
+import stat
 import zlib
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -37,6 +39,7 @@ class CacheFile:
             raise Damaged("checksum")
         self.header: dict[str, Any] = marshal.loads(head)
         self._body = data[PREFIX : PREFIX + size]
+        self.key = bytes(data[:PREFIX])  # sizes and the header's CRC-32, which covers every section's
 
     def section(self, name: str) -> Any:
         """A section's object; a table written in parts (`parts`) merged back into one dict."""
@@ -73,9 +76,14 @@ class Lazy:
     """
 
     def __init__(
-        self, cache: CacheFile, rebuild: Callable[[], tuple[dict[str, dict[Any, Any]], dict[str, Record]]], loaded: list[Record]
+        self,
+        cache: CacheFile,
+        path: Path,
+        rebuild: Callable[[], tuple[dict[str, dict[Any, Any]], dict[str, Record]]],
+        loaded: list[Record],
+        note: Callable[[str], None],
     ) -> None:
-        self._cache, self._rebuild, self._loaded = cache, rebuild, loaded
+        self._cache, self._path, self._rebuild, self._loaded, self._note = cache, path, rebuild, loaded, note
         self._tables: dict[str, dict[Any, Any]] = {}
         self._records: dict[str, Record] = {}
         self._fresh: tuple[dict[str, dict[Any, Any]], dict[str, Record]] | None = None
@@ -105,6 +113,20 @@ class Lazy:
             self._fresh = self._rebuild()
         assert self._fresh is not None
         return self._fresh[1].get(record_id)
+
+    def kept(self, name: str, build: Callable[[], Any]) -> Any:
+        """What `build` makes, kept in `<cache file>.NAME` for the runs after this one: made on first use,
+        not in the cold load, which every run's first start pays. The kept file starts with the cache
+        file's `key`, so a view never outlives the cache it was made from, and a damaged one is made again."""
+        if self._fresh is not None:
+            return build()
+        path = self._path.with_name(f"{self._path.name}.{name}")
+        found = _read_kept(path, self._cache.key)
+        if found is not None:
+            return found
+        value = build()
+        _write_kept(path, self._cache.key, value, self._note)
+        return value
 
     def _decoded(self, name: str) -> dict[Any, Any]:
         if name not in self._tables:
@@ -140,7 +162,43 @@ class Body:
         return self.size - len(blob), self.size, zlib.crc32(blob)
 
 
+def _read_kept(path: Path, key: bytes) -> Any | None:
+    """A kept view's value, or None when it is missing, of another cache, damaged, or not a regular file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # never through a link, never blocking on a FIFO
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as kept:
+        data = kept.read() if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    start = len(key) + 4
+    if data[: len(key)] != key or zlib.crc32(data[start:]) != int.from_bytes(data[len(key) : start], "big"):
+        return None
+    try:
+        with gc_paused():
+            return marshal.loads(data[start:])
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def _write_kept(path: Path, key: bytes, value: Any, note: Callable[[str], None]) -> None:
+    from tungsten_cli.atomic import replacing
+    from tungsten_cli.errors import TungstenError
+
+    payload = marshal.dumps(value)
+    try:
+        with replacing(path, follow=False) as tmp:
+            tmp.write_bytes(key + zlib.crc32(payload).to_bytes(4, "big") + payload)
+    except OSError as err:
+        note(f"cannot write {err.filename or path}: {err.strerror}")
+    except TungstenError as err:  # the path is a link, a FIFO, a device or a folder: left alone
+        note(f"cannot write {err}")
+
+
 def prune(folder: Path) -> None:
+    """Keep the `KEEP` newest cache files, and the views kept beside them (`Lazy.kept`) only as long as they."""
     entries = sorted(folder.glob(f"*{SUFFIX}"), key=lambda p: p.lstat().st_mtime, reverse=True)
     for stale in entries[KEEP:]:
         stale.unlink(missing_ok=True)
+    for view in folder.glob(f"[!.]*{SUFFIX}.*"):  # not the hidden files a write is making
+        if not view.with_name(view.name[: view.name.index(SUFFIX) + len(SUFFIX)]).exists():
+            view.unlink(missing_ok=True)

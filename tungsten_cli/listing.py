@@ -4,7 +4,7 @@ declared in views.py; this module knows them only through `View`'s attributes.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from tungsten_cli.claims import editions_without
@@ -74,7 +74,7 @@ def labels(view: View, valid: list[str]) -> dict[str, str]:
     return {c.header: c.field for c in view.columns if c.field and c.header not in valid and c.field in valid}
 
 
-def _finish(records: list[Record], view: View, output: Output, valid: list[str]) -> Listing:
+def _finish(records: Sequence[Record], view: View, output: Output, valid: list[str]) -> Listing:
     """The output options every listing shares: `--fields` check (a label chooses its column, as the
     table shows it), `--sort`, `--limit`."""
     hint = f"tungsten fields {view.name} explains each"
@@ -90,7 +90,7 @@ def _finish(records: list[Record], view: View, output: Output, valid: list[str])
     if sort:
         check_fields([sort.lstrip("-")], accepted, hint)
         sort = sort[: len(sort) - len(sort.lstrip("-"))] + aliases.get(sort.lstrip("-"), sort.lstrip("-"))
-    records = sort_records(records, sort, valid, hint)
+        records = sort_records(records, sort, valid, hint)  # unsorted, rows stored as JSON stay so (stored_rows)
     if output.limit is not None:
         records = records[: output.limit]
     return Listing(
@@ -132,7 +132,7 @@ def _mentions(row: Record, source: str) -> bool:
     return source in (row.get("source"), row.get("left_source"), row.get("right_source"))
 
 
-def _noted(rows: list[Record], kind: str, lookup: Callable[[str], Record | None]) -> list[Record]:
+def _noted(rows: Sequence[Record], kind: str, lookup: Callable[[str], Record | None]) -> list[Record]:
     """The rows standing for a record with a note of `kind`: a record (or source) by its own notes, a
     row that is not a record by the records it names (a correction's record, either side of a
     cross-check, any edition's claim of a revision)."""
@@ -146,7 +146,7 @@ def _noted(rows: list[Record], kind: str, lookup: Callable[[str], Record | None]
     return [row for row in rows if (has(row) if "notes" in row else any(has(lookup(i)) for i in names(row)))]
 
 
-def _basis_kept(columns: tuple[Column, ...], rows: list[Record]) -> list[Column]:
+def _basis_kept(columns: tuple[Column, ...], rows: Sequence[Record]) -> list[Column]:
     """Where the rows mix bases or hold converted figures, the basis column is kept as long as any:
     a WO3 tonnage beside W tonnages must not lose the word that tells them apart."""
     mixed = len({r["basis"] for r in rows if r.get("basis")}) > 1 or any(r.get("derived") for r in rows)

@@ -32,6 +32,7 @@ _LAYOUT = 3  # of the cache file (`cachefile.CacheFile`); part of the signature,
 # what validate and index import).
 VALIDATING_MODULES = (
     "validate.py",
+    "stored_rows.py",
     "parallel.py",
     "kinds.py",
     "yamlio.py",
@@ -294,8 +295,8 @@ def _read_cache(
         return None
     for origin in origins.values():
         origin["file"] = names[origin["file"]]
-    lazy = cachefile.Lazy(cache, lambda: _rebuild(path, signature, files, note), records)
-    return FactSet(records, sources, origins, list(names.values()), Index(lazy.table, lazy.get))
+    lazy = cachefile.Lazy(cache, path, lambda: _rebuild(path, signature, files, note), records, note)
+    return FactSet(records, sources, origins, list(names.values()), Index(lazy.table, lazy.get, lazy.kept))
 
 
 def _rebuild(

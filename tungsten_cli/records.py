@@ -24,9 +24,20 @@ class Index:
     `table(name)` gives one table, `fetch(id)` one record; a cache hit decodes either only when asked.
     """
 
-    def __init__(self, table: Callable[[str], dict[Any, list[str]]], fetch: Callable[[str], Record | None]) -> None:
+    def __init__(
+        self,
+        table: Callable[[str], dict[Any, list[str]]],
+        fetch: Callable[[str], Record | None],
+        keep: Callable[[str, Callable[[], Any]], Any] | None = None,
+    ) -> None:
         self.table = table
         self.get = fetch
+        self._keep = keep
+
+    def kept(self, name: str, build: Callable[[], Any]) -> Any:
+        """What `build` makes from the records, kept beside the cache for later runs when there is one
+        (cachefile.Lazy.kept): a view too costly for every run and for every cold load alike."""
+        return build() if self._keep is None else self._keep(name, build)
 
     def ids(self, name: str, key: Any) -> list[str]:
         return self.table(name).get(key, [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from tungsten_cli.claims import claimed_unit, conflicts, latest, with_edition, world_shares
@@ -37,7 +37,7 @@ class View(NamedTuple):
     columns: tuple[Column, ...]
     status_vocab: str | None = None
     loads: tuple[str, ...] | None = None  # record kinds the view reads from the cache; None: all
-    rows: Callable[[FactSet, Query], list[Record]] = select  # the rows it lists, before --source/--sort/--limit
+    rows: Callable[[FactSet, Query], Sequence[Record]] = select  # the rows it lists, before --source/--sort/--limit
     # Fields the view adds to its records (derived shares, scores; described in kinds.Kind.derived or
     # fields.py). `--fields` and `--sort` accept exactly what is declared.
     extra_fields: tuple[str, ...] = ()

@@ -24,11 +24,11 @@ def report_sections(facts: FactSet, query: Query) -> dict[str, list[Record]]:
     sections = {}
     for name, view in VIEWS.items():
         if view.report == "whole":
-            sections[name] = view.rows(facts, query)
+            sections[name] = list(view.rows(facts, query))
         elif view.report is None:
             continue
         elif view.records:
-            sections[name] = listing(facts, view, query, Output()).records
+            sections[name] = list(listing(facts, view, query, Output()).records)
         else:
             rows = view.rows(facts, query)
             sections[name] = [r for r in rows if chosen & {r.get("id"), r.get("left_id"), r.get("right_id")}]

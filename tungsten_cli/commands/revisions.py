@@ -3,6 +3,8 @@ texts of its values and change columns; views.py declares the view from these.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tungsten_cli.claims import revisions
 from tungsten_cli.quantity import number
 from tungsten_cli.query import Query, predicates, resolve_choice
@@ -33,10 +35,12 @@ def revision_change(row: Record) -> str:
     return f"{sign}{number(row['change'])}{percent}"
 
 
-def revision_rows(facts: FactSet, query: Query) -> list[Record]:
+def revision_rows(facts: FactSet, query: Query) -> Sequence[Record]:
     """`tungsten revisions`: every quantity several editions state, through the Query's predicates
-    (--country and --measure match any edition's claim, --year the period, --min-change the change)."""
+    (--country and --measure match any edition's claim, --year the period, --min-change the change).
+    Without a filter the rows stay as `claims.revisions` gives them: stored JSON is written as it is."""
     rows = revisions(facts)
     checks = predicates(query, facts)
-    resolve_choice(query.measure, "measure", {c["measure"] for r in rows for c in r["claims"]})
-    return [r for r in rows if all(check(r) for check in checks)]
+    if query.measure:
+        resolve_choice(query.measure, "measure", {c["measure"] for r in rows for c in r["claims"]})
+    return [r for r in rows if all(check(r) for check in checks)] if checks else rows

@@ -9,7 +9,7 @@ note mark (‡ contradicted, † curator notes), as a table row does.
 from __future__ import annotations
 
 import shutil  # Typer imports it anyway
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO, NamedTuple
 
 from tungsten_cli import kinds
@@ -76,7 +76,7 @@ def _scale_name(point: Point) -> str:
     return f"{_MEASURE_LABELS.get(point.measure, point.measure)} ({_UNIT_LABELS.get(point.unit, point.unit)})"
 
 
-def points(records: list[Record]) -> tuple[list[Point], int]:
+def points(records: Sequence[Record]) -> tuple[list[Point], int]:
     """The bars of a listing and how many rows carry no number; UsageError when the numbers are not comparable."""
     found: list[Point] = []
     for record in records:
@@ -149,7 +149,7 @@ class Panel(NamedTuple):
     rows: list[Point]
 
 
-def panels(records: list[Record], *, keep_order: bool) -> tuple[list[Panel], int]:
+def panels(records: Sequence[Record], *, keep_order: bool) -> tuple[list[Panel], int]:
     """Bars grouped by basis, each group sorted descending unless the user sorted; and how many rows had no number."""
     found, skipped = points(records)
     # One subject over several years is a time series: its years are bars on one scale, not a panel each.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
 from tungsten_cli.records import Record
@@ -33,7 +33,7 @@ class Column(NamedTuple):
 class Listing(NamedTuple):
     """Records plus how a person should see them."""
 
-    records: list[Record]
+    records: Sequence[Record]
     columns: list[Column]
     cite: bool = False
     fields: list[str] | None = None
@@ -77,7 +77,7 @@ def table_columns(listing: Listing) -> list[Column]:
     return [listing.labelled.get(name) or field_column(name) for name in listing.fields]
 
 
-def cells(columns: list[Column], records: list[Record]) -> list[list[str]]:
+def cells(columns: list[Column], records: Sequence[Record]) -> list[list[str]]:
     """Every cell as safe one-line text, row by row."""
     from tungsten_cli.render.text import clean
 

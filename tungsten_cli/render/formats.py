@@ -7,19 +7,25 @@ from typing import IO
 
 from tungsten_cli.records import Record
 from tungsten_cli.render.text import clean, field_text, flat, mark_legend, note_mark
+from tungsten_cli.stored_rows import JsonRows, json_text
 
 
 def write_json(records: Sequence[Record], out: IO[str], indent: int | None) -> None:
-    import json
-
-    out.write(json.dumps(records, ensure_ascii=False, allow_nan=False, indent=indent) + "\n")
+    if isinstance(records, JsonRows) and indent is None:
+        # What json.dumps makes of the list: its items' texts between ", " (rows stored with the cache).
+        out.write("[")
+        for n, part in enumerate(records.lines()):
+            out.write(", " if n else "")
+            out.write(part.replace("\n", ", "))
+        out.write("]\n")
+        return
+    out.write(json_text(list(records), indent) + "\n")
 
 
 def write_jsonl(records: Sequence[Record], out: IO[str]) -> None:
-    import json
-
-    for record in records:
-        out.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
+    lines = records.lines() if isinstance(records, JsonRows) else map(json_text, records)
+    for line in lines:
+        out.write(line + "\n")
 
 
 def _header(records: Sequence[Record]) -> list[str]:
@@ -37,9 +43,16 @@ def write_csv(records: Sequence[Record], out: IO[str]) -> None:
 
 
 def write_yaml(records: Sequence[Record], out: IO[str]) -> None:
+    """Every value written out where it stands: PyYAML would write an object met twice (a `revisions`
+    row's citations are its claims' citations) as an anchor and `*id001` aliases, which say nothing to
+    a reader and which a row decoded from its stored JSON would not repeat."""
     import yaml
 
-    out.write(yaml.safe_dump(list(records), allow_unicode=True, sort_keys=False, width=100))
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    out.write(yaml.dump(list(records), Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100))
 
 
 def md_cell(text: str) -> str:
