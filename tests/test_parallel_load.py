@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, run
 from conftest import deadline as timeout
 
-from tungsten_cli import load, parallel
+from tungsten_cli import index, load, parallel
 from tungsten_cli import validate as validate_module
 from tungsten_cli.errors import FactsError, TungstenError
 from tungsten_cli.load import BUILTIN, fact_files, validate
@@ -108,6 +108,7 @@ def test_parallel_and_serial_loads_print_the_same_bytes_and_write_the_same_cache
     outputs, caches = [], []
     for count in (2, 1):
         _processes(monkeypatch, count)
+        monkeypatch.setattr(index, "MIN_BESIDE", 0 if count > 1 else 10**9)  # the comparison tables in a child, or here
         monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(tmp_path / f"cache-{count}"))
         result = run(*command, "--facts", BUILTIN, "--facts", str(copies))
         assert result.exit_code == 0, result.stderr
@@ -166,4 +167,42 @@ def test_an_oversized_file_read_by_a_worker_fails_as_in_one_process(copies: Path
         problems.append(raised.value.problems)
         messages.append(str(raised.value))
     assert problems[0] == problems[1] and messages[0] == messages[1]
-    assert [p.message for p in problems[0]] == [f"file is {(copies / 'part-0001.yaml').stat().st_size:,} bytes, over the 100,000-byte limit"]
+    assert [p.message for p in problems[0]] == [
+        f"file is {(copies / 'part-0001.yaml').stat().st_size:,} bytes, over the 100,000-byte limit"
+    ]
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value
+
+
+def test_work_beside_runs_in_a_child_and_gives_its_result() -> None:
+    with parallel.beside(lambda: _pid_and(7), fork=True) as child:
+        pid, value = child.result()
+    assert value == 7 and pid != os.getpid()
+    assert child.result() == (pid, 7)  # computed once
+    with parallel.beside(lambda: _pid_and(8), fork=False) as here:
+        assert here.result() == (os.getpid(), 8)
+
+
+def test_a_child_that_dies_costs_only_time(deadline: None) -> None:
+    """Killed (as by the OOM killer) or failing in the child: the work is done again here."""
+    parent = os.getpid()
+
+    def dies_in_the_child() -> int:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return 5
+
+    with parallel.beside(dies_in_the_child, fork=True) as child:
+        assert child.result() == 5
+    with parallel.beside(lambda: {"not marshallable": object()}, fork=True) as child, pytest.raises(ValueError):
+        child.result()  # fails in the child, then here, raising what it raises
+
+
+def test_leaving_without_the_result_ends_the_child(deadline: None) -> None:
+    with parallel.beside(lambda: time.sleep(30), fork=True) as child:
+        assert child._child is not None
+        pid = child._child[0]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped

@@ -13,7 +13,8 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 BUILTIN = "builtin"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _PACKAGE = Path(__file__).resolve().parent
+Tables = dict[str, dict[Any, Any]]  # index.Tables, named here without importing the index on a cache hit
 _LAYOUT = 3  # of the cache file (`cachefile.CacheFile`); part of the signature, so another layout is another file
 # Every module a validation or the index tables run (tests/test_cache.py checks the list against
 # what validate and index import).
@@ -189,8 +191,7 @@ def load_facts(
     if cached is not None:
         return cached
     with gc_paused():  # the index and the cache are many small objects too: 0.17 s of collections at 100k
-        facts, tables = _fresh(files)
-        _write_cache(cache_file, signature, facts, tables, cache.note)
+        facts, tables = _fresh(files, cache_file, signature, cache.note)
         by_id = {record["id"]: record for record in facts.records}
     return facts._replace(lookups=Index(tables.__getitem__, by_id.get))
 
@@ -201,16 +202,20 @@ def load_for(env: Environment, paths: Sequence[str] | None = None, **options: An
     return load_facts(paths or list(env.fact_paths) or [BUILTIN], cache=env.cache, **options)
 
 
-def _fresh(files: Sequence[Path]) -> tuple[FactSet, dict[str, dict[Any, Any]]]:
-    """Validate, order the records by kind as cache hits return them, and build the index tables. Each
-    record's own search text is made where its file is read (in the workers of a parallel load)."""
+def _fresh(files: Sequence[Path], path: Path, signature: str, note: Callable[[str], None]) -> tuple[FactSet, Tables]:
+    """Validate, order the records by kind as cache hits return them, build the index tables and write
+    the cache. Each record's own search text is made where its file is read (in the workers of a
+    parallel load); the comparison tables are built beside the rest (`index.building`), at scale in a
+    forked child, while the other tables are built and the records written."""
     from tungsten_cli import validate as _validate
-    from tungsten_cli.index import build_tables
+    from tungsten_cli.index import building
     from tungsten_cli.search import own_text
 
     facts, texts = _validate.build_derived(list(files), _read_capped, own_text)
     facts = facts._replace(records=[record for section in _by_kind(facts.records).values() for record in section])
-    return facts, build_tables(facts, texts)
+    with building(facts, texts) as (tables, compared):
+        _write_cache(path, signature, facts, tables, compared, note)
+        return facts, tables | compared()
 
 
 def validate(files: Sequence[Path]) -> FactSet:
@@ -304,8 +309,7 @@ def _rebuild(
 ) -> tuple[dict[str, dict[Any, Any]], dict[str, Record]]:
     """Validate afresh and rewrite a cache found damaged after its hit was served in part."""
     note(f"{path} is damaged (checksum); validating again")
-    facts, tables = _fresh(files)
-    _write_cache(path, signature, facts, tables, note)
+    facts, tables = _fresh(files, path, signature, note)
     return tables, {record["id"]: record for record in facts.records}
 
 
@@ -342,7 +346,9 @@ def _by_kind(records: list[Record]) -> dict[str, list[Record]]:
     return by_kind
 
 
-def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, dict[Any, Any]], note: Callable[[str], None]) -> None:
+def _write_cache(
+    path: Path, signature: str, facts: FactSet, tables: Tables, compared: Callable[[], Tables], note: Callable[[str], None]
+) -> None:
     """Write beside the target and rename, so concurrent runs never see half a file (atomic.replacing).
 
     Layout (`cachefile.CacheFile`): the records first, one marshal blob each, grouped by kind, each kind's
@@ -351,7 +357,8 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
     decodes only the kinds it shows, a lookup only its table and its records. marshal, not JSON: the
     cache is private to this interpreter version (part of the signature) and reads several times faster.
     Each blob goes to the file as it is made, so the cache is never held in memory whole, let alone
-    twice (joined): a 100,000-record cold load peaked 250 MB lower.
+    twice (joined): a 100,000-record cold load peaked 250 MB lower. The `compared()` tables are asked
+    for last, after `tables`: they may still be in the making.
     """
     from tungsten_cli.atomic import replacing
 
@@ -370,13 +377,11 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
                     ids[record["id"]] = body.add(blob)
                     span_crc = zlib.crc32(blob, span_crc)
                 spans[kind] = (start, body.size, span_crc)
-            parts: list[tuple[str, Any]] = [
-                *((f"kind:{kind}", [ids[record["id"]][:2] for record in section]) for kind, section in kinds.items()),
-                ("sources", facts.sources),
-                ("origins", facts.origins),
-                ("index:id", ids),
-                *((f"index:{name}", part) for name, table in tables.items() for part in cachefile.parts(table)),
-            ]
+            parts: Iterator[tuple[str, Any]] = chain(
+                ((f"kind:{kind}", [ids[record["id"]][:2] for record in section]) for kind, section in kinds.items()),
+                [("sources", facts.sources), ("origins", facts.origins), ("index:id", ids)],
+                ((f"index:{name}", part) for name, table in chain(tables.items(), _items(compared)) for part in cachefile.parts(table)),
+            )
             sections: dict[str, list[tuple[int, int, int]]] = {}
             for name, part in parts:
                 sections.setdefault(name, []).append(body.add(marshal.dumps(part)))
@@ -398,3 +403,8 @@ def _write_cache(path: Path, signature: str, facts: FactSet, tables: dict[str, d
         note(f"cannot write {err.filename or path}: {err.strerror}")
     except TungstenError as err:  # the path is a link, a FIFO, a device or a folder: left alone
         note(f"cannot write {err}")
+
+
+def _items(tables: Callable[[], Tables]) -> Iterator[tuple[str, dict[Any, Any]]]:
+    """`tables()`'s items, asked for only when the first is."""
+    yield from tables().items()

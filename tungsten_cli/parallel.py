@@ -1,4 +1,5 @@
-"""Run one function over pack files in worker processes, the results coming back in the files' order.
+"""Run one function over pack files in worker processes, the results coming back in the files' order;
+and one computation beside the rest of a cold load, in a forked child.
 
 A cold load parses and validates each file on its own (the checks between records come after), so
 the files can go to several processes; taking the results in the order the files were given makes
@@ -7,10 +8,13 @@ everything built from them (records, ids, problems and their order) the same as 
 
 from __future__ import annotations
 
+import gc
+import marshal
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from tungsten_cli.errors import TungstenError
 
@@ -33,8 +37,11 @@ def processes_for(sizes: Sequence[int]) -> int:
     file or a single core, otherwise one per core this process may run on, at most one per file."""
     if len(sizes) < 2 or sum(sizes) < MIN_PARALLEL_BYTES or not hasattr(os, "fork"):
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cores, len(sizes))
+    return min(_cores(), len(sizes))
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def ordered_map(work: Callable[[Item], Result], items: Iterable[Item], processes: int) -> Iterator[Result]:
@@ -80,3 +87,78 @@ def _stop(pool: Executor, others: set[BaseProcess]) -> None:
 
 def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class Beside(Generic[Result]):
+    """`work()` computed in a forked child while this process goes on (`beside`); `result()` waits for it.
+
+    The child shares this process's memory as it was (copy on write) and sends back only the result,
+    marshalled: a plain value (dicts, lists, tuples, strings, numbers, frozensets). A child that fails
+    or dies costs only time: `result()` then computes `work()` here, raising what it raises. Leaving
+    the `with` block without the result ends the child. Without a child the result is marshalled and
+    read back all the same: what is built from it (the cache) is then the same bytes either way.
+    """
+
+    def __init__(self, work: Callable[[], Result], fork: bool) -> None:
+        self._work = work
+        self._done = False
+        self._value: Result
+        self._child: tuple[int, int] | None = None  # pid, read end of the pipe
+        if fork and hasattr(os, "fork") and _cores() > 1:
+            self._child = _forked(work)
+
+    def result(self) -> Result:
+        """The result, computed once (asked for again, the same object)."""
+        if not self._done:
+            self._value, self._done = self._received(), True
+        return self._value
+
+    def _received(self) -> Result:
+        if self._child is None:
+            return self._here()
+        pid, read_end = self._child
+        self._child = None
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        return cast(Result, marshal.loads(data)) if status == 0 else self._here()
+
+    def _here(self) -> Result:
+        """Marshalled too, so the result is the same either way, down to which objects it shares (marshal notes those)."""
+        return cast(Result, marshal.loads(marshal.dumps(cast(Any, self._work()))))
+
+    def __enter__(self) -> Beside[Result]:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        if self._child is not None:  # an error or Ctrl-C before the result was taken
+            pid, read_end = self._child
+            self._child = None
+            os.kill(pid, signal.SIGKILL)
+            os.close(read_end)
+            os.waitpid(pid, 0)
+
+
+def beside(work: Callable[[], Result], *, fork: bool) -> Beside[Result]:
+    """Start `work` beside what this process does next: in a forked child when `fork` and there is a
+    core for it, else (or on a system without fork) when its result is asked for."""
+    return Beside(work, fork)
+
+
+def _forked(work: Callable[[], Result]) -> tuple[int, int]:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write_end)
+        return pid, read_end
+    status = 1
+    try:  # the child: whatever happens, it leaves by os._exit, never through the parent's code
+        os.close(read_end)
+        _ignore_interrupt()
+        gc.disable()
+        data = marshal.dumps(cast(Any, work()))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+        status = 0
+    finally:
+        os._exit(status)
