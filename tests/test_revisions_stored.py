@@ -5,6 +5,7 @@ of another cache, pruned with its cache."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import stat
@@ -71,7 +72,9 @@ def test_stored_rows_give_what_the_records_give(
 ) -> None:
     monkeypatch.setenv("TUNGSTEN_CACHE_DIR", str(cache))
     plain = run("--no-cache", "revisions", *fmt, *options, *packs)
-    with mock.patch("tungsten_cli.claims._revisions", side_effect=AssertionError("rows built, not read")):
+    as_kept = fmt in (["--json"], ["--format", "jsonl"]) and not options  # written without decoding
+    decoded = mock.patch.object(JsonRows, "_decoded", side_effect=AssertionError("decoded")) if as_kept else contextlib.nullcontext()
+    with mock.patch("tungsten_cli.claims._revisions", side_effect=AssertionError("rows built, not read")), decoded:
         stored = run("revisions", *fmt, *options, *packs)
     assert stored.exit_code == plain.exit_code == 0, stored.stderr + plain.stderr
     assert (stored.stdout, stored.stderr) == (plain.stdout, plain.stderr)

@@ -398,9 +398,9 @@ def revisions(facts: FactSet) -> Sequence[Record]:
     without computing a change, with a `detail` saying why: they are not one quantity.
 
     With a cache the rows are made once, from the groups it keeps (`compare:revisions`), and kept
-    beside it as JSON (Index.kept, stored_rows): at 100,000 copies they are 22,325 rows, 64 MB of
-    JSON, which took 2.45 s to read, build and encode in every warm run, and written as kept take
-    0.32 s (median of 5, load 2.8). Made in the cold load instead, they cost it 1.2-2.3 s of CPU.
+    beside it (Index.kept, stored_rows): at 100,000 copies they are 22,325 rows, 64 MB of JSON, which
+    took 2.90 s to read, build and encode in every warm run, and written as kept take 0.35 s (median
+    of 5, load 2.4). Made in the cold load instead, they cost it 1.2-2.3 s of CPU.
     """
     if facts.lookups is None:
         return _revisions(facts, revision_groups(facts))

@@ -43,16 +43,9 @@ def write_csv(records: Sequence[Record], out: IO[str]) -> None:
 
 
 def write_yaml(records: Sequence[Record], out: IO[str]) -> None:
-    """Every value written out where it stands: PyYAML would write an object met twice (a `revisions`
-    row's citations are its claims' citations) as an anchor and `*id001` aliases, which say nothing to
-    a reader and which a row decoded from its stored JSON would not repeat."""
     import yaml
 
-    class Dumper(yaml.SafeDumper):
-        def ignore_aliases(self, data: object) -> bool:
-            return True
-
-    out.write(yaml.dump(list(records), Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100))
+    out.write(yaml.safe_dump(list(records), allow_unicode=True, sort_keys=False, width=100))
 
 
 def md_cell(text: str) -> str:
