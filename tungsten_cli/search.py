@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tungsten_cli.errors import UsageError
-from tungsten_cli.kinds import reference_fields, references
+from tungsten_cli.kinds import reference_fields
 from tungsten_cli.records import FactSet, Index, Record
 
 Lookup = Callable[[str], Record | None]
@@ -60,14 +60,15 @@ def _search_fields(record: Record, lookup: Lookup) -> dict[str, list[str]]:
 
 
 def own_text(record: Record) -> str | tuple[str, str]:
-    """The folded search text of what a record says itself: the whole text when it links to nothing
-    (as most records), else the lines before its linked names (its names, id and linked ids) and
-    those after (summary, quotes, notes). It needs no other record, so a parallel load makes it in
-    the worker process that reads the record's file."""
+    """The folded search text of what a record says itself: the whole text when it names no
+    organisation or deposit (as most records), else the lines before their names (its names, id and
+    organisations' ids) and those after (summary, quotes, notes). It needs no other record, so a
+    parallel load makes it in the worker process that reads the record's file."""
     fields = _own_fields(record)
     head = fold("\n".join([*fields["name"], *fields["linked"]]))
     tail = fold("\n".join([*fields["summary"], *fields["quotes"], *fields["notes"]]))
-    return f"{head}\n\n{tail}" if not references(record) else (head, tail)
+    linked = len(fields["linked"]) > 1 or record.get("deposit")  # else `_linked_names` is [""]
+    return (head, tail) if linked else f"{head}\n\n{tail}"
 
 
 def search_text(record: Record, lookup: Lookup, own: str | tuple[str, str] | None = None) -> str:
