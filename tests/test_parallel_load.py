@@ -132,18 +132,27 @@ def _break(pack: Path) -> None:
         part.write_text(text, encoding="utf-8")
 
 
+def _errors_both_ways(monkeypatch: pytest.MonkeyPatch, paths: list[str]) -> list[FactsError]:
+    """The FactsError of a load read by two worker processes, then of one in this process."""
+    errors = []
+    for count in (2, 1):
+        _processes(monkeypatch, count)
+        with pytest.raises(FactsError) as raised:
+            validate(fact_files(paths))
+        errors.append(raised.value)
+    return errors
+
+
 def test_a_broken_pack_gives_the_same_problems_in_the_same_order(copies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     broken = tmp_path / "broken"
     broken.mkdir()
     for part in copies.iterdir():
         (broken / part.name).write_bytes(part.read_bytes())
     _break(broken)
-    problems, messages = [], []
+    problems = [error.problems for error in _errors_both_ways(monkeypatch, [BUILTIN, str(broken)])]
+    messages = []
     for count in (2, 1):
         _processes(monkeypatch, count)
-        with pytest.raises(FactsError) as raised:
-            validate(fact_files([BUILTIN, str(broken)]))
-        problems.append(raised.value.problems)
         result = run("validate", BUILTIN, str(broken))
         assert result.exit_code == 1
         messages.append(result.stderr)
@@ -159,14 +168,9 @@ def test_a_broken_pack_gives_the_same_problems_in_the_same_order(copies: Path, t
 def test_an_oversized_file_read_by_a_worker_fails_as_in_one_process(copies: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker reads its files itself: the size limit it enforces comes back as the same one problem."""
     monkeypatch.setattr(load, "MAX_FILE_BYTES", 100_000)  # the copies' files are larger; the shipped ones smaller
-    problems, messages = [], []
-    for count in (2, 1):
-        _processes(monkeypatch, count)
-        with pytest.raises(FactsError) as raised:
-            validate(fact_files([BUILTIN, str(copies)]))
-        problems.append(raised.value.problems)
-        messages.append(str(raised.value))
-    assert problems[0] == problems[1] and messages[0] == messages[1]
+    errors = _errors_both_ways(monkeypatch, [BUILTIN, str(copies)])
+    problems = [error.problems for error in errors]
+    assert problems[0] == problems[1] and str(errors[0]) == str(errors[1])
     assert [p.message for p in problems[0]] == [
         f"file is {(copies / 'part-0001.yaml').stat().st_size:,} bytes, over the 100,000-byte limit"
     ]
