@@ -425,4 +425,5 @@ def _revisions(facts: FactSet, groups: dict[str, list[Any]]) -> list[Record]:
             basis = f"{qa[3]} → {qb[3]}" if qa[3] != qb[3] else qa[3]
             detail = _scope_change((sa["edition"], qa[4]), (sb["edition"], qb[4])) if qa[4] != qb[4] else _quantity_change(sa, qa, sb, qb)
             rows.append(_revision_row(label, (qb[0], qb[1], qb[2]), basis, [sa, sb], "series-changed", detail))
-    return sorted(rows, key=lambda r: (*Change.of(r).sort_key(), r["quantity"], r["basis"] or ""))
+        # The sort too: its 22,325 keys among millions of new objects cost 0.25 s of collections (cProfile)
+        return sorted(rows, key=lambda r: (*Change.of(r).sort_key(), r["quantity"], r["basis"] or ""))
