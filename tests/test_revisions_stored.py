@@ -127,7 +127,7 @@ def test_the_kept_rows_are_made_once_and_again_when_damaged_or_of_another_cache(
     assert _kept_run(tmp_path) == (expected, 0)
 
 
-def test_kept_rows_go_with_their_cache_and_a_link_or_fifo_in_their_place_is_left_alone(tmp_path: Path) -> None:
+def test_kept_rows_go_with_their_cache_and_a_link_fifo_or_folder_in_their_place_is_left_alone(tmp_path: Path) -> None:
     _kept_run(tmp_path)
     _kept_run(tmp_path)
     (cache,) = tmp_path.glob("*.facts-cache")
@@ -150,3 +150,7 @@ def test_kept_rows_go_with_their_cache_and_a_link_or_fifo_in_their_place_is_left
     os.mkfifo(kept)
     assert _kept_run(tmp_path)[1] == 1  # never blocks on it
     assert stat.S_ISFIFO(kept.lstat().st_mode)
+    kept.unlink()
+    (kept / "theirs").mkdir(parents=True)
+    assert _kept_run(tmp_path)[1] == 1  # a folder: neither read (an error once) nor replaced
+    assert (kept / "theirs").is_dir()

@@ -168,8 +168,15 @@ def _read_kept(path: Path, key: bytes) -> Any | None:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # never through a link, never blocking on a FIFO
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as kept:
-        data = kept.read() if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    try:  # the type checked on the open file first: Python's file object refuses a folder with an error
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as kept:
+            data = kept.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     start = len(key) + 4
     if data[: len(key)] != key or zlib.crc32(data[start:]) != int.from_bytes(data[len(key) : start], "big"):
         return None
