@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 from conftest import ACME, mini_pack, run, run_json
 
+from tungsten_cli.commands.corrections import changes_text
 from tungsten_cli.errors import FactsError
 from tungsten_cli.load import load_facts
 from tungsten_cli.views import VIEWS
@@ -82,7 +83,7 @@ def test_every_builtin_contradiction_says_what_kind_of_error() -> None:
         ("us-section-301-tariff-tungsten-china", ["date", "name"]),  # September 2025 and Trump for 2024 under Biden
         ("tungsten-melting-point", ["value"]),  # 3410 for 3422 °C
         ("american-tungsten-exim-loan-2025-11-07", ["value", "scope"]),  # 255 M for 25.5 M, a loan for a letter of interest
-        ("us-net-import-reliance-50", ["value"]),  # 50 for >50
+        ("us-net-import-reliance-50", ["value"]),  # 50 for >50: the comparator the article drops
         ("wabtec-kazakhstan-railway-locomotives-2025", ["date"]),
         ("cove-kaz-qazgeology-rare-earth-jv-2025", ["date"]),
         ("cove-kaz-tau-ken-jv-2025-11", ["value"]),  # 70 % for 100 % marketing
@@ -287,6 +288,96 @@ def test_corrections_json_gives_stated_and_corrected_values(record_id: str, fiel
     assert {"field": field, "stated": stated, "corrected": corrected} in _corrections()[record_id]
 
 
+def test_a_dropped_bound_is_a_correction_of_the_comparator_the_source_does_not_state() -> None:
+    """The article's 50 % is USGS's ">50" without "more than": the number stands, the comparator is corrected,
+    and the row names `stated` as null (the record's own JSON omits the empty key)."""
+    assert _corrections()["us-net-import-reliance-50"] == [{"field": "comparator", "stated": None, "corrected": ">"}]
+    record = load_facts().by_id()["us-net-import-reliance-50"]
+    assert record["value"] == 50 and record["comparator"] is None
+
+
+def test_the_record_value_is_named_apart_from_what_a_correction_states() -> None:
+    """The row's headline value is `record_value` ("US$ 4.2 bn"); `stated` stays as its old name (schema 1
+    only adds keys), while `corrections[].stated` is what the source states for the corrected field."""
+    rows = {row["id"]: row for row in run_json("corrections")}
+    wabtec = rows["wabtec-kazakhstan-railway-locomotives-2025"]
+    assert wabtec["record_value"] == wabtec["stated"] == "US$ 4.2 bn"
+    assert wabtec["corrections"] == [{"field": "date", "stated": "2025", "corrected": "2025-09"}]
+    assert all(row["record_value"] == row["stated"] for row in rows.values())
+    assert rows["tungsten-melting-point"]["unit"] == "degc" and wabtec["unit"] is None
+    fields = run("fields", "corrections").stdout
+    assert re.search(r"(?m)^record_value +text +The record's headline value", fields)
+    assert re.search(r"(?m)^stated +text +The same as record_value", fields)
+    assert re.search(r"(?m)^record value +text +The table's label for record_value", fields)
+
+
+@pytest.mark.parametrize(
+    ("record_id", "shown"),
+    [
+        ("american-tungsten-exim-loan-2025-11-07", "US$ 255 m → US$ 25.5 m"),
+        ("tungsten-melting-point", "3,410 °C → 3,422 °C"),
+        ("cove-kaz-tau-ken-jv-2025-11", "70 % → 100 %"),
+        ("us-net-import-reliance-50", "(not stated) → > (more than)"),
+        ("us-section-301-tariff-tungsten-china", "2025-09 → 2024-09; Trump → Biden"),
+        ("american-tungsten-corp", "US → CA"),
+    ],
+)
+def test_the_change_column_reads_each_value_in_its_fields_unit(record_id: str, shown: str) -> None:
+    rows = {row["id"]: row for row in run_json("corrections")}
+    assert changes_text(rows[record_id]) == shown
+
+
+FIGURE = """\
+- kind: figure
+  id: reliance
+  subject: US
+  measure: net-import-reliance
+  value: 50
+  unit: pct
+  summary: Reliance is 50 %.
+  citations:
+    - source: mini
+      quote: Acme
+  notes:
+"""
+
+
+def _corrected(record: str, correction: str) -> str:
+    note = _note("contradicted", "[value]").replace("      text:", f"      corrections:\n        - {correction}\n      text:")
+    return record + note
+
+
+def test_a_null_stated_loads_for_a_field_the_record_leaves_empty(tmp_path: Path) -> None:
+    pack = _corrected(FIGURE, "{field: comparator, stated: null, corrected: '>'}")
+    facts = load_facts([str(mini_pack(tmp_path, pack))], use_cache=False)
+    assert facts.records[0]["notes"][0]["corrections"] == [{"field": "comparator", "corrected": ">"}]
+    import yaml
+
+    schema = json.loads(run("schema").stdout)
+    jsonschema.validate(yaml.safe_load(pack), schema)  # editors accept it too
+
+
+@pytest.mark.parametrize(
+    ("record", "correction", "message"),
+    [
+        (FIGURE, "{field: value, stated: null, corrected: 60}", "says the source states nothing (stated: null); the record holds 50"),
+        (
+            RECORD,
+            "{field: name, stated: null, corrected: Acme Inc}",
+            "says the source states nothing (stated: null); the record holds 'Acme'",
+        ),
+        (RECORD, "{field: commerce_secretary, stated: null, corrected: Lutnick}", "no organization record has a commerce_secretary field"),
+        (FIGURE, "{field: comparator, stated: '>=', corrected: '>'}", "says the source states '>='; the record holds None"),
+    ],
+)
+def test_a_null_stated_is_refused_where_the_record_holds_the_field_or_has_no_such_field(
+    tmp_path: Path, record: str, correction: str, message: str
+) -> None:
+    with pytest.raises(FactsError) as caught:
+        load_facts([str(mini_pack(tmp_path, _corrected(record, correction)))], use_cache=False)
+    assert any(message in str(problem) for problem in caught.value.problems), caught.value.problems
+
+
 def test_a_correction_states_what_the_record_holds_or_what_its_quotes_name() -> None:
     """`stated` is the record's own value (a field), or for a name no field holds, a word of its quotes."""
     records = load_facts().by_id()
@@ -297,6 +388,8 @@ def test_a_correction_states_what_the_record_holds_or_what_its_quotes_name() -> 
         for correction in corrections:
             if correction["field"] in record:
                 assert record[correction["field"]] == correction["stated"], (record_id, correction)
+            elif correction["stated"] is None:
+                raise AssertionError(f"{record_id}: stated null for {correction['field']}, which the record does not have")
             else:
                 assert any(str(correction["stated"]) in c["quote"] for c in record["citations"]), (record_id, correction)
 

@@ -190,6 +190,17 @@ def test_each_deal_row_names_the_deal_and_reads_its_parties(width: int) -> None:
 def test_corrections_show_stated_and_corrected_first_and_the_prose_beneath_at_80() -> None:
     lines = SGR.sub("", screen(["corrections"], 80)).splitlines()
     assert lines[0].split() == ["record", "error", "stated", "→", "corrected"]
-    exim = next(i for i, line in enumerate(lines) if line.rstrip().endswith("value; scope  255,000,000 → 25,500,000"))
+    exim = next(i for i, line in enumerate(lines) if line.rstrip().endswith("value; scope  US$ 255 m → US$ 25.5 m"))
     assert lines[exim + 1].startswith("    American Tungsten's own announcement (6 November 2025, Vancouver) was a")
     assert any(line.rstrip().endswith("2025-09 → 2024-09; Trump → Biden") for line in lines)
+    assert any(line.rstrip().endswith("value         (not stated) → > (more than)") for line in lines), "a dropped bound, whole"
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_corrections_name_the_hidden_record_value_apart_from_what_the_source_stated(width: int) -> None:
+    """The arrow column is what the source stated; the record's headline value, hidden to fit, is "record value"."""
+    footer = " ".join(
+        line for line in SGR.sub("", screen(["corrections"], width)).splitlines() if "hidden to fit" in line or "--fields" in line
+    )
+    assert "hidden to fit: record value, " in footer and "--fields name,record_value," in footer, footer
+    assert "stated" not in footer, footer

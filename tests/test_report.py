@@ -8,7 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run
+from conftest import DATA, run, run_json
+
+from tungsten_cli.load import load_facts
 
 
 class _Page(HTMLParser):
@@ -142,7 +144,7 @@ def test_the_summary_comes_first_with_deposits_deals_and_the_worst_correction(kz
     assert "Cove Kaz Capital Group <a" in summary and ">70 %</a>" in summary and ">30 %</a>" in summary and ">US$ 4.2 bn</a>" in summary
     assert "<b>5</b> claims corrected" in summary
     assert re.search(
-        r'<b>Worst</b>: stated <a [^>]*>70 % offtake</a>.* <span class="nw">→ 100 %</span> \(value\)\. The joint-venture press release',
+        r'<b>Worst</b>: stated <a [^>]*>70 %</a>.* <span class="nw">→ 100 %</span> \(value\)\. The joint-venture press release',
         summary,
     )
 
@@ -222,3 +224,32 @@ def test_the_worst_correction_is_the_gravest_kind_then_the_number_moved_furthest
     assert _worst([dated, melting, bound, offtake])["id"] == "offtake", "1.43x before 1.004x and before a bound"
     assert _worst([dated, row("scope", ["scope"])])["id"] == "scope", "a wrong scope before a wrong date, however many"
     assert _worst([melting, bound])["id"] == "melting", "a number moved before one corrected to a bound"
+
+
+def test_a_corrected_bound_reads_as_the_value_it_bounds() -> None:
+    """The article's 50 % drops USGS's "more than": the summary's worst correction reads "50 % → >50 %", and the
+    corrected-claims table heads the record's own value "record value", not "stated"."""
+    page = report("--year", "2024")
+    assert re.search(r'<b>Worst</b>: stated <a [^>]*>50 %</a>.* <span class="nw">→ &gt;50 %</span> \(value\)', _section(page, "summary"))
+    assert "<th>record value</th>" in _section(page, "corrections")
+
+
+@pytest.mark.parametrize(
+    ("record_id", "shown"),
+    [
+        ("wabtec-kazakhstan-railway-locomotives-2025", "stated 2025 → 2025-09"),  # not the deal's US$ 4.2 bn
+        ("commerce-secretary-tokayev-meeting-2025-09", "stated Raimondo → Lutnick"),
+        ("us-net-import-reliance-50", "stated 50 % → >50 %"),
+        ("tungsten-melting-point", "stated 3,410 °C → 3,422 °C"),
+        ("us-import-share-cn-2020-2023", "stated 27 %"),  # a wrong scope: the record's own value
+    ],
+)
+def test_the_worst_correction_states_both_sides_of_what_it_corrects(record_id: str, shown: str) -> None:
+    """The summary's "stated X → Y" is one correction's two sides, so a corrected date never sits beside
+    the record's amount as if the amount were wrong."""
+    from tungsten_cli.render.html_page import Page
+    from tungsten_cli.render.html_summary import _stated_text
+
+    (row,) = [row for row in run_json("corrections") if row["id"] == record_id]
+    page = Page(load_facts().by_id(), {})
+    assert re.sub(r"<sup[^>]*>[^<]*</sup>|<[^>]+>", "", _stated_text(page, row)).replace("&gt;", ">") == shown

@@ -197,10 +197,11 @@ def corrections(
 ) -> Query:
     """What the sources got wrong: one row per contradicted curator note.
 
-    Each row gives the record (id and name, or its summary), what the source states (the value as a
-    table shows it, and with --cite its quotes), the kind of error the note corrects (value, date,
-    name, unit, scope or place, as the note records it), the correction, and the outside reference
-    it relies on (publisher, title, date, URL). Example: tungsten corrections --source sunsirs-2025-11-21
+    Each row gives the record (id and name, or its summary), the kind of error the note corrects
+    (value, date, name, unit, scope or place, as the note records it), what the source stated and
+    what is right ("stated → corrected", in the field's unit), the note, the outside reference it
+    relies on (publisher, title, date, URL), and the record's own value (record_value, as a table
+    shows it; with --cite its quotes). Example: tungsten corrections --source sunsirs-2025-11-21
     """
     return Query(country=country, year=year, source=source)
 

@@ -43,14 +43,16 @@ class Correction(Strict):
 
     `field` is the record's field where one holds the value (`amount_usd`, `date`), else what the
     corrected name names (`commerce_secretary`); `stated` is as the record holds it, so a reader can
-    join the two without reading the note.
+    join the two without reading the note. `stated` is null where the source states nothing for a
+    field the record has and leaves empty: a bound the source drops (`comparator`, corrected to `>`).
     """
 
     field: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"), Hint("field name", "amount_usd")] = Field(
         description="The record field corrected (amount_usd, date), or for a name no field holds, what it names (commerce_secretary)"
     )
-    stated: Annotated[str | float, Hint("text or number", 255000000)] = Field(
-        description="What the source states, as the record holds it (255000000, '2025', 'Raimondo')"
+    stated: Annotated[str | float | None, Hint("text or number", 255000000)] = Field(
+        description="What the source states, as the record holds it (255000000, '2025', 'Raimondo'); "
+        "null where the source states nothing for a field the record leaves empty (a comparator it drops)"
     )
     corrected: Annotated[str | float, Hint("text or number", 25500000)] = Field(
         description="What the reference gives instead (25500000, '2025-09', 'Lutnick')"

@@ -58,11 +58,15 @@ class RecordModel(Strict):
     def _corrections_state_what_the_record_holds(self) -> RecordModel:
         for note in self.notes:
             for correction in note.corrections or ():
+                if correction.stated is None and correction.field not in type(self).model_fields:
+                    raise ValueError(
+                        f"a correction of {correction.field} has stated: null, which says the source states nothing for a field "
+                        f"the record leaves empty; no {self.kind_name()} record has a {correction.field} field"
+                    )
                 held = getattr(self, correction.field, correction.stated)
                 if held != correction.stated:
-                    raise ValueError(
-                        f"a correction of {correction.field} says the source states {correction.stated!r}; the record holds {held!r}"
-                    )
+                    stated = "nothing (stated: null)" if correction.stated is None else repr(correction.stated)
+                    raise ValueError(f"a correction of {correction.field} says the source states {stated}; the record holds {held!r}")
         return self
 
     @classmethod

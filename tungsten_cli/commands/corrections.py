@@ -3,10 +3,10 @@ selects) and the texts of its change and reference columns; views.py declares th
 
 from __future__ import annotations
 
-from tungsten_cli.quantity import number
 from tungsten_cli.query import Query, select
 from tungsten_cli.records import FactSet, Record
 from tungsten_cli.render import value_text
+from tungsten_cli.render.text import field_text
 
 _REFERENCE_FIELDS = ("publisher", "title", "date", "url")
 
@@ -17,17 +17,23 @@ def correction_rows(facts: FactSet, query: Query) -> list[Record]:
 
 
 def _correction(record: Record, note: Record) -> Record:
-    """What the source states (its value as a table shows it, its quotes), what the note corrects
-    and says, and the outside reference it relies on."""
+    """The record's own value (as a table shows it, its quotes), what the note corrects (each
+    correction's field, what the source stated, what holds) and says, and the outside reference it relies on."""
     reference = note.get("reference") or {}
+    value = value_text(record) or None
     return {
         "id": record["id"],
         "kind": record["kind"],
         "name": record.get("name") or record["summary"],
         "date": record.get("date"),
-        "stated": value_text(record) or None,
+        "record_value": value,
+        "stated": value,  # record_value's first name, kept: schema 1 only adds keys (docs/data-contract.md)
+        "unit": record.get("unit"),
         "errors": note["errors"],
-        "corrections": note.get("corrections") or [],
+        # Every correction names `stated`, null where the source states nothing (the record's JSON omits empty keys).
+        "corrections": [
+            {"field": c["field"], "stated": c.get("stated"), "corrected": c["corrected"]} for c in note.get("corrections") or ()
+        ],
         "correction": note["text"],
         **{f"reference_{name}": reference.get(name) for name in _REFERENCE_FIELDS},
         "citations": record["citations"],
@@ -35,13 +41,23 @@ def _correction(record: Record, note: Record) -> Record:
 
 
 def changes_text(row: Record) -> str:
-    """Each structured correction as "stated → corrected" ("255,000,000 → 25,500,000"): the error column
-    beside it says what kind of value, so the cell stays short enough to stand whole at 80 columns."""
-    return "; ".join(f"{_as_read(c['stated'])} → {_as_read(c['corrected'])}" for c in row["corrections"])
+    """Each structured correction as "stated → corrected", in the field's unit ("US$ 255 m → US$ 25.5 m",
+    "3,410 °C → 3,422 °C"): the error column beside it says what kind of value, so the cell stays short
+    enough to stand whole at 80 columns. A value the source does not state reads "(not stated)"."""
+    return "; ".join(f"{_as_read(row, c['field'], c['stated'])} → {_as_read(row, c['field'], c['corrected'])}" for c in row["corrections"])
 
 
-def _as_read(value: str | float) -> str:
-    return value if isinstance(value, str) else number(value)
+# A corrected bound says in words what its sign means: "> (more than)".
+_BOUNDS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
+
+
+def _as_read(row: Record, field: str, value: str | float | None) -> str:
+    """One side of a correction as the record's field reads in a table: with the field's unit (a
+    figure's `value` in the record's own `unit`), a bound with its meaning."""
+    if value is None:
+        return "(not stated)"
+    text = field_text({"unit": row.get("unit"), field: value}, field)
+    return f"{text} ({_BOUNDS[value]})" if field == "comparator" and value in _BOUNDS else text
 
 
 def reference_text(row: Record) -> str:

@@ -163,11 +163,11 @@ def _measures(page: Page, rows: list[Record]) -> str:
 def _corrections(page: Page, rows: list[Record]) -> str:
     """What outside references correct, one row per note; the note's text is in the record's evidence entry."""
     return page.table(
-        ["record", "stated", "error", "reference"],
+        ["record", "record value", "error", "reference"],
         (
             [
                 page.ref(r["id"]),
-                page.num(r["id"], r.get("stated") or ""),
+                page.num(r["id"], r.get("record_value") or ""),
                 esc(", ".join(r["errors"])),
                 esc(", ".join(str(r[f"reference_{k}"]) for k in ("publisher", "date") if r.get(f"reference_{k}"))),
             ]

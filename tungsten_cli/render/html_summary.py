@@ -7,6 +7,7 @@ from tungsten_cli.records import Record
 from tungsten_cli.render.html_page import Page, date_span, deal_kind, esc, has_stakes, share
 from tungsten_cli.render.text import (
     CONTRADICTED_MARK,
+    bounded_field,
     field_text,
     figure_value,
     grade_text,
@@ -38,16 +39,21 @@ def _worst(corrections: list[Record]) -> Record:
     return min(corrections, key=lambda r: (min(_SEVERITY.index(e) for e in r["errors"]), -_factor(r), -len(r["errors"])))
 
 
-def _corrected_text(page: Page, row: Record) -> str:
-    """ "→ 25.5 m": the corrected value of the row's first numeric correction (else its first), in the
-    field's unit, without the stated value's hedges; empty without a structured correction."""
+def _stated_text(page: Page, row: Record) -> str:
+    """What the worst correction says was stated and what holds ("stated US$ 255 m → US$ 25.5 m"): both
+    sides of the row's first numeric correction (else its first) in the field's unit, without hedges,
+    a corrected bound as the value it bounds ("50 % → >50 %"), so a corrected date never sits beside
+    the record's amount; without a structured correction (a wrong scope), the record's own value."""
     changes = row.get("corrections") or []
     change = next((c for c in changes if _numbers(c)), changes[0] if changes else None)
     if change is None:
-        return ""
-    record = {**page.records.get(row["id"], {}), change["field"]: change["corrected"], "approximate": [], "estimated": False}
-    record = {k: v for k, v in record.items() if k not in ("comparator", "unavailable")}
-    return f' <span class="nw">→ {esc(field_text(record, change["field"]))}</span>'
+        return f"stated {page.num(row['id'], row['record_value'])}" if row.get("record_value") else page.ref(row["id"])
+    plain = {k: v for k, v in page.records.get(row["id"], {}).items() if k not in ("comparator", "unavailable")}
+    plain |= {"approximate": [], "estimated": False}
+    field, shown = change["field"], bounded_field(change["field"])
+    stated, corrected = (field_text(plain | {field: change[side]}, shown) for side in ("stated", "corrected"))
+    head = f"stated {page.num(row['id'], stated)}" if stated else page.ref(row["id"])
+    return f'{head} <span class="nw">→ {esc(corrected)}</span>'
 
 
 def _first_sentence(text: str) -> str:
@@ -172,15 +178,12 @@ def _corrections_card(page: Page, rows: list[Record]) -> str:
         for e in r["errors"]:
             counts[e] = counts.get(e, 0) + 1
     records = len({r["id"] for r in rows})
-    stated = (
-        f"stated {page.num(worst['id'], worst['stated'])}{_corrected_text(page, worst)}" if worst.get("stated") else page.ref(worst["id"])
-    )
     return _card(
         "Corrected claims",
         [
             f'<a href="#corrections"><b>{records}</b> claim{"s" if records != 1 else ""} corrected</a> by outside references '
             f'<span class="muted">({", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))})</span>',
-            f"<b>Worst</b>: {stated} ({esc(', '.join(worst['errors']))}). {esc(_first_sentence(worst['correction']))}",
+            f"<b>Worst</b>: {_stated_text(page, worst)} ({esc(', '.join(worst['errors']))}). {esc(_first_sentence(worst['correction']))}",
         ],
     )
 

@@ -107,6 +107,14 @@ _BOUND_FIELDS = {
     "right_value": "right_comparator",
     "share_of_world_pct": "share_comparator",
 }
+
+
+def bounded_field(name: str) -> str:
+    """The field a comparator field bounds (`value` for `comparator`), so a corrected bound reads as the
+    bounded value (">50 %"); any other field is its own."""
+    return next((field for field, bound in _BOUND_FIELDS.items() if bound == name), name)
+
+
 # Derived fields that carry their own hedge flag instead of a place in `approximate`.
 _APPROXIMATE_FLAGS = {"share_of_world_pct": "share_approximate"}
 
