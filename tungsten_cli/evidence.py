@@ -43,14 +43,17 @@ class Correction(Strict):
 
     `field` is the record's field where one holds the value (`amount_usd`, `date`), else what the
     corrected name names (`commerce_secretary`); `stated` is as the record holds it, so a reader can
-    join the two without reading the note. `stated` is null where the source states nothing for a
-    field the record has and leaves empty: a bound the source drops (`comparator`, corrected to `>`).
+    join the two without reading the note. `stated` is null (or left out, as a loaded record's JSON
+    leaves out every empty key, so records copied from it load again) where the source states nothing
+    for a field the record has and leaves empty: a bound the source drops (`comparator`, corrected to
+    `>`). Left out by mistake, it is refused all the same: the record holds the field, or has no such field.
     """
 
     field: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"), Hint("field name", "amount_usd")] = Field(
         description="The record field corrected (amount_usd, date), or for a name no field holds, what it names (commerce_secretary)"
     )
     stated: Annotated[str | float | None, Hint("text or number", 255000000)] = Field(
+        None,
         description="What the source states, as the record holds it (255000000, '2025', 'Raimondo'); "
         "null where the source states nothing for a field the record leaves empty (a comparator it drops)"
     )
