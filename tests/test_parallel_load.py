@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -93,6 +94,70 @@ def test_ctrl_c_ends_the_workers_at_once(deadline: None) -> None:
         signal.signal(signal.SIGINT, previous)
     assert time.monotonic() - started < 3
     assert _ended()
+
+
+def test_ctrl_c_ends_the_workers_even_under_the_clis_sigterm_handler(deadline: None) -> None:
+    """The CLI raises Terminated on SIGTERM (entry._terminated); forked workers must not inherit it,
+    or `terminate()` is caught as an item's error and the workers outlive the run."""
+    from tungsten_cli.entry import _terminated
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler), signal.signal(signal.SIGTERM, _terminated)
+    workers: list[multiprocessing.process.BaseProcess] = []
+
+    def interrupt() -> None:
+        workers.extend(multiprocessing.active_children())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Timer(0.5, interrupt).start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(parallel.ordered_map(_slow, range(6), 2))
+    finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
+    assert _ended()
+    assert workers and {worker.exitcode for worker in workers} == {-signal.SIGTERM}
+
+
+def _gone(pid: int) -> bool:
+    """Ended (reaped, or a zombie left for its parent) within 10 s."""
+    for _ in range(100):
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z"):
+                return True
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_ctrl_c_between_the_workers_forks_ends_them_all(deadline: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Held back while forking: a worker forked after the parent took Ctrl-C was never listed, so never ended."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    forked: list[int] = []
+    fork = os.fork
+
+    def forking() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+            if len(forked) == 1:  # Ctrl-C between the first fork and the second
+                signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+        return pid
+
+    monkeypatch.setattr(os, "fork", forking)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(parallel.ordered_map(_slow, range(6), 2))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    monkeypatch.undo()
+    ended = [_gone(pid) for pid in forked]
+    for pid in forked:  # a worker left behind would hold the test run's output open
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert ended == [True, True]
 
 
 def test_small_loads_stay_in_this_process() -> None:

@@ -13,6 +13,7 @@ import marshal
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -63,7 +64,9 @@ def ordered_map(work: Callable[[Item], Result], items: Iterable[Item], processes
     others = set(multiprocessing.active_children())  # a library caller's own processes, left alone
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt)
     try:
-        yield from pool.map(work, items)
+        with _interrupt_held():  # pool.map forks every worker now, submitting every item
+            results = pool.map(work, items)
+        yield from results
     except BrokenProcessPool:
         _stop(pool, others)
         raise TungstenError("a worker process reading the fact packs died (killed, or out of memory?); nothing was cached") from None
@@ -86,7 +89,35 @@ def _stop(pool: Executor, others: set[BaseProcess]) -> None:
 
 
 def _ignore_interrupt() -> None:
+    """A forked process's signals: Ctrl-C is the parent's to handle; SIGTERM and SIGHUP end it at once.
+    The CLI's handler for those (raise `Terminated`) is inherited through fork: a pool worker caught
+    what it raised as an item's result, ignored `terminate()`, and outlived an interrupted run
+    waiting for work (two orphans per Ctrl-C during a cold load), or printed a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held since the fork (_interrupt_held)
+
+
+_HELD = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+
+
+@contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Ctrl-C (and SIGTERM, SIGHUP) held back while the workers are forked, delivered when they all
+    are: one arriving between a fork and a worker's `_ignore_interrupt` printed a KeyboardInterrupt
+    traceback from the worker, one arriving in the parent before a new worker was listed left that
+    worker orphaned."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 class Beside(Generic[Result]):
