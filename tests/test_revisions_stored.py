@@ -154,3 +154,16 @@ def test_kept_rows_go_with_their_cache_and_a_link_fifo_or_folder_in_their_place_
     (kept / "theirs").mkdir(parents=True)
     assert _kept_run(tmp_path)[1] == 1  # a folder: neither read (an error once) nor replaced
     assert (kept / "theirs").is_dir()
+
+
+def test_pruning_leaves_a_folder_named_like_a_cache_file_and_goes_on(tmp_path: Path) -> None:
+    from tungsten_cli.cachefile import SUFFIX, prune
+
+    folders = [tmp_path / f"00000000{SUFFIX}.revisions", tmp_path / f"11111111{SUFFIX}"]
+    for folder in folders:
+        folder.mkdir()
+    orphans = [tmp_path / f"{name}{SUFFIX}.revisions" for name in ("22222222", "aaaaaaaa", "ffffffff")]
+    for orphan in orphans:
+        orphan.write_bytes(b"kept")
+    prune(tmp_path)
+    assert all(folder.is_dir() for folder in folders) and not any(orphan.exists() for orphan in orphans)

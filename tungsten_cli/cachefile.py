@@ -203,9 +203,15 @@ def _write_kept(path: Path, key: bytes, value: Any, note: Callable[[str], None])
 
 def prune(folder: Path) -> None:
     """Keep the `KEEP` newest cache files, and the views kept beside them (`Lazy.kept`) only as long as they."""
-    entries = sorted(folder.glob(f"*{SUFFIX}"), key=lambda p: p.lstat().st_mtime, reverse=True)
+    entries = sorted(_unlinkable(folder, f"*{SUFFIX}"), key=lambda p: p.lstat().st_mtime, reverse=True)
     for stale in entries[KEEP:]:
         stale.unlink(missing_ok=True)
-    for view in folder.glob(f"[!.]*{SUFFIX}.*"):  # not the hidden files a write is making
+    for view in _unlinkable(folder, f"[!.]*{SUFFIX}.*"):  # not the hidden files a write is making
         if not view.with_name(view.name[: view.name.index(SUFFIX) + len(SUFFIX)]).exists():
             view.unlink(missing_ok=True)
+
+
+def _unlinkable(folder: Path, pattern: str) -> list[Path]:
+    """What `pattern` names in `folder`, but folders: not the cache's to remove, and unlinking one
+    raised, which ended the pruning (and told `-v` "cannot write" on every cold load)."""
+    return [path for path in folder.glob(pattern) if not stat.S_ISDIR(path.lstat().st_mode)]
