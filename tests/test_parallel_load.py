@@ -6,6 +6,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -158,6 +159,31 @@ def test_ctrl_c_between_the_workers_forks_ends_them_all(deadline: None, monkeypa
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     assert ended == [True, True]
+
+
+_INTERRUPTED_UNDER_SIGPIPE_DEFAULT = """
+import os, signal, sys, threading, time
+from tungsten_cli import parallel
+
+def slow(item):
+    time.sleep(5)
+    return item
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # as the CLI's entry sets it
+for _ in range(5):  # the pool's thread wrote to the ended workers in about half the runs
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+    try:
+        list(parallel.ordered_map(slow, range(6), 2))
+    except KeyboardInterrupt:
+        time.sleep(0.5)  # the pool's threads go on after the workers were ended
+sys.exit(130)
+"""
+
+
+def test_ctrl_c_under_the_clis_sigpipe_default_ends_with_the_runs_own_status() -> None:
+    """Not status 141 and no message: SIGPIPE from the pool's queue writing to the ended workers."""
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_UNDER_SIGPIPE_DEFAULT], capture_output=True, timeout=60, check=False)
+    assert (done.returncode, done.stderr) == (130, b"")
 
 
 def test_small_loads_stay_in_this_process() -> None:

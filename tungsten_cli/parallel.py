@@ -12,6 +12,7 @@ import gc
 import marshal
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
@@ -80,6 +81,12 @@ def _stop(pool: Executor, others: set[BaseProcess]) -> None:
     """Cancel what is queued and end the workers now, not after the files they are reading."""
     import multiprocessing
 
+    if hasattr(signal, "SIGPIPE") and threading.current_thread() is threading.main_thread():
+        # The pool's queue thread may still write to the workers ended below. The pool silences that
+        # EPIPE, but under the CLI's SIGPIPE default (a quiet exit for a closed stdout) the signal
+        # ended the run with status 141 and no message (5 of 16 Ctrl-Cs during a cold load). The
+        # run is ending: that default is not needed again.
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     pool.shutdown(wait=False, cancel_futures=True)
     children = [child for child in multiprocessing.active_children() if child not in others]
     for child in children:
