@@ -161,6 +161,39 @@ def test_ctrl_c_between_the_workers_forks_ends_them_all(deadline: None, monkeypa
     assert ended == [True, True]
 
 
+def _sleeps() -> int:
+    time.sleep(30)
+    return 1
+
+
+def test_ctrl_c_as_the_comparison_child_is_forked_ends_it(deadline: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Held back over the fork: delivered before `Beside` knew its child, the child went on alone."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    forked: list[int] = []
+    fork = os.fork
+
+    def forking() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+        return pid
+
+    monkeypatch.setattr(os, "fork", forking)
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    try:
+        with pytest.raises(KeyboardInterrupt), parallel.beside(_sleeps, fork=True):
+            pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    monkeypatch.undo()
+    ended = [_gone(pid) for pid in forked]
+    for pid in forked:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert ended == [True]
+
+
 _INTERRUPTED_UNDER_SIGPIPE_DEFAULT = """
 import os, signal, sys, threading, time
 from tungsten_cli import parallel

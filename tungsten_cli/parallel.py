@@ -143,7 +143,13 @@ class Beside(Generic[Result]):
         self._value: Result
         self._child: tuple[int, int] | None = None  # pid, read end of the pipe
         if fork and hasattr(os, "fork") and _cores() > 1:
-            self._child = _forked(work)
+            try:  # held over the fork: in the child, a Ctrl-C before its `_ignore_interrupt` ran this
+                # process's code there (the run's message twice); here, one before `_child` was set left the child running
+                with _interrupt_held():
+                    self._child = _forked(work)
+            except BaseException:
+                self.__exit__(None, None, None)
+                raise
 
     def result(self) -> Result:
         """The result, computed once (asked for again, the same object)."""
