@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import marshal
 import multiprocessing
 import os
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,6 +120,22 @@ def test_ctrl_c_ends_the_workers_even_under_the_clis_sigterm_handler(deadline: N
         signal.signal(signal.SIGTERM, previous[1])
     assert _ended()
     assert workers and {worker.exitcode for worker in workers} == {-signal.SIGTERM}
+
+
+def test_ctrl_c_between_two_files_results_ends_the_workers_there(copies: Path, deadline: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interrupted in the loop that takes the workers' results, between two files: the CLI then leaves
+    by os._exit while the traceback still holds the generator, which is never collected, so the
+    workers must be ended as the loop is left (they ran on, orphaned, in about 1 Ctrl-C in 8)."""
+    _processes(monkeypatch, 2)
+
+    def interrupted(blob: bytes) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate_module, "marshal", types.SimpleNamespace(dumps=marshal.dumps, loads=interrupted))
+    with pytest.raises(KeyboardInterrupt) as caught:
+        validate(fact_files([str(copies)]))
+    assert caught.value.__traceback__ is not None  # held, as the CLI holds it while it exits
+    assert _ended()
 
 
 def _gone(pid: int) -> bool:

@@ -6,6 +6,7 @@ import gc
 import marshal
 import os
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -55,16 +56,17 @@ def _build(files: list[Path], read: Read, derive: Callable[[Record], Any] | None
     # The workers read the files themselves: this process never holds the packs' bytes (86 MB at 100,000 records).
     cited: set[str] = set()
     linked: set[tuple[str, str]] = set()
-    for packed, derived, (file_cited, file_linked), file_problems in ordered_map(
-        partial(_read_packed, read=read, derive=derive), files, processes
-    ):
-        file_entries: list[tuple[Record, Origin]] = marshal.loads(packed)
-        entries.extend(file_entries)
-        cited |= file_cited
-        linked |= file_linked
-        if derived is not None:
-            made.append(([record["id"] for record, _ in file_entries], derived))
-        problems.extend(file_problems)
+    # Closed on leaving, not when collected: a Ctrl-C between two files' results leaves the generator
+    # held by the traceback while the CLI exits by os._exit, and its workers ran on, orphaned (1 run in 8).
+    with closing(ordered_map(partial(_read_packed, read=read, derive=derive), files, processes)) as results:
+        for packed, derived, (file_cited, file_linked), file_problems in results:
+            file_entries: list[tuple[Record, Origin]] = marshal.loads(packed)
+            entries.extend(file_entries)
+            cited |= file_cited
+            linked |= file_linked
+            if derived is not None:
+                made.append(([record["id"] for record, _ in file_entries], derived))
+            problems.extend(file_problems)
     facts = _assemble(entries, problems, [str(f) for f in files], (cited, linked))
     problems.extend(_share_sum_problems(facts))
     if problems:
