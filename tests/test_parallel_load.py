@@ -150,9 +150,10 @@ def _gone(pid: int) -> bool:
     return False
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-def test_ctrl_c_between_the_workers_forks_ends_them_all(deadline: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Held back while forking: a worker forked after the parent took Ctrl-C was never listed, so never ended."""
+@contextlib.contextmanager
+def _ctrl_c_at_fork(monkeypatch: pytest.MonkeyPatch, nth: int) -> Iterator[list[int]]:
+    """Ctrl-C to this process right after its `nth` fork (in the parent), expected to stop what the
+    block runs; yields the pids forked."""
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     forked: list[int] = []
     fork = os.fork
@@ -161,22 +162,35 @@ def test_ctrl_c_between_the_workers_forks_ends_them_all(deadline: None, monkeypa
         pid = fork()
         if pid:
             forked.append(pid)
-            if len(forked) == 1:  # Ctrl-C between the first fork and the second
+            if len(forked) == nth:
                 signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
         return pid
 
     monkeypatch.setattr(os, "fork", forking)
     try:
         with pytest.raises(KeyboardInterrupt):
-            list(parallel.ordered_map(_slow, range(6), 2))
+            yield forked
     finally:
         signal.signal(signal.SIGINT, previous)
-    monkeypatch.undo()
-    ended = [_gone(pid) for pid in forked]
-    for pid in forked:  # a worker left behind would hold the test run's output open
+        monkeypatch.undo()
+
+
+def _gone_then_killed(pids: list[int]) -> list[bool]:
+    """Whether each process ended by itself; then none is left running (a process left behind would
+    hold the test run's output open)."""
+    ended = [_gone(pid) for pid in pids]
+    for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-    assert ended == [True, True]
+    return ended
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_ctrl_c_between_the_workers_forks_ends_them_all(deadline: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Held back while forking: a worker forked after the parent took Ctrl-C was never listed, so never ended."""
+    with _ctrl_c_at_fork(monkeypatch, 1) as forked:  # Ctrl-C between the first fork and the second
+        list(parallel.ordered_map(_slow, range(6), 2))
+    assert _gone_then_killed(forked) == [True, True]
 
 
 def _sleeps() -> int:
@@ -186,30 +200,10 @@ def _sleeps() -> int:
 
 def test_ctrl_c_as_the_comparison_child_is_forked_ends_it(deadline: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """Held back over the fork: delivered before `Beside` knew its child, the child went on alone."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    forked: list[int] = []
-    fork = os.fork
-
-    def forking() -> int:
-        pid = fork()
-        if pid:
-            forked.append(pid)
-            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
-        return pid
-
-    monkeypatch.setattr(os, "fork", forking)
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
-    try:
-        with pytest.raises(KeyboardInterrupt), parallel.beside(_sleeps, fork=True):
-            pass
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    monkeypatch.undo()
-    ended = [_gone(pid) for pid in forked]
-    for pid in forked:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    assert ended == [True]
+    with _ctrl_c_at_fork(monkeypatch, 1) as forked, parallel.beside(_sleeps, fork=True):
+        pass
+    assert _gone_then_killed(forked) == [True]
 
 
 _INTERRUPTED_UNDER_SIGPIPE_DEFAULT = """
