@@ -7,6 +7,7 @@ import os
 import stat
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -189,12 +190,20 @@ def _read_kept(path: Path, key: bytes) -> Any | None:
 
 def _write_kept(path: Path, key: bytes, value: Any, note: Callable[[str], None]) -> None:
     from tungsten_cli.atomic import replacing
-    from tungsten_cli.errors import TungstenError
 
     payload = marshal.dumps(value)
+    with noted(path, note), replacing(path, follow=False) as tmp:
+        tmp.write_bytes(key + zlib.crc32(payload).to_bytes(4, "big") + payload)
+
+
+@contextmanager
+def noted(path: Path, note: Callable[[str], None]) -> Iterator[None]:
+    """Writing the cache or a view kept beside it: what cannot be written is a note (`--verbose`),
+    never a failed run, since the answer comes from the packs all the same."""
+    from tungsten_cli.errors import TungstenError
+
     try:
-        with replacing(path, follow=False) as tmp:
-            tmp.write_bytes(key + zlib.crc32(payload).to_bytes(4, "big") + payload)
+        yield
     except OSError as err:
         note(f"cannot write {err.filename or path}: {err.strerror}")
     except TungstenError as err:  # the path is a link, a FIFO, a device or a folder: left alone

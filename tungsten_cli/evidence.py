@@ -55,7 +55,7 @@ class Correction(Strict):
     stated: Annotated[str | float | None, Hint("text or number", 255000000)] = Field(
         None,
         description="What the source states, as the record holds it (255000000, '2025', 'Raimondo'); "
-        "null where the source states nothing for a field the record leaves empty (a comparator it drops)"
+        "null where the source states nothing for a field the record leaves empty (a comparator it drops)",
     )
     corrected: Annotated[str | float, Hint("text or number", 25500000)] = Field(
         description="What the reference gives instead (25500000, '2025-09', 'Lutnick')"

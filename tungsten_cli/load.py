@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tungsten_cli import SCHEMA_VERSION, __version__, cachefile, kinds
-from tungsten_cli.errors import FactsError, NotFoundError, Problem, TungstenError, UsageError
+from tungsten_cli.errors import FactsError, NotFoundError, Problem, UsageError
 from tungsten_cli.records import FactSet, Index, Record, gc_paused
 
 if TYPE_CHECKING:
@@ -362,7 +362,7 @@ def _write_cache(
     """
     from tungsten_cli.atomic import replacing
 
-    try:
+    with cachefile.noted(path, note):
         path.parent.mkdir(parents=True, exist_ok=True)
         with replacing(path, follow=False) as tmp, open(tmp, "wb") as out:
             out.write(bytes(cachefile.PREFIX))
@@ -399,10 +399,6 @@ def _write_cache(
             out.seek(0)
             out.write(body.size.to_bytes(8, "big") + len(header).to_bytes(4, "big") + zlib.crc32(header).to_bytes(4, "big"))
         cachefile.prune(path.parent)
-    except OSError as err:
-        note(f"cannot write {err.filename or path}: {err.strerror}")
-    except TungstenError as err:  # the path is a link, a FIFO, a device or a folder: left alone
-        note(f"cannot write {err}")
 
 
 def _items(tables: Callable[[], Tables]) -> Iterator[tuple[str, dict[Any, Any]]]:

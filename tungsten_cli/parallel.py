@@ -13,7 +13,7 @@ import marshal
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -46,7 +46,7 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def ordered_map(work: Callable[[Item], Result], items: Iterable[Item], processes: int) -> Iterator[Result]:
+def ordered_map(work: Callable[[Item], Result], items: Iterable[Item], processes: int) -> Generator[Result, None, None]:
     """`map(work, items)`, in `processes` forked workers when more than one; results in the items' order.
 
     Forked, not spawned: the workers start with the parser and the models already imported (spawning
