@@ -346,48 +346,55 @@ def revision_groups(facts: FactSet, known: list[Stated] | None = None) -> dict[s
     lists by name) with its claims edition by edition; `changes`, each pair of consecutive editions
     stating different quantities under one label (the same subject, measure and period, or the same
     data-release column and row), with both quantities. `known`: `stated(facts, facts.records)`, when
-    already worked out."""
+    already worked out.
+
+    Each claim's edition order and quantity are worked out once, and a label all of whose claims state
+    one quantity is not split by edition (no pair of its editions can differ): at 100,000 copies of
+    the shipped records 0.73-0.77 -> 0.4 s (best of 3, one process)."""
     listed = _listed_by_table(facts)
     orders: dict[str, tuple[str, str]] = {}  # by source id: a few editions, tens of thousands of claims
+    Claim = tuple[tuple[str, str], _Quantity, Record]  # edition order, quantity, record
 
-    def quantity_of(record: Record, quantity: _Quantity4) -> _Quantity:
-        scope = listed.get(_table_of(record), frozenset()) if record.get("subject") == "other" else frozenset()
-        return (*quantity, scope)
-
-    def editions(members: list[Record]) -> list[list[Record]]:
+    def editions(members: list[Claim]) -> list[list[Claim]]:
         """Claims grouped by the edition they state, oldest first."""
-        by_order: dict[tuple[str, str], list[Record]] = {}
+        by_order: dict[tuple[str, str], list[Claim]] = {}
         for member in members:
-            source = facts.sources[member["citations"][0]["source"]]
-            order = orders.get(source["id"]) or orders.setdefault(source["id"], _edition_order(source))
-            by_order.setdefault(order, []).append(member)
+            by_order.setdefault(member[0], []).append(member)
         return [by_order[order] for order in sorted(by_order)]
 
     # Flat lists, split by edition only where two claims or more share a key: a dict of editions for
     # every label took 75 MB at 100,000 copies of the shipped records (the cold load's peak).
-    quantities: dict[tuple[Any, ...], list[Record]] = {}
-    labelled: dict[tuple[str, str], list[Record]] = {}
+    quantities: dict[tuple[Any, ...], list[Claim]] = {}
+    labelled: dict[tuple[str, str], list[Claim]] = {}
+    mixed: set[tuple[str, str]] = set()  # labels whose claims state more than one quantity
     for record, source, quantity in stated(facts, facts.records) if known is None else known:
         if source is None or quantity is None:
             continue
-        quantities.setdefault((source["series"], *quantity_of(record, quantity)), []).append(record)
-        for label in ("/".join(p for p in quantity[:3] if p), _column_label(record)):
+        order = orders.get(source["id"]) or orders.setdefault(source["id"], _edition_order(source))
+        scope = listed.get(_table_of(record), frozenset()) if record.get("subject") == "other" else frozenset()
+        claim = (order, (*quantity, scope), record)
+        quantities.setdefault((source["series"], *claim[1]), []).append(claim)
+        for label in ("/".join(filter(None, quantity[:3])), _column_label(record)):
             if label:
-                labelled.setdefault((source["series"], label), []).append(record)
+                members = labelled.setdefault((source["series"], label), [])
+                if members and members[0][1] != claim[1]:
+                    mixed.add((source["series"], label))
+                members.append(claim)
     changes: list[tuple[str, _Quantity, _Quantity, list[str], list[str]]] = []
     seen: set[tuple[str, str]] = set()
-    for (_, label), members in labelled.items():
-        for a, b in pairwise(editions(members) if len(members) > 1 else []):
-            qa, qb = (quantity_of(side, _quantity(side) or ("", "", "", "")) for side in (a[0], b[0]))  # never None here
-            if qa != qb and (a[0]["id"], b[0]["id"]) not in seen:
-                seen.add((a[0]["id"], b[0]["id"]))
+    for (series, label), members in labelled.items():
+        for a, b in pairwise(editions(members) if (series, label) in mixed else []):
+            (_, qa, first_a), (_, qb, first_b) = a[0], b[0]
+            if qa != qb and (first_a["id"], first_b["id"]) not in seen:
+                seen.add((first_a["id"], first_b["id"]))
                 changes.append((label, qa, qb, _ids(a), _ids(b)))
     stated_by = ((key, editions(members)) for key, members in quantities.items() if len(members) > 1)
     return {"quantities": [(key, [_ids(e) for e in sequence]) for key, sequence in stated_by if len(sequence) > 1], "changes": changes}
 
 
-def _ids(records: list[Record]) -> list[str]:
-    return [record["id"] for record in records]
+def _ids(claims: list[Any]) -> list[str]:
+    """The record ids of claims (edition order, quantity, record)."""
+    return [claim[2]["id"] for claim in claims]
 
 
 def revisions(facts: FactSet) -> Sequence[Record]:
