@@ -16,8 +16,10 @@ def main() -> None:
         from tungsten_cli.boundary import trimmed
         from tungsten_cli.cli import app
         from tungsten_cli.errors import ExitCode
+        from tungsten_cli.load import keep_until_exit
 
         _unix_defaults()
+        keep_until_exit()  # the run leaves by os._exit: freeing what it loaded is wasted time
         code: object = ExitCode.DATA
         try:
             trimmed(app, sys.argv[1:])()
