@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -254,6 +255,27 @@ def test_usgs_production_china_2024() -> None:
     assert (china["value"], china["estimated"], china["share_of_world_pct"], china["share_approximate"]) == (67000, True, 82.72, True)
     out = run("production", "--year", "2024", "--country", "CN", "--cite").stdout
     assert "67,000 t" in out and "China                                                     66,000    67,000" in out
+
+
+def test_notes_that_sum_a_usgs_table_state_its_sum_and_its_world_total() -> None:
+    """A note's "add up to N t" is the sum of its edition's rows for that year (NA left out), and the world total it quotes is that row's."""
+    tables: dict[tuple[str, int | None, str], list[dict[str, Any]]] = {}
+    for row in (*run_json("production"), *run_json("reserves")):
+        if row["edition"]:
+            tables.setdefault((row["edition"], row["year"], row["measure"]), []).append(row)
+    sums = totals = 0
+    for table in tables.values():
+        listed = sum(row["value"] for row in table if row["subject"] != "world" and row["value"] is not None)
+        world = [row["value"] for row in table if row["subject"] == "world"]
+        for row in table:
+            for note in row["notes"]:
+                for stated in re.findall(r"add up to ([\d,]+) t\b", note["text"]):
+                    assert int(stated.replace(",", "")) == listed, (row["id"], listed, note["text"])
+                    sums += 1
+                for stated in re.findall(r"world total rounded, ([\d,]+) t\b", note["text"]):
+                    assert [int(stated.replace(",", ""))] == world, (row["id"], world, note["text"])
+                    totals += 1
+    assert (sums, totals) == (9, 8), "the eight MCS 2022-2024 'Other countries' notes and the MCS 2025 world reserves note"
 
 
 def test_reserves_world_total_is_a_lower_bound() -> None:

@@ -178,6 +178,7 @@ def test_wrapping_keeps_a_number_with_its_unit() -> None:
     assert wrap("Cove Kaz Capital Group 70 % (operator)", 25) == ["Cove Kaz Capital Group", "70 % (operator)"]
     assert wrap("a loan of US$ 900 m to", 15) == ["a loan of", "US$ 900 m to"]
     assert wrap("reserves of 1,216,000 t WO3", 21) == ["reserves of", "1,216,000 t WO3"]
+    assert wrap("the 2 million t WO3 that", 13) == ["the", "2 million t", "WO3 that"]  # a scale word stays between them
     assert wrap("from 2 to 3 million", 7) == ["from 2", "to 3", "million"]  # "to" and "million" are not units
 
 
