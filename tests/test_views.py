@@ -79,3 +79,14 @@ def test_a_listing_reads_only_the_kinds_it_shows() -> None:
     assert kinds_to_load(VIEWS["deals"], Query(country="KZ")) == ()
     assert kinds_to_load(VIEWS["facts"], Query(measure="mine-production")) == ("figure",)
     assert kinds_to_load(VIEWS["facts"], Query()) is None
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_sources_count_the_records_citing_each_once(cached: bool) -> None:
+    """`sources` counts come from the index table `cited` with a cache: counted here from the records themselves."""
+    records = run_json("facts")
+    expected = {
+        source["id"]: sum(any(c["source"] == source["id"] for c in r["citations"]) for r in records) for source in run_json("sources")
+    }
+    counts = {source["id"]: source["records"] for source in run_json(*([] if cached else ["--no-cache"]), "sources")}
+    assert counts == expected and max(counts.values()) > 100

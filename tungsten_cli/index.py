@@ -1,5 +1,5 @@
-"""The lookup tables a fact set keeps beside its records: ids by kind, country, comparison key and link
-target, and each record's search text."""
+"""The lookup tables a fact set keeps beside its records: ids by kind, country, comparison key, link
+target and note kind, each record's search text, and how many records cite each source."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tungsten_cli.claims import claim_groups, conflict_groups, revision_groups, 
 from tungsten_cli.crosscheck import crosscheck_groups
 from tungsten_cli.kinds import comparison_key, references
 from tungsten_cli.parallel import beside
-from tungsten_cli.records import FactSet, Record, record_countries
+from tungsten_cli.records import FactSet, Record, citing, noted, record_countries
 from tungsten_cli.search import search_text
 from tungsten_cli.vocabulary import COUNTRIES
 
@@ -64,7 +64,8 @@ def _record_tables(facts: FactSet, made: dict[str, str | tuple[str, str]]) -> Ta
         for target in sorted(references(record)):
             refs.setdefault(target, []).append(record_id)
         texts[record_id] = search_text(record, lookup, made.pop(record_id, None))
-    return {"kind": kinds, "country": countries, "key": keys, "table": rows, "ref": refs, "search": texts}
+    tables: Tables = {"kind": kinds, "country": countries, "key": keys, "table": rows, "ref": refs, "search": texts}
+    return tables | {"cited": citing(records), "note": noted(records)}
 
 
 def comparison_tables(facts: FactSet) -> Tables:

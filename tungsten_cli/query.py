@@ -122,11 +122,15 @@ def _date_range(query: Query) -> list[Predicate]:
     return checks
 
 
-def select(facts: FactSet, query: Query) -> list[Record]:
-    """Records passing every filter; with a country, only that country's records are read (through the index)."""
+def select(facts: FactSet, query: Query, *, noted: str | None = None) -> list[Record]:
+    """Records passing every filter; with a country, only that country's records are read (through
+    the index). `noted`: the rows will come from notes of this kind, so with an index only the
+    records carrying one are read (the others pass through all the same without it)."""
     checks = predicates(query, facts)
     candidates = facts.records
-    if query.country and facts.lookups is not None:
+    if noted and facts.lookups is not None:
+        candidates = facts.lookups.records(facts.lookups.ids("note", noted))
+    elif query.country and facts.lookups is not None:
         candidates = facts.lookups.records(facts.lookups.ids("country", subject_code(query.country)))
     return [r for r in candidates if all(check(r) for check in checks)]
 

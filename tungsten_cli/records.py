@@ -97,3 +97,23 @@ def record_countries(record: Record) -> set[str]:
         found.add(record["subject"])
     found.update(party.get("country") for party in record.get("parties") or [])
     return {c for c in found if c}
+
+
+def citing(records: Iterable[Record]) -> dict[str, int]:
+    """How many of `records` cite each source (a record citing one twice counts once): `sources`' count,
+    kept as the index table `cited` so a warm run reads no record for it."""
+    counts: dict[str, int] = {}
+    for record in records:
+        for source_id in {citation["source"] for citation in record["citations"]}:
+            counts[source_id] = counts.get(source_id, 0) + 1
+    return counts
+
+
+def noted(records: Iterable[Record]) -> dict[str, list[str]]:
+    """Ids of the records carrying a curator note of each kind, in the records' order: the index table
+    `note`, through which `corrections` reads only the records it lists."""
+    found: dict[str, list[str]] = {}
+    for record in records:
+        for kind in dict.fromkeys(note["kind"] for note in record["notes"]):
+            found.setdefault(kind, []).append(record["id"])
+    return found

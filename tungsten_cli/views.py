@@ -10,7 +10,7 @@ from tungsten_cli.commands.corrections import changes_text, correction_rows, ref
 from tungsten_cli.commands.revisions import revision_change, revision_rows, revision_values
 from tungsten_cli.countries import display_name
 from tungsten_cli.query import Query, referrers, resolve_choice, select, timeline
-from tungsten_cli.records import FactSet, Record
+from tungsten_cli.records import FactSet, Record, citing
 from tungsten_cli.render import (
     Column,
     figure_value,
@@ -166,12 +166,9 @@ _SIDE_FIELDS = (
 
 
 def _sources(facts: FactSet, query: Query) -> list[Record]:
-    """Sources with how many loaded records cite each."""
-    counts = {source_id: 0 for source_id in facts.sources}
-    for record in facts.records:
-        for source_id in {c["source"] for c in record["citations"]}:
-            counts[source_id] = counts.get(source_id, 0) + 1
-    return [{**source, "records": counts[source_id]} for source_id, source in facts.sources.items()]
+    """Sources with how many loaded records cite each (with a cache, counted when it was written)."""
+    counts = facts.lookups.table("cited") if facts.lookups is not None else citing(facts.records)
+    return [{**source, "records": counts.get(source_id, 0)} for source_id, source in facts.sources.items()]
 
 
 # Column priorities: 1 is kept longest; on a narrow terminal the highest numbers go first.
@@ -311,6 +308,7 @@ VIEWS: dict[str, View] = {
                 text_column("appears in", "appears_in", fit="prose", priority=4),
             ),
             rows=_orgs,
+            loads=("organization",),  # who refers to each comes from the index (`ref`)
             extra_fields=("appears_in",),
             by_country_index=True,
         ),
@@ -392,6 +390,7 @@ VIEWS: dict[str, View] = {
                 source_column(priority=4),
             ),
             rows=correction_rows,
+            loads=(),  # the records with a contradicted note come through the index (`note`)
             by_country_index=True,
             report="filtered",
             row_fields=(
@@ -472,6 +471,7 @@ VIEWS: dict[str, View] = {
                 text_column("sha256", fit="token", priority=5),
             ),
             rows=_sources,
+            loads=(),  # the counts come from the index (`cited`)
             extra_fields=("records",),
             report="whole",
         ),

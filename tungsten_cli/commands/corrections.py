@@ -13,7 +13,12 @@ _REFERENCE_FIELDS = ("publisher", "title", "date", "url")
 
 def correction_rows(facts: FactSet, query: Query) -> list[Record]:
     """`tungsten corrections`: one row per `contradicted` note of the records the filters select."""
-    return [_correction(record, note) for record in select(facts, query) for note in record["notes"] if note["kind"] == "contradicted"]
+    return [
+        _correction(record, note)
+        for record in select(facts, query, noted="contradicted")
+        for note in record["notes"]
+        if note["kind"] == "contradicted"
+    ]
 
 
 def _correction(record: Record, note: Record) -> Record:
