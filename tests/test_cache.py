@@ -212,3 +212,27 @@ def test_a_large_table_is_written_in_parts_and_read_whole(tmp_path: Path, monkey
     with mock.patch("tungsten_cli.validate._build", side_effect=AssertionError("validated")):
         warm = run("search", "kairakty", "--json")
     assert warm.stdout == expected and expected.strip() not in ("", "[]")
+    records = len(load_facts([load.BUILTIN], use_cache=False).records)
+    assert len(cachefile.CacheFile(memoryview(entry.read_bytes())).section("index:search")) == records  # not one entry lost
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 8, 14, 15, 22])
+def test_a_table_in_parts_keeps_every_entry_in_order(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    monkeypatch.setattr(cachefile, "PART", 7)
+    table = {f"id-{n}": n for n in range(size)}
+    parts = list(cachefile.parts(table))
+    assert [entry for part in parts for entry in part.items()] == list(table.items())
+    assert all(len(part) <= 7 for part in parts) and len(parts) == max(1, -(-size // 7))
+
+
+def test_pruning_keeps_the_newest_cache_files_and_only_their_kept_views(tmp_path: Path) -> None:
+    """The newest `KEEP` files stay (the one just written among them, or every run would be cold), the
+    older go, and so do the views kept beside those; a view whose cache file stays, stays."""
+    names = [f"{n:08x}{cachefile.SUFFIX}" for n in range(cachefile.KEEP + 3)]
+    for age, name in enumerate(names):  # names[0] the newest, the last the oldest
+        (tmp_path / name).write_bytes(b"cache")
+        (tmp_path / f"{name}.revisions").write_bytes(b"kept")
+        os.utime(tmp_path / name, (1_000_000 - age * 60, 1_000_000 - age * 60))
+    cachefile.prune(tmp_path)
+    assert sorted(p.name for p in tmp_path.glob(f"*{cachefile.SUFFIX}")) == names[: cachefile.KEEP]
+    assert sorted(p.name for p in tmp_path.glob(f"*{cachefile.SUFFIX}.revisions")) == [f"{n}.revisions" for n in names[: cachefile.KEEP]]
