@@ -203,3 +203,11 @@ def test_cache_serves_only_the_kinds_asked_for(tmp_path: Path) -> None:
     assert [r["id"] for r in deposits.records] == ["testberg"]
     assert deposits.origins == {} and full.origins["testberg"]["line"] == 20
     assert [r["id"] for r in load_facts([str(folder)]).records] == [r["id"] for r in full.records]
+
+
+@pytest.mark.parametrize("kind", ["source", "record"])
+def test_an_id_an_earlier_source_has_is_a_duplicate(tmp_path: Path, kind: str) -> None:
+    """Sources and records share one set of ids: a second source `mini` (a copied sources entry) or a
+    record named `mini`, read after the source (`tail.yaml` sorts after `sources.yaml`), is refused, not left to replace or shadow it."""
+    text = (DATA / "mini" / "sources.yaml").read_text(encoding="utf-8") if kind == "source" else ACME.replace("id: acme", "id: mini")
+    fails_with(mini_pack(tmp_path, text, name="tail.yaml"), "tail.yaml:2:7: mini: id: duplicate id, first defined at ")
