@@ -340,9 +340,13 @@ def test_a_child_that_dies_costs_only_time(deadline: None) -> None:
         child.result()  # fails in the child, then here, raising what it raises
 
 
-def test_leaving_without_the_result_ends_the_child(deadline: None) -> None:
+def test_leaving_without_the_result_ends_the_child(deadline: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ended at once, not waited for: an error or Ctrl-C during a cold load must not sit out the comparison tables."""
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)  # a child even on a single-core runner
     with parallel.beside(lambda: time.sleep(30), fork=True) as child:
         assert child._child is not None
         pid = child._child[0]
+        started = time.monotonic()
+    assert time.monotonic() - started < 10
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # already reaped
