@@ -1,7 +1,8 @@
-"""`revisions`, `--latest` and the newest-edition crosscheck, on the shipped editions MCS 2022-2025."""
+"""`revisions`, `--latest` and the newest-edition crosscheck, on the shipped editions MCS 2022-2025 (and a two-edition data release made here)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -130,3 +131,45 @@ def test_chart_draws_the_percent_change() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "change between editions (%)"
     assert lines[1].startswith("CN/tungsten-reserves") and "33.33 %" in lines[1] and "█" in lines[1]
+
+
+_EDITION = """\
+- kind: source
+  id: t-{year}
+  title: A data release
+  publisher: Tests
+  published: "{year}-01"
+  language: en
+  file: tables/release-{year}.csv
+  sha256: {sha}
+  edition: T {year}
+  series: t
+  key_columns: [Country]
+- kind: figure
+  id: cn-2022-in-{year}
+  summary: China mined it in 2022.
+  subject: CN
+  measure: mine-production
+  date: "2022"
+  value: {value}
+  unit: t
+  basis: {basis}
+  citations:
+  - source: t-{year}
+    row: {{Country: China}}
+    column: Prod_t_2022
+    quote: "{value}"
+"""
+
+
+def test_a_quantity_change_seen_under_both_its_labels_is_one_row(tmp_path: Path) -> None:
+    """China's 2022 production in W, then in WO3: a change under the quantity's label (CN/mine-production/2022)
+    and under the cell's column label (China/Prod_t_2022/2022), the same pair of claims: one series-changed row."""
+    (tmp_path / "pack.yaml").write_text(
+        _EDITION.format(year=2023, sha="a" * 64, value=100, basis="W") + _EDITION.format(year=2024, sha="b" * 64, value=126, basis="WO3"),
+        encoding="utf-8",
+    )
+    rows = run_json("revisions", "--facts", str(tmp_path / "pack.yaml"))
+    assert [(r["verdict"], r["editions"], [c["id"] for c in r["claims"]]) for r in rows] == [
+        ("series-changed", ["T 2023", "T 2024"], ["cn-2022-in-2023", "cn-2022-in-2024"])
+    ]
