@@ -70,6 +70,13 @@ def test_unknown_source(tmp_path: Path) -> None:
     fails_with(mini_pack(tmp_path, ACME.replace("source: mini", "source: nowhere")), "acme: citations.0.source: unknown source 'nowhere'")
 
 
+def test_unknown_source_in_a_later_citation(tmp_path: Path) -> None:
+    """Every citation is looked at, not only a record's first: the pack is otherwise sound, so only what
+    the records point at can tell that something is missing."""
+    text = ACME + "    - source: nowhere\n      quote: Acme\n"
+    fails_with(mini_pack(tmp_path, text), "acme: citations.1.source: unknown source 'nowhere'")
+
+
 def test_unknown_organisation_reference(tmp_path: Path) -> None:
     text = (
         ACME
