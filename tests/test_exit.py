@@ -56,11 +56,11 @@ def test_exit_keeps_the_meaning_sys_exit_gives_a_code(code: object, status: int,
 # The console script's run, its os._exit standing in for one that says what the run kept.
 _KEPT = """
 import os, sys
-from tungsten_cli import entry, load
+from tungsten_cli import entry, load, records
 real = os._exit
 def leave(status):
     kept = load._until_exit or []
-    sys.stderr.write(f"kept {len(kept)} {sum(len(facts.records) for facts in kept)}\\n")
+    sys.stderr.write(f"kept {len(kept)} {sum(len(facts.records) for facts in kept)} {records._freezing}\\n")
     sys.stderr.flush()
     real(status)
 os._exit = leave
@@ -71,18 +71,18 @@ entry.main()
 
 def test_the_cli_keeps_what_it_loaded_until_it_leaves(tmp_path: Path) -> None:
     """Freeing 100,000 records when the command returned took 0.47 s of a cold load that then leaves
-    by os._exit anyway (load.keep_until_exit)."""
+    by os._exit anyway (load.keep_until_exit), and what it builds is frozen (records.freeze_after_pauses)."""
     env = {**os.environ, "TUNGSTEN_CACHE_DIR": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", _KEPT], capture_output=True, text=True, check=False, env=env)
     assert result.returncode == 0, result.stderr
-    kept, records = result.stderr.split()[-2:]
-    assert int(kept) == 1 and int(records) > 0
+    kept, records, freezing = result.stderr.split()[-3:]
+    assert int(kept) == 1 and int(records) > 0 and freezing == "True"  # records.freeze_after_pauses
 
 
 def test_a_library_caller_s_fact_sets_are_not_kept(tmp_path: Path) -> None:
     """Only a process that leaves by os._exit keeps its fact sets: a library caller (a server, these
     tests) loading again and again would otherwise hold every one."""
-    from tungsten_cli import environment, load
+    from tungsten_cli import environment, load, records
 
     facts = load.load_for(environment.read(environ={"TUNGSTEN_CACHE_DIR": str(tmp_path)}))
-    assert facts.records and load._until_exit is None
+    assert facts.records and load._until_exit is None and not records._freezing
