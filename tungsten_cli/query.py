@@ -124,8 +124,8 @@ def _date_range(query: Query) -> list[Predicate]:
 
 def select(facts: FactSet, query: Query, *, noted: str | None = None) -> list[Record]:
     """Records passing every filter; with a country, only that country's records are read (through
-    the index). `noted`: the rows will come from notes of this kind, so with an index only the
-    records carrying one are read (the others pass through all the same without it)."""
+    the index). `noted`: the caller's rows come from notes of this kind, so with an index only the
+    records carrying one are read; without one every record is, and the others give no row."""
     checks = predicates(query, facts)
     candidates = facts.records
     if noted and facts.lookups is not None:
