@@ -222,17 +222,17 @@ def keep_until_exit() -> None:
 def _fresh(files: Sequence[Path], path: Path, signature: str, note: Callable[[str], None]) -> tuple[FactSet, Tables]:
     """Validate, order the records by kind as cache hits return them, build the index tables and write
     the cache. Each record's own search text is made where its file is read (in the workers of a
-    parallel load); the comparison tables are built beside the rest (`index.building`), at scale in a
-    forked child, while the other tables are built and the records written."""
+    parallel load); the other tables are built beside the rest (`index.building`), at scale in a
+    forked child, while the search texts are made and the records written."""
     from tungsten_cli import validate as _validate
     from tungsten_cli.index import building
     from tungsten_cli.search import own_text
 
     facts, texts = _validate.build_derived(list(files), _read_capped, own_text)
     facts = facts._replace(records=[record for section in _by_kind(facts.records).values() for record in section])
-    with building(facts, texts) as (tables, compared):
-        _write_cache(path, signature, facts, tables, compared, note)
-        return facts, tables | compared()
+    with building(facts, texts) as (tables, others):
+        _write_cache(path, signature, facts, tables, others, note)
+        return facts, tables | others()
 
 
 def validate(files: Sequence[Path]) -> FactSet:
@@ -364,7 +364,7 @@ def _by_kind(records: list[Record]) -> dict[str, list[Record]]:
 
 
 def _write_cache(
-    path: Path, signature: str, facts: FactSet, tables: Tables, compared: Callable[[], Tables], note: Callable[[str], None]
+    path: Path, signature: str, facts: FactSet, tables: Tables, others: Callable[[], Tables], note: Callable[[str], None]
 ) -> None:
     """Write beside the target and rename, so concurrent runs never see half a file (atomic.replacing).
 
@@ -374,7 +374,7 @@ def _write_cache(
     decodes only the kinds it shows, a lookup only its table and its records. marshal, not JSON: the
     cache is private to this interpreter version (part of the signature) and reads several times faster.
     Each blob goes to the file as it is made, so the cache is never held in memory whole, let alone
-    twice (joined): a 100,000-record cold load peaked 250 MB lower. The `compared()` tables are asked
+    twice (joined): a 100,000-record cold load peaked 250 MB lower. The `others()` tables are asked
     for last, after `tables`: they may still be in the making.
     """
     from tungsten_cli.atomic import replacing
@@ -397,7 +397,7 @@ def _write_cache(
             parts: Iterator[tuple[str, Any]] = chain(
                 ((f"kind:{kind}", [ids[record["id"]][:2] for record in section]) for kind, section in kinds.items()),
                 [("sources", facts.sources), ("origins", facts.origins), ("index:id", ids)],
-                ((f"index:{name}", part) for name, table in chain(tables.items(), _items(compared)) for part in cachefile.parts(table)),
+                ((f"index:{name}", part) for name, table in chain(tables.items(), _items(others)) for part in cachefile.parts(table)),
             )
             sections: dict[str, list[tuple[int, int, int]]] = {}
             for name, part in parts:
