@@ -64,3 +64,16 @@ def test_a_warm_country_listing_decodes_only_that_countrys_records(
     with mock.patch.object(cachefile.CacheFile, "records", side_effect=AssertionError("decoded a whole kind")):
         warm = run(*args)
     assert (warm.exit_code, warm.stdout) == (0, cold.stdout), warm.stderr
+
+
+def test_referrers_list_who_points_at_each_record_in_the_records_order() -> None:
+    """The index table `ref` and `orgs` without an index come from this one function, so no run compares them."""
+    from tungsten_cli.kinds import referrers
+
+    deals = [{"id": f"deal-{n}", "kind": "deal", "parties": [{"org": "b"}, {"org": "a"}], "deposit": "d"} for n in (2, 1, 3)]
+    deposit = {"id": "d", "kind": "deposit", "operator": "a"}
+    assert referrers([*deals, deposit]) == {
+        "a": ["deal-2", "deal-1", "deal-3", "d"],
+        "b": ["deal-2", "deal-1", "deal-3"],
+        "d": ["deal-2", "deal-1", "deal-3"],
+    }

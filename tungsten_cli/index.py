@@ -9,7 +9,7 @@ from typing import Any
 
 from tungsten_cli.claims import claim_groups, conflict_groups, revision_groups, stated
 from tungsten_cli.crosscheck import crosscheck_groups
-from tungsten_cli.kinds import comparison_key, references
+from tungsten_cli.kinds import comparison_key, referrers
 from tungsten_cli.parallel import beside
 from tungsten_cli.records import FactSet, Record, citing, noted, record_countries
 from tungsten_cli.search import search_text
@@ -47,7 +47,6 @@ def _record_tables(facts: FactSet, made: dict[str, str | tuple[str, str]]) -> Ta
     records = facts.records
     kinds: dict[str, list[str]] = {}
     countries: dict[str, list[str]] = {}
-    refs: dict[str, list[str]] = {}
     texts: dict[str, str] = {}
     lookup = {record["id"]: record for record in records}.get
     for record in records:
@@ -55,10 +54,8 @@ def _record_tables(facts: FactSet, made: dict[str, str | tuple[str, str]]) -> Ta
         kinds.setdefault(record["kind"], []).append(record_id)
         for code in sorted(record_countries(record)):
             countries.setdefault(code, []).append(record_id)
-        for target in sorted(references(record)):
-            refs.setdefault(target, []).append(record_id)
         texts[record_id] = search_text(record, lookup, made.pop(record_id, None))
-    return {"kind": kinds, "country": countries, "ref": refs, "search": texts}
+    return {"kind": kinds, "country": countries, "ref": referrers(records), "search": texts}
 
 
 def _claim_tables(facts: FactSet) -> Tables:

@@ -10,7 +10,7 @@ only when a model is asked for, so a warm run reads this module without it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -345,6 +345,16 @@ def reference_fields(record: Record) -> Iterator[tuple[str, str, str]]:
 def references(record: Record) -> set[str]:
     """Ids of the organisations and deposits a record points at."""
     return {target for _, _, target in reference_fields(record)}
+
+
+def referrers(records: Iterable[Record]) -> dict[str, list[str]]:
+    """For each organisation or deposit id, the ids of the records pointing at it, in the records'
+    order: the index table `ref`, and what `orgs` reads without an index."""
+    found: dict[str, list[str]] = {}
+    for record in records:
+        for target in sorted(references(record)):
+            found.setdefault(target, []).append(record["id"])
+    return found
 
 
 def party_names(record: Record, lookup: Callable[[str], Record | None]) -> list[str]:

@@ -182,15 +182,6 @@ def resolve_choice(value: str | None, label: str, choices: Iterable[str]) -> str
     return value
 
 
-def referrers(records: Iterable[Record]) -> dict[str, list[str]]:
-    """For each organisation or deposit id, the ids of the records pointing at it (one pass, for listings)."""
-    index: dict[str, list[str]] = {}
-    for record in records:
-        for target in sorted(references(record)):
-            index.setdefault(target, []).append(record["id"])
-    return index
-
-
 def related(facts: FactSet, record: Record) -> list[Record]:
     """Records sharing a deposit or an organisation with `record` (or pointing at it)."""
     anchor = references(record) | {record["id"]}

@@ -9,7 +9,8 @@ from tungsten_cli.claims import claimed_unit, conflicts, latest, with_edition, w
 from tungsten_cli.commands.corrections import changes_text, correction_rows, reference_text
 from tungsten_cli.commands.revisions import revision_change, revision_rows, revision_values
 from tungsten_cli.countries import display_name
-from tungsten_cli.query import Query, referrers, resolve_choice, select, timeline
+from tungsten_cli.kinds import referrers
+from tungsten_cli.query import Query, resolve_choice, select, timeline
 from tungsten_cli.records import FactSet, Record, citing
 from tungsten_cli.render import (
     Column,
